@@ -1,0 +1,64 @@
+package io.datastores.contract;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.datastores.events.BackupEventEnvelope;
+import io.datastores.events.DataPlaneEventEnvelope;
+import io.datastores.events.FailoverEventEnvelope;
+import io.datastores.events.InstanceEventEnvelope;
+import io.datastores.events.InstanceRequestEnvelope;
+import io.datastores.events.MarketplaceEventEnvelope;
+import io.datastores.events.NodeAlertEnvelope;
+import io.datastores.events.NodeTelemetryEnvelope;
+
+/**
+ * The topic catalogue: every topic of the control plane, declared once.
+ *
+ * <p>Every instance-scoped topic is keyed by instance id, so that one instance's history is in
+ * one partition, in order. Each topic's value is one envelope record (event metadata plus a
+ * union of the event types of that topic; see {@code docs/adr/0001-one-envelope-per-topic.md}).
+ * Every topic has exactly one writer.
+ */
+public final class Topics {
+
+    /** Writer name for requests that come from other platform services (not from us). */
+    public static final String PLATFORM = "platform (external publishers)";
+    /** Writer name for the data plane: the clouds' agents, the simulator in development. */
+    public static final String DATA_PLANE = "data-plane";
+
+    private static final String INSTANCE_ID = "instance id";
+
+    public static final TopicSpec INSTANCE_REQUESTS = new TopicSpec(
+            "dcp.instance-requests", INSTANCE_ID, InstanceRequestEnvelope.class, 6, "delete", PLATFORM);
+    public static final TopicSpec INSTANCE_EVENTS = new TopicSpec(
+            "dcp.instance-events", INSTANCE_ID, InstanceEventEnvelope.class, 6, "delete",
+            "provisioning-service");
+    public static final TopicSpec DATA_PLANE_EVENTS = new TopicSpec(
+            "dcp.dataplane-events", INSTANCE_ID, DataPlaneEventEnvelope.class, 6, "delete", DATA_PLANE);
+    public static final TopicSpec NODE_TELEMETRY = new TopicSpec(
+            "dcp.node-telemetry", INSTANCE_ID, NodeTelemetryEnvelope.class, 6, "delete", DATA_PLANE);
+    public static final TopicSpec NODE_ALERTS = new TopicSpec(
+            "dcp.node-alerts", INSTANCE_ID, NodeAlertEnvelope.class, 6, "delete",
+            "platform monitoring (external publishers)");
+    public static final TopicSpec FAILOVER_EVENTS = new TopicSpec(
+            "dcp.failover-events", INSTANCE_ID, FailoverEventEnvelope.class, 6, "delete",
+            "failover-service");
+    public static final TopicSpec BACKUP_EVENTS = new TopicSpec(
+            "dcp.backup-events", INSTANCE_ID, BackupEventEnvelope.class, 6, "delete", "backup-service");
+    public static final TopicSpec MARKETPLACE_EVENTS = new TopicSpec(
+            "dcp.marketplace-events", INSTANCE_ID, MarketplaceEventEnvelope.class, 6, "delete",
+            "marketplace-service");
+
+    public static final List<TopicSpec> ALL = List.of(
+            INSTANCE_REQUESTS, INSTANCE_EVENTS, DATA_PLANE_EVENTS, NODE_TELEMETRY, NODE_ALERTS,
+            FAILOVER_EVENTS, BACKUP_EVENTS, MARKETPLACE_EVENTS);
+
+    private Topics() {
+    }
+
+    /** Looks a topic up by name; dead-letter topics are not in the catalogue. */
+    public static Optional<TopicSpec> byName(String name) {
+        return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+}
