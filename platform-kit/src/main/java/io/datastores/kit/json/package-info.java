@@ -1,0 +1,2 @@
+/** JSON for private state and read models. */
+package io.datastores.kit.json;

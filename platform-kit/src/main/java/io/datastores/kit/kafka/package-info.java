@@ -1,0 +1,2 @@
+/** Plain Kafka client helpers: topic creation at start-up. */
+package io.datastores.kit.kafka;

@@ -1,0 +1,38 @@
+package io.datastores.kit.serde;
+
+import java.util.List;
+
+import org.apache.avro.Schema;
+
+/**
+ * The part of the Confluent Schema Registry REST API the control plane uses. Implementations:
+ * {@link RestSchemaRegistry} (any Confluent-compatible server), {@link MockSchemaRegistry}
+ * ({@code mock://scope}, in memory, for tests), {@link CachingSchemaRegistry} (in front of REST).
+ */
+public interface SchemaRegistry {
+
+    /** Registers {@code schema} under {@code subject} (idempotent) and returns its global id. */
+    int register(String subject, Schema schema);
+
+    /** The schema with this global id; {@link SchemaRegistryException} 40403 when unknown. */
+    Schema schemaById(int id);
+
+    /** All subjects. */
+    List<String> subjects();
+
+    /** Version numbers of a subject, ascending. */
+    List<Integer> versions(String subject);
+
+    /** One version of a subject ({@code "latest"} or a number). */
+    SubjectVersion version(String subject, String version);
+
+    /** Whether {@code schema} may be registered as the next version of {@code subject}. */
+    boolean isCompatible(String subject, Schema schema);
+
+    /** Sets the compatibility level of a subject, or the global level when subject is null. */
+    void setCompatibility(String subject, String level);
+
+    /** One registered version of a subject. */
+    record SubjectVersion(String subject, int version, int id, Schema schema) {
+    }
+}

@@ -1,0 +1,2 @@
+/** Kafka Streams building blocks: the decider shell, dead-letter routing, envelope metadata. */
+package io.datastores.kit.streams;

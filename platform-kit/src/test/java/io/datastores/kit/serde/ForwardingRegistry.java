@@ -1,0 +1,50 @@
+package io.datastores.kit.serde;
+
+import java.util.List;
+
+import org.apache.avro.Schema;
+
+/** A registry passing every call to another; tests override what they observe. */
+class ForwardingRegistry implements SchemaRegistry {
+
+    private final SchemaRegistry delegate;
+
+    ForwardingRegistry(SchemaRegistry delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public int register(String subject, Schema schema) {
+        return delegate.register(subject, schema);
+    }
+
+    @Override
+    public Schema schemaById(int id) {
+        return delegate.schemaById(id);
+    }
+
+    @Override
+    public List<String> subjects() {
+        return delegate.subjects();
+    }
+
+    @Override
+    public List<Integer> versions(String subject) {
+        return delegate.versions(subject);
+    }
+
+    @Override
+    public SubjectVersion version(String subject, String version) {
+        return delegate.version(subject, version);
+    }
+
+    @Override
+    public boolean isCompatible(String subject, Schema schema) {
+        return delegate.isCompatible(subject, schema);
+    }
+
+    @Override
+    public void setCompatibility(String subject, String level) {
+        delegate.setCompatibility(subject, level);
+    }
+}
