@@ -16,11 +16,12 @@ import org.apache.avro.specific.SpecificRecord;
  * @param partitions   partition count created by the platform
  * @param cleanupPolicy {@code delete} or {@code compact}
  * @param writer       the single writer of the topic
+ * @param <T>          the envelope type
  */
-public record TopicSpec(
+public record TopicSpec<T extends SpecificRecord>(
         String name,
         String key,
-        Class<? extends SpecificRecord> valueType,
+        Class<T> valueType,
         int partitions,
         String cleanupPolicy,
         String writer) {

@@ -29,28 +29,28 @@ public final class Topics {
 
     private static final String INSTANCE_ID = "instance id";
 
-    public static final TopicSpec INSTANCE_REQUESTS = new TopicSpec(
+    public static final TopicSpec<InstanceRequestEnvelope> INSTANCE_REQUESTS = new TopicSpec<>(
             "dcp.instance-requests", INSTANCE_ID, InstanceRequestEnvelope.class, 6, "delete", PLATFORM);
-    public static final TopicSpec INSTANCE_EVENTS = new TopicSpec(
+    public static final TopicSpec<InstanceEventEnvelope> INSTANCE_EVENTS = new TopicSpec<>(
             "dcp.instance-events", INSTANCE_ID, InstanceEventEnvelope.class, 6, "delete",
             "provisioning-service");
-    public static final TopicSpec DATA_PLANE_EVENTS = new TopicSpec(
+    public static final TopicSpec<DataPlaneEventEnvelope> DATA_PLANE_EVENTS = new TopicSpec<>(
             "dcp.dataplane-events", INSTANCE_ID, DataPlaneEventEnvelope.class, 6, "delete", DATA_PLANE);
-    public static final TopicSpec NODE_TELEMETRY = new TopicSpec(
+    public static final TopicSpec<NodeTelemetryEnvelope> NODE_TELEMETRY = new TopicSpec<>(
             "dcp.node-telemetry", INSTANCE_ID, NodeTelemetryEnvelope.class, 6, "delete", DATA_PLANE);
-    public static final TopicSpec NODE_ALERTS = new TopicSpec(
+    public static final TopicSpec<NodeAlertEnvelope> NODE_ALERTS = new TopicSpec<>(
             "dcp.node-alerts", INSTANCE_ID, NodeAlertEnvelope.class, 6, "delete",
             "platform monitoring (external publishers)");
-    public static final TopicSpec FAILOVER_EVENTS = new TopicSpec(
+    public static final TopicSpec<FailoverEventEnvelope> FAILOVER_EVENTS = new TopicSpec<>(
             "dcp.failover-events", INSTANCE_ID, FailoverEventEnvelope.class, 6, "delete",
             "failover-service");
-    public static final TopicSpec BACKUP_EVENTS = new TopicSpec(
+    public static final TopicSpec<BackupEventEnvelope> BACKUP_EVENTS = new TopicSpec<>(
             "dcp.backup-events", INSTANCE_ID, BackupEventEnvelope.class, 6, "delete", "backup-service");
-    public static final TopicSpec MARKETPLACE_EVENTS = new TopicSpec(
+    public static final TopicSpec<MarketplaceEventEnvelope> MARKETPLACE_EVENTS = new TopicSpec<>(
             "dcp.marketplace-events", INSTANCE_ID, MarketplaceEventEnvelope.class, 6, "delete",
             "marketplace-service");
 
-    public static final List<TopicSpec> ALL = List.of(
+    public static final List<TopicSpec<?>> ALL = List.of(
             INSTANCE_REQUESTS, INSTANCE_EVENTS, DATA_PLANE_EVENTS, NODE_TELEMETRY, NODE_ALERTS,
             FAILOVER_EVENTS, BACKUP_EVENTS, MARKETPLACE_EVENTS);
 
@@ -58,7 +58,7 @@ public final class Topics {
     }
 
     /** Looks a topic up by name; dead-letter topics are not in the catalogue. */
-    public static Optional<TopicSpec> byName(String name) {
+    public static Optional<TopicSpec<?>> byName(String name) {
         return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
     }
 }

@@ -24,7 +24,7 @@ class SchemaCompatibilityTest {
     @Test
     @DisplayName("every topic's current schema reads every stored version (BACKWARD_TRANSITIVE)")
     void currentSchemasAreBackwardTransitive() {
-        for (TopicSpec topic : Topics.ALL) {
+        for (TopicSpec<?> topic : Topics.ALL) {
             assertThat(history.versions(topic.valueSubject()))
                     .as("stored versions of %s", topic.valueSubject()).isNotEmpty();
             assertThat(history.incompatibilities(topic.valueSubject(), topic.valueSchema()))
@@ -35,7 +35,7 @@ class SchemaCompatibilityTest {
     @Test
     @DisplayName("the newest stored version is the current schema, so no change goes unrecorded")
     void currentSchemaIsRecorded() {
-        for (TopicSpec topic : Topics.ALL) {
+        for (TopicSpec<?> topic : Topics.ALL) {
             List<Schema> versions = history.versions(topic.valueSubject());
             Schema current = topic.valueSchema();
             if (Boolean.getBoolean("schemas.record")

@@ -27,7 +27,7 @@ public final class TopicAdmin {
     }
 
     /** Creates what is missing; returns the names it created. */
-    public static List<String> ensure(String bootstrapServers, Collection<TopicSpec> topics,
+    public static List<String> ensure(String bootstrapServers, Collection<? extends TopicSpec<?>> topics,
             boolean withDeadLetters) {
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -36,9 +36,9 @@ public final class TopicAdmin {
         }
     }
 
-    public static List<String> ensure(Admin admin, Collection<TopicSpec> topics, boolean withDeadLetters) {
+    public static List<String> ensure(Admin admin, Collection<? extends TopicSpec<?>> topics, boolean withDeadLetters) {
         List<NewTopic> wanted = new ArrayList<>();
-        for (TopicSpec t : topics) {
+        for (TopicSpec<?> t : topics) {
             wanted.add(new NewTopic(t.name(), Optional.of(t.partitions()), Optional.empty())
                     .configs(t.config()));
             if (withDeadLetters) {

@@ -41,12 +41,23 @@ public final class DeadLetters {
     }
 
     /**
+     * The decoded records of a contract topic that pass the envelope checks of
+     * {@link EnvelopeMeta#contractProblem}; the rest go to its dead-letter topic.
+     */
+    public static <T extends org.apache.avro.specific.SpecificRecord> KStream<String, T> decode(
+            StreamsBuilder builder, TopicSpec<T> topic, io.datastores.kit.serde.ContractSerdes serdes,
+            String service) {
+        return decode(builder, topic, serdes.value(topic).deserializer(),
+                (key, value) -> EnvelopeMeta.contractProblem(key, value), service);
+    }
+
+    /**
      * The decoded, valid records of {@code topic}; the rest go to its dead-letter topic.
      *
      * @param validator returns why a decoded value breaks the contract, or empty when it is valid;
      *                  it receives the record key and value
      */
-    public static <T> KStream<String, T> decode(StreamsBuilder builder, TopicSpec topic,
+    public static <T> KStream<String, T> decode(StreamsBuilder builder, TopicSpec<?> topic,
             Deserializer<T> deserializer, Validator<T> validator, String service) {
         String name = topic.name().replace('.', '-');
         KStream<String, Decoded<T>> decoded = builder

@@ -1,0 +1,2 @@
+/** HTTP: the catalog. */
+package io.datastores.provisioning.api;

@@ -1,0 +1,6 @@
+package io.datastores.provisioning.domain;
+
+/** Cloud providers; functionality is identical across them. */
+public enum Cloud {
+    AWS, AZURE, GCP, DIGITALOCEAN
+}

@@ -1,0 +1,5 @@
+package io.datastores.provisioning.domain;
+
+public enum NodeRole {
+    PRIMARY, STANDBY
+}

@@ -1,0 +1,2 @@
+/** The broker of the dev stack and the tests: real Kafka, KRaft, one node. */
+package io.datastores.stack;

@@ -1,0 +1,2 @@
+/** Test support shared by the modules: a real broker, the real registry, service processes. */
+package io.datastores.testkit;
