@@ -1,0 +1,2 @@
+/** HTTP: backups per instance. */
+package io.datastores.backup.api;

@@ -1,0 +1,5 @@
+package io.datastores.backup.domain;
+
+public enum BackupKind {
+    FULL, LOG
+}

@@ -1,0 +1,56 @@
+package io.datastores.backup.topology;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+import io.datastores.backup.domain.BackupCommand;
+import io.datastores.backup.domain.BackupDecider;
+import io.datastores.backup.domain.BackupEvent;
+import io.datastores.backup.domain.BackupState;
+import io.datastores.backup.mapping.BackupMapping;
+import io.datastores.contract.Topics;
+import io.datastores.events.BackupEventEnvelope;
+import io.datastores.kit.decider.Envelope;
+import io.datastores.kit.json.JsonSerde;
+import io.datastores.kit.serde.ContractSerdes;
+import io.datastores.kit.streams.DeadLetters;
+import io.datastores.kit.streams.DeciderProcessor;
+
+/**
+ * backup-service's topology. Reads {@code dcp.instance-events} (ready, deleted) and
+ * {@code dcp.dataplane-events} (backup results); keeps one {@link BackupState} per instance in the
+ * queryable {@value #STORE} store; writes {@code dcp.backup-events}, of which it is the only writer.
+ */
+public final class BackupTopology {
+
+    public static final String SERVICE = "backup-service";
+    public static final String STORE = "backups";
+
+    private BackupTopology() {
+    }
+
+    public static KStream<String, BackupEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
+                Serdes.String(), new JsonSerde<>(BackupState.class)));
+        // Consume
+        KStream<String, Envelope<BackupCommand>> commands = DeadLetters
+                .decode(builder, Topics.INSTANCE_EVENTS, serdes, SERVICE)
+                .flatMapValues(BackupMapping::fromInstanceEvent, Named.as("instance-to-commands"))
+                .merge(DeadLetters.decode(builder, Topics.DATA_PLANE_EVENTS, serdes, SERVICE)
+                        .flatMapValues(BackupMapping::fromDataPlane, Named.as("dataplane-to-commands")),
+                        Named.as("commands"));
+        // Decide
+        KStream<String, Envelope<BackupEvent>> events = commands.process(
+                DeciderProcessor.supplier(new BackupDecider(), STORE, SERVICE), Named.as("decide"), STORE);
+        // Produce
+        KStream<String, BackupEventEnvelope> published = events
+                .flatMapValues(e -> BackupMapping.toAvro(e).stream().toList(), Named.as("events-to-avro"));
+        published.to(Topics.BACKUP_EVENTS.name(),
+                Produced.with(Serdes.String(), serdes.value(Topics.BACKUP_EVENTS)).withName("backup-events"));
+        return published;
+    }
+}

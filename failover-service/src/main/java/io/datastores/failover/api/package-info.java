@@ -1,0 +1,2 @@
+/** HTTP: node health per instance. */
+package io.datastores.failover.api;

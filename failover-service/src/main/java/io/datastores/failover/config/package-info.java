@@ -1,0 +1,2 @@
+/** Micronaut factories: the topology on the default stream builder. */
+package io.datastores.failover.config;

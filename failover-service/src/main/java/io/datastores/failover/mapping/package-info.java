@@ -1,0 +1,2 @@
+/** Avro contract records to health signals. */
+package io.datastores.failover.mapping;

@@ -1,0 +1,2 @@
+/** The Kafka Streams wiring of failover-service. */
+package io.datastores.failover.topology;

@@ -1,0 +1,76 @@
+package io.datastores.marketplace.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import io.datastores.marketplace.domain.InstanceView;
+import io.datastores.marketplace.topology.FleetViewTopology;
+import io.datastores.service.Problem;
+import io.datastores.service.QueryableStores;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.serde.annotation.SerdeImport;
+
+/**
+ * The fleet view over HTTP: {@code GET /instances/{id}} and {@code GET /instances} (paged, filtered
+ * by organization, engine and status). Answers 503 while the store is (re)building.
+ */
+@Controller("/instances")
+@SerdeImport(InstanceView.class)
+@SerdeImport(InstanceView.NodeView.class)
+@SerdeImport(InstanceView.CommandPolicyView.class)
+@SerdeImport(FleetController.Page.class)
+public class FleetController {
+
+    static final int MAX_PAGE_SIZE = 500;
+
+    private final QueryableStores stores;
+
+    public FleetController(QueryableStores stores) {
+        this.stores = stores;
+    }
+
+    /** A page of views. */
+    public record Page(List<InstanceView> items, int page, int size, long total) {
+    }
+
+    @Get("/{id}")
+    public HttpResponse<?> instance(@PathVariable String id) {
+        return stores.lookup(FleetViewTopology.STORE, id, "instance in the fleet view");
+    }
+
+    @Get
+    public HttpResponse<?> instances(@Nullable @QueryValue String organization, @Nullable @QueryValue String engine,
+            @Nullable @QueryValue String status, @QueryValue(defaultValue = "0") int page,
+            @QueryValue(defaultValue = "50") int size) {
+        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
+            return HttpResponse.badRequest(new Problem("page must be >= 0 and size from 1 to " + MAX_PAGE_SIZE));
+        }
+        Optional<ReadOnlyKeyValueStore<String, InstanceView>> store = stores.store(FleetViewTopology.STORE);
+        if (store.isEmpty()) {
+            return QueryableStores.unavailable(FleetViewTopology.STORE);
+        }
+        List<InstanceView> matching = new ArrayList<>();
+        try (KeyValueIterator<String, InstanceView> all = store.get().all()) {
+            all.forEachRemaining(kv -> {
+                InstanceView v = kv.value;
+                if ((organization == null || organization.equals(v.organizationId()))
+                        && (engine == null || engine.equalsIgnoreCase(v.engine()))
+                        && (status == null || status.equalsIgnoreCase(v.status().name()))) {
+                    matching.add(v);
+                }
+            });
+        }
+        int from = (int) Math.min((long) page * size, matching.size());
+        int to = Math.min(from + size, matching.size());
+        return HttpResponse.ok(new Page(List.copyOf(matching.subList(from, to)), page, size, matching.size()));
+    }
+}

@@ -1,0 +1,2 @@
+/** HTTP: the fleet view. */
+package io.datastores.marketplace.api;

@@ -1,0 +1,69 @@
+package io.datastores.marketplace.domain;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.datastores.kit.decider.EventMeta;
+import io.datastores.kit.decider.Projection;
+import io.datastores.marketplace.domain.InstanceView.NodeView;
+import io.datastores.marketplace.domain.InstanceView.Status;
+
+/**
+ * The fleet view: one {@link InstanceView} per instance, folded from provisioning's events. An
+ * instance enters the view when accepted; a fact about an instance the view never saw accepted
+ * changes nothing.
+ */
+public final class FleetProjection implements Projection<InstanceFact, InstanceView> {
+
+    @Override
+    public InstanceView initial(String key) {
+        return null;
+    }
+
+    @Override
+    public InstanceView apply(InstanceView v, InstanceFact fact, EventMeta meta) {
+        if (fact instanceof InstanceFact.Accepted a) {
+            if (v != null) {
+                return v; // accepted once; a replayed acceptance changes nothing
+            }
+            return new InstanceView(a.instanceId(), a.organizationId(), a.displayName(), a.engine(), a.cloud(), a.region(),
+                    a.plan(), Status.PROVISIONING, a.serviceHost(), 0, true, 0, List.of(), List.of(), null,
+                    a.catalogVersion(), meta.occurredAt());
+        }
+        if (v == null) {
+            return null;
+        }
+        if (fact instanceof InstanceFact.NodeRequested n) {
+            if (v.nodes().stream().anyMatch(x -> x.nodeId().equals(n.nodeId()))) {
+                return v;
+            }
+            List<NodeView> nodes = new ArrayList<>(v.nodes());
+            nodes.add(new NodeView(n.nodeId(), n.role(), n.zone(), null, null));
+            return with(v, v.status(), v.plan(), v.connectionLimit(), v.allowlist(), nodes, v.commandPolicy(),
+                    v.port(), v.catalogVersion(), meta);
+        }
+        if (fact instanceof InstanceFact.Ready r) {
+            return with(v, Status.READY, v.plan(), r.connectionLimit(), r.allowlist(), r.nodes(), r.commandPolicy(),
+                    r.port(), r.catalogVersion(), meta);
+        }
+        if (fact instanceof InstanceFact.PlanChanged p) {
+            return with(v, v.status(), p.plan(), p.connectionLimit(), v.allowlist(),
+                    v.nodes().subList(0, Math.min(v.nodes().size(), p.nodeCount())), v.commandPolicy(), v.port(),
+                    p.catalogVersion(), meta);
+        }
+        if (fact instanceof InstanceFact.AllowlistChanged a) {
+            return with(v, v.status(), v.plan(), v.connectionLimit(), a.allowlist(), v.nodes(), v.commandPolicy(),
+                    v.port(), v.catalogVersion(), meta);
+        }
+        return with(v, Status.DELETED, v.plan(), v.connectionLimit(), v.allowlist(), v.nodes(), v.commandPolicy(),
+                v.port(), v.catalogVersion(), meta);
+    }
+
+    private static InstanceView with(InstanceView v, Status status, String plan, int limit, List<String> allowlist,
+            List<NodeView> nodes, InstanceView.CommandPolicyView policy, int port, String catalogVersion,
+            EventMeta meta) {
+        return new InstanceView(v.instanceId(), v.organizationId(), v.displayName(), v.engine(), v.cloud(),
+                v.region(), plan, status, v.serviceHost(), port, v.tlsRequired(), limit, List.copyOf(allowlist),
+                List.copyOf(nodes), policy, catalogVersion, meta.occurredAt());
+    }
+}

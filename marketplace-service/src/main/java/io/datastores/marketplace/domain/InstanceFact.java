@@ -1,0 +1,28 @@
+package io.datastores.marketplace.domain;
+
+import java.util.List;
+
+/** What the fleet view learns about an instance from other services' events. */
+public sealed interface InstanceFact {
+
+    record Accepted(String instanceId, String organizationId, String displayName, String engine, String cloud, String region,
+            String plan, String serviceHost, String catalogVersion, int nodeCount) implements InstanceFact {
+    }
+
+    record NodeRequested(String nodeId, String role, String zone) implements InstanceFact {
+    }
+
+    record Ready(String serviceHost, int port, boolean tlsRequired, int connectionLimit, List<String> allowlist,
+            List<InstanceView.NodeView> nodes, InstanceView.CommandPolicyView commandPolicy, String catalogVersion)
+            implements InstanceFact {
+    }
+
+    record PlanChanged(String plan, int nodeCount, int connectionLimit, String catalogVersion) implements InstanceFact {
+    }
+
+    record AllowlistChanged(List<String> allowlist) implements InstanceFact {
+    }
+
+    record Deleted() implements InstanceFact {
+    }
+}

@@ -1,0 +1,53 @@
+package io.datastores.marketplace.mapping;
+
+import java.util.List;
+
+import io.datastores.events.AllowlistChanged;
+import io.datastores.events.InstanceAccepted;
+import io.datastores.events.InstanceDeleted;
+import io.datastores.events.InstanceEventEnvelope;
+import io.datastores.events.InstanceReady;
+import io.datastores.events.NodeProvisioningRequested;
+import io.datastores.events.PlanChanged;
+import io.datastores.kit.decider.Envelope;
+import io.datastores.kit.streams.EnvelopeMeta;
+import io.datastores.marketplace.domain.InstanceFact;
+import io.datastores.marketplace.domain.InstanceView;
+
+/** provisioning's events as the facts the fleet view folds. */
+public final class FleetMapping {
+
+    private FleetMapping() {
+    }
+
+    public static List<Envelope<InstanceFact>> fromInstanceEvent(InstanceEventEnvelope e) {
+        Object p = e.getPayload();
+        InstanceFact fact;
+        if (p instanceof InstanceAccepted a) {
+            fact = new InstanceFact.Accepted(a.getInstanceId(), a.getOrganizationId(), a.getDisplayName(),
+                    a.getEngine().name(), a.getCloud().name(), a.getRegion(), a.getPlan(), a.getServiceHost(),
+                    a.getCatalogVersion(), a.getNodeCount());
+        } else if (p instanceof NodeProvisioningRequested n) {
+            fact = new InstanceFact.NodeRequested(n.getNodeId(), n.getRole().name(), n.getZone());
+        } else if (p instanceof InstanceReady r) {
+            fact = new InstanceFact.Ready(r.getServiceHost(), r.getPort(), r.getTlsRequired(), r.getConnectionLimit(),
+                    List.copyOf(r.getAllowlist()),
+                    r.getNodes().stream().map(n -> new InstanceView.NodeView(n.getNodeId(), n.getRole().name(),
+                            n.getZone(), n.getHost(), n.getIp())).toList(),
+                    r.getCommandPolicy() == null ? null : new InstanceView.CommandPolicyView(
+                            List.copyOf(r.getCommandPolicy().getDisabledCommands()),
+                            r.getCommandPolicy().getScriptingEnabled()),
+                    r.getCatalogVersion());
+        } else if (p instanceof PlanChanged c) {
+            fact = new InstanceFact.PlanChanged(c.getToPlan(), c.getNodeCount(), c.getConnectionLimit(),
+                    c.getCatalogVersion());
+        } else if (p instanceof AllowlistChanged a) {
+            fact = new InstanceFact.AllowlistChanged(List.copyOf(a.getAllowlist()));
+        } else if (p instanceof InstanceDeleted) {
+            fact = new InstanceFact.Deleted();
+        } else {
+            return List.of(); // rejections and trial events do not change the fleet view yet
+        }
+        return List.of(new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()), fact));
+    }
+}

@@ -1,0 +1,2 @@
+/** Avro contract records to marketplace facts. */
+package io.datastores.marketplace.mapping;

@@ -1,0 +1,2 @@
+/** The read-model topology of marketplace. */
+package io.datastores.marketplace.topology;

@@ -1,0 +1,184 @@
+package io.datastores.simulator;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.UUID;
+
+import io.datastores.events.BackupCompleted;
+import io.datastores.events.BackupRequested;
+import io.datastores.events.BackupType;
+import io.datastores.events.DiagnosticSeverity;
+import io.datastores.events.EventMetadata;
+import io.datastores.events.NodeDiagnosticsReported;
+import io.datastores.events.NodeHeartbeat;
+import io.datastores.events.NodeProvisioned;
+import io.datastores.events.NodeProvisioningRequested;
+import io.datastores.events.NodeRole;
+
+/**
+ * The simulated clouds, as plain state and time: nodes that come up after a delay, heartbeat with
+ * a replication position, answer backup requests, and fail on a seeded schedule or on command.
+ * No Kafka here: {@link Simulator} feeds it requests and sends what it emits. Deterministic for a
+ * seed and a sequence of calls.
+ */
+public final class DataPlane {
+
+    /** Something the data plane says, with the event that caused it (null for its own initiative). */
+    public record Emitted(String instanceId, Object event, EventMetadata cause) {
+    }
+
+    /** A simulated node. */
+    static final class SimNode {
+        final String instanceId;
+        final String nodeId;
+        final String zone;
+        NodeRole role;
+        long epoch;
+        long position;
+        boolean failed;
+
+        SimNode(String instanceId, String nodeId, String zone, NodeRole role, long epoch) {
+            this.instanceId = instanceId;
+            this.nodeId = nodeId;
+            this.zone = zone;
+            this.role = role;
+            this.epoch = epoch;
+        }
+    }
+
+    private record Pending(long dueMillis, long seq, Emitted emitted, SimNode startsNode) {
+    }
+
+    private final Random random;
+    private final long provisioningDelayMillis;
+    private final long backupDurationMillis;
+    private final double failuresPerNodeHour;
+    private final Map<String, SimNode> nodes = new LinkedHashMap<>();
+    private final PriorityQueue<Pending> pending = new PriorityQueue<>(
+            (a, b) -> a.dueMillis != b.dueMillis ? Long.compare(a.dueMillis, b.dueMillis) : Long.compare(a.seq, b.seq));
+    private long seq;
+
+    public DataPlane(long seed, long provisioningDelayMillis, long backupDurationMillis, double failuresPerNodeHour) {
+        this.random = new Random(seed);
+        this.provisioningDelayMillis = provisioningDelayMillis;
+        this.backupDurationMillis = backupDurationMillis;
+        this.failuresPerNodeHour = failuresPerNodeHour;
+    }
+
+    /** A node is asked for: it reports itself provisioned after the provisioning delay. */
+    public void provision(NodeProvisioningRequested r, EventMetadata cause, long nowMillis) {
+        if (nodes.containsKey(r.getNodeId())) {
+            return; // a repeated request: the node exists already
+        }
+        SimNode node = new SimNode(r.getInstanceId(), r.getNodeId(), r.getZone(), r.getRole(), r.getEpoch());
+        NodeProvisioned provisioned = new NodeProvisioned(r.getInstanceId(), r.getNodeId(),
+                r.getNodeId() + ".nodes." + r.getRegion() + ".sim", ipOf(r.getNodeId()), r.getZone());
+        schedule(nowMillis + provisioningDelayMillis, new Emitted(r.getInstanceId(), provisioned, cause), node);
+    }
+
+    /** A backup is asked for: it completes after the backup duration, encrypted. */
+    public void backup(BackupRequested r, EventMetadata cause, long nowMillis) {
+        long position = nodes.values().stream().filter(n -> n.instanceId.equals(r.getInstanceId()))
+                .mapToLong(n -> n.position).max().orElse(0);
+        Instant start = Instant.ofEpochMilli(nowMillis);
+        BackupCompleted done = BackupCompleted.newBuilder()
+                .setInstanceId(r.getInstanceId()).setBackupId(r.getBackupId()).setType(r.getType())
+                .setStartedAt(start).setCompletedAt(start.plusMillis(backupDurationMillis))
+                .setSizeBytes(r.getType() == BackupType.FULL ? 1_000_000 + position * 10 : 16_777_216)
+                .setChecksum(checksum(r.getBackupId()))
+                .setEncryptionKeyId("sim-key-" + r.getInstanceId().hashCode() % 8)
+                .setStartPosition(Math.max(0, position - 1_000)).setEndPosition(position)
+                .build();
+        schedule(nowMillis + backupDurationMillis, new Emitted(r.getInstanceId(), done, cause), null);
+    }
+
+    /** All instance nodes go away. */
+    public void delete(String instanceId) {
+        nodes.values().removeIf(n -> n.instanceId.equals(instanceId));
+    }
+
+    /** Fails a node now (on command): it reports a severe diagnosis and stops heartbeating. */
+    public List<Emitted> fail(String nodeId, String reason) {
+        SimNode node = nodes.get(nodeId);
+        if (node == null || node.failed) {
+            return List.of();
+        }
+        node.failed = true;
+        return List.of(new Emitted(node.instanceId,
+                new NodeDiagnosticsReported(node.instanceId, node.nodeId, DiagnosticSeverity.SEVERE, reason), null));
+    }
+
+    /** What is due by {@code nowMillis}: provisioned nodes, finished backups, seeded failures. */
+    public List<Emitted> due(long nowMillis) {
+        List<Emitted> out = new ArrayList<>();
+        while (!pending.isEmpty() && pending.peek().dueMillis <= nowMillis) {
+            Pending p = pending.poll();
+            if (p.startsNode != null) {
+                nodes.put(p.startsNode.nodeId, p.startsNode);
+            }
+            out.add(p.emitted);
+        }
+        return out;
+    }
+
+    /**
+     * One heartbeat per live node. Primaries advance their position; standbys follow a little
+     * behind. Over {@code elapsedMillis}, each node fails with the seeded rate.
+     */
+    public List<Emitted> heartbeats(long elapsedMillis) {
+        List<Emitted> out = new ArrayList<>();
+        double failureChance = failuresPerNodeHour * elapsedMillis / 3_600_000.0;
+        Map<String, Long> primaryPosition = new LinkedHashMap<>();
+        for (SimNode n : nodes.values()) {
+            if (!n.failed && n.role == NodeRole.PRIMARY) {
+                n.position += 1 + random.nextInt(4096);
+                primaryPosition.put(n.instanceId, n.position);
+            }
+        }
+        for (SimNode n : nodes.values()) {
+            if (n.failed) {
+                continue;
+            }
+            if (failureChance > 0 && random.nextDouble() < failureChance) {
+                out.addAll(fail(n.nodeId, "seeded failure: node lost"));
+                continue;
+            }
+            if (n.role == NodeRole.STANDBY) {
+                long target = primaryPosition.getOrDefault(n.instanceId, n.position);
+                n.position = Math.max(n.position, target - random.nextInt(512));
+            }
+            out.add(new Emitted(n.instanceId,
+                    new NodeHeartbeat(n.instanceId, n.nodeId, n.role, n.position, n.epoch), null));
+        }
+        return out;
+    }
+
+    public int liveNodes() {
+        return (int) nodes.values().stream().filter(n -> !n.failed).count();
+    }
+
+    public List<String> nodeIds() {
+        return List.copyOf(nodes.keySet());
+    }
+
+    private void schedule(long due, Emitted emitted, SimNode startsNode) {
+        pending.add(new Pending(due, seq++, emitted, startsNode));
+    }
+
+    /** A stable private address per node. */
+    static String ipOf(String nodeId) {
+        int h = nodeId.hashCode();
+        return "10." + ((h >>> 16) & 0xff) + "." + ((h >>> 8) & 0xff) + "." + Math.max(1, h & 0xfe);
+    }
+
+    private static String checksum(String backupId) {
+        return "sha256:" + UUID.nameUUIDFromBytes(backupId.getBytes(StandardCharsets.UTF_8)).toString()
+                .replace("-", "");
+    }
+}

@@ -1,0 +1,2 @@
+/** The data-plane simulator: the clouds, played from a seed. */
+package io.datastores.simulator;

@@ -1,0 +1,83 @@
+package io.datastores.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.datastores.events.BackupCompleted;
+import io.datastores.events.BackupRequested;
+import io.datastores.events.BackupType;
+import io.datastores.events.Cloud;
+import io.datastores.events.DiagnosticSeverity;
+import io.datastores.events.Engine;
+import io.datastores.events.EventMetadata;
+import io.datastores.events.NodeDiagnosticsReported;
+import io.datastores.events.NodeHeartbeat;
+import io.datastores.events.NodeProvisioned;
+import io.datastores.events.NodeProvisioningRequested;
+import io.datastores.events.NodeRole;
+
+class DataPlaneTest {
+
+    private final EventMetadata cause = new EventMetadata("e", "c", null, Instant.EPOCH, "test");
+
+    private static NodeProvisioningRequested request(String node, NodeRole role) {
+        return new NodeProvisioningRequested("i-1", node, role, "z-a", Engine.POSTGRESQL, Cloud.AWS, "us-east-1",
+                "BUSINESS-4", 1L);
+    }
+
+    @Test
+    void nodesComeUpAfterTheDelayOnceAndThenHeartbeat() {
+        DataPlane plane = new DataPlane(1, 100, 50, 0);
+        plane.provision(request("i-1-n1", NodeRole.PRIMARY), cause, 0);
+        plane.provision(request("i-1-n2", NodeRole.STANDBY), cause, 0);
+        plane.provision(request("i-1-n1", NodeRole.PRIMARY), cause, 10);
+        assertThat(plane.due(99)).isEmpty();
+        List<DataPlane.Emitted> up = plane.due(100);
+        assertThat(up).extracting(e -> ((NodeProvisioned) e.event()).getNodeId()).containsExactly("i-1-n1", "i-1-n2");
+        assertThat(up.get(0).cause()).isEqualTo(cause);
+        List<DataPlane.Emitted> beats = plane.heartbeats(1000);
+        assertThat(beats).hasSize(2).allSatisfy(e -> assertThat(e.event()).isInstanceOf(NodeHeartbeat.class));
+        NodeHeartbeat primary = (NodeHeartbeat) beats.get(0).event();
+        NodeHeartbeat standby = (NodeHeartbeat) beats.get(1).event();
+        assertThat(primary.getReplicationPosition()).isPositive()
+                .isGreaterThanOrEqualTo(standby.getReplicationPosition());
+    }
+
+    @Test
+    void aFailedNodeReportsSevereAndStopsHeartbeating() {
+        DataPlane plane = new DataPlane(1, 0, 0, 0);
+        plane.provision(request("i-1-n1", NodeRole.PRIMARY), cause, 0);
+        plane.due(0);
+        List<DataPlane.Emitted> failed = plane.fail("i-1-n1", "disk gone");
+        assertThat(failed).singleElement().satisfies(e -> assertThat(
+                ((NodeDiagnosticsReported) e.event()).getSeverity()).isEqualTo(DiagnosticSeverity.SEVERE));
+        assertThat(plane.heartbeats(1000)).isEmpty();
+        assertThat(plane.fail("i-1-n1", "again")).isEmpty();
+    }
+
+    @Test
+    void backupsCompleteEncryptedAndTheSameSeedFailsTheSameNodes() {
+        DataPlane plane = new DataPlane(7, 0, 500, 0);
+        plane.backup(new BackupRequested("i-1", "b-1", BackupType.FULL, Instant.EPOCH), cause, 1000);
+        BackupCompleted done = (BackupCompleted) plane.due(1500).get(0).event();
+        assertThat(done.getEncryptionKeyId()).isNotBlank();
+        assertThat(done.getBackupId()).isEqualTo("b-1");
+
+        assertThat(failures(99)).isEqualTo(failures(99)).isNotEmpty();
+    }
+
+    private List<Object> failures(long seed) {
+        DataPlane plane = new DataPlane(seed, 0, 0, 3600);
+        for (int i = 0; i < 20; i++) {
+            plane.provision(new NodeProvisioningRequested("i-" + i, "n-" + i, NodeRole.PRIMARY, "z", Engine.MYSQL,
+                    Cloud.GCP, "us-central1", "HOBBYIST", 1L), cause, 0);
+        }
+        plane.due(0);
+        return plane.heartbeats(500).stream().map(DataPlane.Emitted::event)
+                .filter(e -> e instanceof NodeDiagnosticsReported).map(Object::toString).map(o -> (Object) o).toList();
+    }
+}
