@@ -173,8 +173,11 @@ public final class DataPlane {
 
     /** A stable private address per node. */
     static String ipOf(String nodeId) {
-        int h = nodeId.hashCode();
-        return "10." + ((h >>> 16) & 0xff) + "." + ((h >>> 8) & 0xff) + "." + Math.max(1, h & 0xfe);
+        byte[] h = UUID.nameUUIDFromBytes(nodeId.getBytes(StandardCharsets.UTF_8)).toString()
+                .getBytes(StandardCharsets.UTF_8);
+        UUID u = UUID.nameUUIDFromBytes(h);
+        long bits = u.getMostSignificantBits();
+        return "10." + ((bits >>> 16) & 0xff) + "." + ((bits >>> 8) & 0xff) + "." + (1 + (bits & 0xff) % 254);
     }
 
     private static String checksum(String backupId) {

@@ -39,6 +39,8 @@ class DataPlaneTest {
         List<DataPlane.Emitted> up = plane.due(100);
         assertThat(up).extracting(e -> ((NodeProvisioned) e.event()).getNodeId()).containsExactly("i-1-n1", "i-1-n2");
         assertThat(up.get(0).cause()).isEqualTo(cause);
+        assertThat(((NodeProvisioned) up.get(0).event()).getIp())
+                .isNotEqualTo(((NodeProvisioned) up.get(1).event()).getIp()).startsWith("10.");
         List<DataPlane.Emitted> beats = plane.heartbeats(1000);
         assertThat(beats).hasSize(2).allSatisfy(e -> assertThat(e.event()).isInstanceOf(NodeHeartbeat.class));
         NodeHeartbeat primary = (NodeHeartbeat) beats.get(0).event();
