@@ -1,0 +1,81 @@
+package io.datastores.system;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.datastores.stack.KafkaBroker;
+import io.datastores.testkit.JavaProcess;
+
+/**
+ * The four services and the simulator as real processes (started from their build output, as
+ * {@code ./dcp up} does) against a given broker and registry, on free ports.
+ */
+final class ControlPlane implements AutoCloseable {
+
+    record Part(String module, String mainClass) {
+    }
+
+    static final Map<String, Part> PARTS = Map.of(
+            "provisioning-service", new Part("provisioning-service", "io.datastores.provisioning.Application"),
+            "failover-service", new Part("failover-service", "io.datastores.failover.Application"),
+            "backup-service", new Part("backup-service", "io.datastores.backup.Application"),
+            "marketplace-service", new Part("marketplace-service", "io.datastores.marketplace.Application"),
+            "simulator", new Part("simulator", "io.datastores.simulator.Simulator"));
+
+    private final String bootstrap;
+    private final String registryUrl;
+    private final Path dir;
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, JavaProcess> running = new LinkedHashMap<>();
+
+    ControlPlane(String bootstrap, String registryUrl, Path dir) {
+        this.bootstrap = bootstrap;
+        this.registryUrl = registryUrl;
+        this.dir = dir;
+        PARTS.keySet().forEach(name -> ports.put(name, KafkaBroker.freePort()));
+    }
+
+    /** Starts every part and waits until each is healthy. */
+    ControlPlane start() {
+        PARTS.keySet().forEach(this::launch);
+        PARTS.keySet().forEach(this::awaitHealthy);
+        return this;
+    }
+
+    void launch(String name) {
+        Part part = PARTS.get(name);
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("kafka.bootstrap.servers", bootstrap);
+        props.put("schema.registry.url", registryUrl);
+        props.put("micronaut.server.port", String.valueOf(ports.get(name)));
+        props.put("http.port", String.valueOf(ports.get(name)));
+        props.put("dcp.state.dir", dir.resolve("state").resolve(name).toString());
+        props.put("sim.heartbeat-ms", "1000");
+        props.put("sim.provisioning-delay-ms", "50");
+        running.put(name, JavaProcess.module(part.module(), part.mainClass(), props, dir.resolve("logs")).start());
+    }
+
+    void awaitHealthy(String name) {
+        running.get(name).awaitHttpOk(url(name, "/health"), Duration.ofSeconds(120));
+    }
+
+    /** SIGKILL, as a crashed machine would. */
+    void kill(String name) {
+        running.get(name).kill();
+    }
+
+    String url(String name, String path) {
+        return "http://127.0.0.1:" + ports.get(name) + path;
+    }
+
+    String log(String name) {
+        return running.get(name).tail();
+    }
+
+    @Override
+    public void close() {
+        running.values().forEach(JavaProcess::close);
+    }
+}
