@@ -48,8 +48,9 @@ import io.datastores.kit.serde.UndecodableRecordException;
  * {@code POST /nodes/{nodeId}/fail} to fail a node on command, {@code GET /nodes}.
  *
  * <p>Settings (system properties): {@code kafka.bootstrap.servers}, {@code schema.registry.url},
- * {@code http.port}, {@code sim.seed}, {@code sim.heartbeat-ms}, {@code sim.provisioning-delay-ms},
- * {@code sim.backup-ms}, {@code sim.failures-per-node-hour}.
+ * {@code http.host}, {@code http.port}, {@code sim.seed}, {@code sim.heartbeat-ms}, {@code sim.provisioning-delay-ms},
+ * {@code sim.backup-ms}, {@code sim.failures-per-node-hour}; or the same as environment variables
+ * ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code SIM_SEED}, ...).
  */
 public final class Simulator implements AutoCloseable {
 
@@ -91,8 +92,8 @@ public final class Simulator implements AutoCloseable {
                 new StringSerializer(), new EnvelopeSerializer(serdes));
     }
 
-    public void serveHttp(int port) throws IOException {
-        http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+    public void serveHttp(String host, int port) throws IOException {
+        http = HttpServer.create(new InetSocketAddress(host, port), 0);
         http.createContext("/health", ex -> answer(ex, 200, "{\"status\":\"UP\",\"liveNodes\":" + liveNodes + "}"));
         http.createContext("/nodes", ex -> {
             String path = ex.getRequestURI().getPath();
@@ -193,11 +194,26 @@ public final class Simulator implements AutoCloseable {
         producer.close();
     }
 
-    public static void main(String[] args) throws IOException {
+    /** Settings: system properties, else environment variables (kafka.bootstrap.servers from KAFKA_BOOTSTRAP_SERVERS). */
+    static Properties settings(Map<String, String> env, Properties system) {
         Properties settings = new Properties();
-        settings.putAll(System.getProperties());
+        for (String key : List.of("kafka.bootstrap.servers", "schema.registry.url", "http.host", "http.port",
+                "sim.seed", "sim.heartbeat-ms", "sim.provisioning-delay-ms", "sim.backup-ms",
+                "sim.failures-per-node-hour")) {
+            String fromEnv = env.get(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'));
+            String value = system.getProperty(key, fromEnv);
+            if (value != null) {
+                settings.setProperty(key, value);
+            }
+        }
+        return settings;
+    }
+
+    public static void main(String[] args) throws IOException {
+        Properties settings = settings(System.getenv(), System.getProperties());
         Simulator sim = new Simulator(settings);
-        sim.serveHttp(Integer.parseInt(settings.getProperty("http.port", "8095")));
+        sim.serveHttp(settings.getProperty("http.host", "127.0.0.1"),
+                Integer.parseInt(settings.getProperty("http.port", "8095")));
         Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sim.close();

@@ -1,0 +1,16 @@
+# One image per service, built from the repository root:
+#   docker build -f docker/service.Dockerfile --build-arg MODULE=provisioning-service \
+#       --build-arg MAIN=io.datastores.provisioning.Application .
+FROM maven:3.9-eclipse-temurin-17 AS build
+ARG MODULE
+WORKDIR /src
+COPY . .
+RUN ./mvnw -B -q -DskipTests -pl ${MODULE} -am install \
+ && ./mvnw -B -q -pl ${MODULE} dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=/app/lib \
+ && cp -r ${MODULE}/target/classes /app/classes
+
+FROM eclipse-temurin:17-jre
+ARG MAIN
+ENV MAIN=${MAIN} JAVA_OPTS="-Xmx256m -XX:+UseSerialGC"
+COPY --from=build /app /app
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -cp '/app/classes:/app/lib/*' $MAIN"]
