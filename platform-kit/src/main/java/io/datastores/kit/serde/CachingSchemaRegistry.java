@@ -1,6 +1,5 @@
 package io.datastores.kit.serde;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,14 +10,13 @@ import org.apache.avro.Schema;
  * behind an id. Serializing or deserializing a record costs a registry call once per schema, not
  * once per record. Everything else passes through.
  */
-public final class CachingSchemaRegistry implements SchemaRegistry {
+public final class CachingSchemaRegistry extends ForwardingSchemaRegistry {
 
-    private final SchemaRegistry delegate;
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
     public CachingSchemaRegistry(SchemaRegistry delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     @Override
@@ -26,7 +24,7 @@ public final class CachingSchemaRegistry implements SchemaRegistry {
         Map<Schema, Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
         Integer id = ids.get(schema);
         if (id == null) {
-            id = delegate.register(subject, schema);
+            id = super.register(subject, schema);
             ids.put(schema, id);
             schemasById.putIfAbsent(id, schema);
         }
@@ -37,34 +35,9 @@ public final class CachingSchemaRegistry implements SchemaRegistry {
     public Schema schemaById(int id) {
         Schema schema = schemasById.get(id);
         if (schema == null) {
-            schema = delegate.schemaById(id);
+            schema = super.schemaById(id);
             schemasById.put(id, schema);
         }
         return schema;
-    }
-
-    @Override
-    public List<String> subjects() {
-        return delegate.subjects();
-    }
-
-    @Override
-    public List<Integer> versions(String subject) {
-        return delegate.versions(subject);
-    }
-
-    @Override
-    public SubjectVersion version(String subject, String version) {
-        return delegate.version(subject, version);
-    }
-
-    @Override
-    public boolean isCompatible(String subject, Schema schema) {
-        return delegate.isCompatible(subject, schema);
-    }
-
-    @Override
-    public void setCompatibility(String subject, String level) {
-        delegate.setCompatibility(subject, level);
     }
 }

@@ -30,7 +30,7 @@ import io.datastores.events.NodeFailed;
 class ConfluentWireFixturesTest {
 
     /** A registry that hands out a fixed id and remembers what was registered. */
-    static final class FixedIdRegistry extends ForwardingRegistry {
+    static final class FixedIdRegistry extends ForwardingSchemaRegistry {
         final int id;
         final List<String> subjects = new ArrayList<>();
         final List<Schema> schemas = new ArrayList<>();

@@ -4,12 +4,12 @@ import java.util.List;
 
 import org.apache.avro.Schema;
 
-/** A registry passing every call to another; tests override what they observe. */
-class ForwardingRegistry implements SchemaRegistry {
+/** A registry passing every call to another; subclasses change what they need. */
+public class ForwardingSchemaRegistry implements SchemaRegistry {
 
     private final SchemaRegistry delegate;
 
-    ForwardingRegistry(SchemaRegistry delegate) {
+    public ForwardingSchemaRegistry(SchemaRegistry delegate) {
         this.delegate = delegate;
     }
 
