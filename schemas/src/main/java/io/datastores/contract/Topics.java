@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.datastores.events.BackupEventEnvelope;
+import io.datastores.events.BillingEventEnvelope;
 import io.datastores.events.DataPlaneEventEnvelope;
 import io.datastores.events.FailoverEventEnvelope;
 import io.datastores.events.InstanceEventEnvelope;
@@ -15,7 +16,7 @@ import io.datastores.events.NodeTelemetryEnvelope;
 /**
  * The topic catalogue: every topic of the control plane, declared once.
  *
- * <p>Every instance-scoped topic is keyed by instance id, so that one instance's history is in
+ * <p>Every instance-scoped topic is keyed by instance id (billing's, by organization id), so that one instance's history is in
  * one partition, in order. Each topic's value is one envelope record (event metadata plus a
  * union of the event types of that topic; see {@code docs/adr/0001-one-envelope-per-topic.md}).
  * Every topic has exactly one writer.
@@ -50,9 +51,14 @@ public final class Topics {
             "dcp.marketplace-events", INSTANCE_ID, MarketplaceEventEnvelope.class, 6, "delete",
             "marketplace-service");
 
+    /** Organization tiers from billing; keyed by organization id, compacted (the latest tier counts). */
+    public static final TopicSpec<BillingEventEnvelope> BILLING_EVENTS = new TopicSpec<>(
+            "dcp.billing-events", "organization id", BillingEventEnvelope.class, 6, "compact",
+            "billing (external publishers)");
+
     public static final List<TopicSpec<?>> ALL = List.of(
             INSTANCE_REQUESTS, INSTANCE_EVENTS, DATA_PLANE_EVENTS, NODE_TELEMETRY, NODE_ALERTS,
-            FAILOVER_EVENTS, BACKUP_EVENTS, MARKETPLACE_EVENTS);
+            FAILOVER_EVENTS, BACKUP_EVENTS, MARKETPLACE_EVENTS, BILLING_EVENTS);
 
     private Topics() {
     }

@@ -98,6 +98,11 @@ public final class DataPlane {
         schedule(nowMillis + backupDurationMillis, new Emitted(r.getInstanceId(), done, cause), null);
     }
 
+    /** A standby is removed (its instance's plan has fewer nodes). */
+    public void decommission(String nodeId) {
+        nodes.remove(nodeId);
+    }
+
     /** All instance nodes go away. */
     public void delete(String instanceId) {
         nodes.values().removeIf(n -> n.instanceId.equals(instanceId));

@@ -35,6 +35,7 @@ import io.datastores.events.DataPlaneEventEnvelope;
 import io.datastores.events.EventMetadata;
 import io.datastores.events.InstanceDeleted;
 import io.datastores.events.InstanceEventEnvelope;
+import io.datastores.events.NodeDecommissionRequested;
 import io.datastores.events.NodeProvisioningRequested;
 import io.datastores.events.NodeTelemetryEnvelope;
 import io.datastores.kit.kafka.PlatformBootstrap;
@@ -142,6 +143,8 @@ public final class Simulator implements AutoCloseable {
                         .deserialize(record.topic(), record.value());
                 if (e.getPayload() instanceof NodeProvisioningRequested r) {
                     plane.provision(r, e.getMetadata(), now);
+                } else if (e.getPayload() instanceof NodeDecommissionRequested d) {
+                    plane.decommission(d.getNodeId());
                 } else if (e.getPayload() instanceof InstanceDeleted d) {
                     plane.delete(d.getInstanceId());
                 }

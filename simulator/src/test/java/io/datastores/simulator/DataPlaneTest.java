@@ -47,6 +47,9 @@ class DataPlaneTest {
         NodeHeartbeat standby = (NodeHeartbeat) beats.get(1).event();
         assertThat(primary.getReplicationPosition()).isPositive()
                 .isGreaterThanOrEqualTo(standby.getReplicationPosition());
+        plane.decommission("i-1-n2");
+        assertThat(plane.heartbeats(1000)).singleElement()
+                .satisfies(e -> assertThat(((NodeHeartbeat) e.event()).getNodeId()).isEqualTo("i-1-n1"));
     }
 
     @Test

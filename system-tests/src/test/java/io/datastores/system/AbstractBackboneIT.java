@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import io.datastores.contract.Topics;
+import io.datastores.events.BillingEventEnvelope;
 import io.datastores.events.Cloud;
 import io.datastores.events.Engine;
 import io.datastores.events.EventMetadata;
@@ -44,6 +45,8 @@ import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.events.InstanceReady;
 import io.datastores.events.InstanceRequestEnvelope;
 import io.datastores.events.InstanceRequested;
+import io.datastores.events.OrganizationTier;
+import io.datastores.events.OrganizationTierChanged;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.kit.serde.WireFormat;
 import io.datastores.kit.streams.DeadLetters;
@@ -55,6 +58,7 @@ import io.datastores.kit.streams.DeadLetters;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractBackboneIT {
 
+    private static final String ORG = "org-it";
     private ControlPlane plane;
     private ContractSerdes serdes;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -68,6 +72,16 @@ abstract class AbstractBackboneIT {
         Path dir = Files.createTempDirectory(getClass().getSimpleName());
         serdes = new ContractSerdes(registryUrl());
         plane = new ControlPlane(bootstrapServers(), registryUrl(), dir).start();
+        try (var billing = new KafkaProducer<String, BillingEventEnvelope>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()), new StringSerializer(),
+                serdes.value(Topics.BILLING_EVENTS).serializer())) {
+            billing.send(new ProducerRecord<>(Topics.BILLING_EVENTS.name(), ORG, new BillingEventEnvelope(
+                    new EventMetadata(UUID.randomUUID().toString(), "billing-it", null, Instant.now(), "billing"),
+                    new OrganizationTierChanged(ORG, OrganizationTier.PAID)))).get(30, TimeUnit.SECONDS);
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(http.send(HttpRequest.newBuilder(
+                URI.create(plane.url("provisioning-service", "/organizations/" + ORG))).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).contains("\"tier\":\"PAID\""));
     }
 
     @AfterAll
@@ -80,7 +94,7 @@ abstract class AbstractBackboneIT {
     private static InstanceRequestEnvelope request(String instanceId, String plan, Engine engine) {
         String eventId = UUID.randomUUID().toString();
         return new InstanceRequestEnvelope(new EventMetadata(eventId, eventId, null, Instant.now(), "it"),
-                InstanceRequested.newBuilder().setRequestId("req-" + instanceId).setOrganizationId("org-it")
+                InstanceRequested.newBuilder().setRequestId("req-" + instanceId).setOrganizationId(ORG)
                         .setInstanceId(instanceId).setDisplayName("db " + instanceId).setEngine(engine)
                         .setCloud(Cloud.AWS).setRegion("us-east-1").setPlan(plan).build());
     }

@@ -55,6 +55,16 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
             return with(v, v.status(), v.plan(), v.connectionLimit(), a.allowlist(), v.nodes(), v.commandPolicy(),
                     v.port(), v.catalogVersion(), meta);
         }
+        if (fact instanceof InstanceFact.Suspended || fact instanceof InstanceFact.Resumed) {
+            Status status = fact instanceof InstanceFact.Suspended ? Status.SUSPENDED : Status.READY;
+            return with(v, status, v.plan(), v.connectionLimit(), v.allowlist(), v.nodes(), v.commandPolicy(),
+                    v.port(), v.catalogVersion(), meta);
+        }
+        if (fact instanceof InstanceFact.NodeDecommissioned d) {
+            return with(v, v.status(), v.plan(), v.connectionLimit(), v.allowlist(),
+                    v.nodes().stream().filter(n -> !n.nodeId().equals(d.nodeId())).toList(), v.commandPolicy(),
+                    v.port(), v.catalogVersion(), meta);
+        }
         return with(v, Status.DELETED, v.plan(), v.connectionLimit(), v.allowlist(), v.nodes(), v.commandPolicy(),
                 v.port(), v.catalogVersion(), meta);
     }

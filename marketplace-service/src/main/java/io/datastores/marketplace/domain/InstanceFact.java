@@ -25,4 +25,16 @@ public sealed interface InstanceFact {
 
     record Deleted() implements InstanceFact {
     }
+
+    /** The trial ended; the instance is suspended. */
+    record Suspended() implements InstanceFact {
+    }
+
+    /** A suspended instance serves again. */
+    record Resumed() implements InstanceFact {
+    }
+
+    /** A standby left (the plan has fewer nodes). */
+    record NodeDecommissioned(String nodeId) implements InstanceFact {
+    }
 }

@@ -10,7 +10,7 @@ public record InstanceView(String instanceId, String organizationId, String disp
         String catalogVersion, Instant updatedAt) {
 
     public enum Status {
-        PROVISIONING, READY, DELETED
+        PROVISIONING, READY, SUSPENDED, DELETED
     }
 
     public record NodeView(String nodeId, String role, String zone, String host, String ip) {

@@ -7,6 +7,9 @@ import io.datastores.events.InstanceAccepted;
 import io.datastores.events.InstanceDeleted;
 import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.events.InstanceReady;
+import io.datastores.events.InstanceResumed;
+import io.datastores.events.NodeDecommissionRequested;
+import io.datastores.events.TrialExpired;
 import io.datastores.events.NodeProvisioningRequested;
 import io.datastores.events.PlanChanged;
 import io.datastores.kit.decider.Envelope;
@@ -45,8 +48,14 @@ public final class FleetMapping {
             fact = new InstanceFact.AllowlistChanged(List.copyOf(a.getAllowlist()));
         } else if (p instanceof InstanceDeleted) {
             fact = new InstanceFact.Deleted();
+        } else if (p instanceof TrialExpired) {
+            fact = new InstanceFact.Suspended();
+        } else if (p instanceof InstanceResumed) {
+            fact = new InstanceFact.Resumed();
+        } else if (p instanceof NodeDecommissionRequested d) {
+            fact = new InstanceFact.NodeDecommissioned(d.getNodeId());
         } else {
-            return List.of(); // rejections and trial events do not change the fleet view yet
+            return List.of(); // rejections change no instance of the fleet
         }
         return List.of(new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()), fact));
     }

@@ -40,6 +40,17 @@ class FleetProjectionTest {
     }
 
     @Test
+    void aTrialThatEndsIsSuspendedAndResumes() {
+        InstanceView suspended = fold(ACCEPTED, new InstanceFact.NodeRequested("n1", "PRIMARY", "a"),
+                new InstanceFact.NodeRequested("n2", "STANDBY", "b"), new InstanceFact.Suspended(),
+                new InstanceFact.NodeDecommissioned("n2"));
+        assertThat(suspended.status()).isEqualTo(InstanceView.Status.SUSPENDED);
+        assertThat(suspended.nodes()).extracting(InstanceView.NodeView::nodeId).containsExactly("n1");
+        assertThat(projection.apply(suspended, new InstanceFact.Resumed(), at(9)).status())
+                .isEqualTo(InstanceView.Status.READY);
+    }
+
+    @Test
     void aFactAboutAnInstanceNeverAcceptedChangesNothing() {
         assertThat(fold(new InstanceFact.Deleted())).isNull();
     }

@@ -1,2 +1,2 @@
-/** HTTP: the catalog. */
+/** HTTP: the catalog, and operators' read access to instances and organizations. */
 package io.datastores.provisioning.api;

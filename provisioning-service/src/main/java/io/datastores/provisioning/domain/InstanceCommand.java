@@ -1,5 +1,6 @@
 package io.datastores.provisioning.domain;
 
+import java.time.Instant;
 import java.util.List;
 
 /** What provisioning is asked to do, or told happened, about one instance. */
@@ -7,10 +8,19 @@ public sealed interface InstanceCommand {
 
     String instanceId();
 
-    /** A platform service asks for a new instance. */
+    /**
+     * A platform service asks for a new instance. {@code engine} or {@code cloud} is null when the
+     * request named one this control plane does not know. {@code trialEndsAt} is set by the
+     * organization stage for a free-tier organization's trial.
+     */
     record RequestInstance(String requestId, String organizationId, String instanceId, String displayName,
             Engine engine, Cloud cloud, String region, String plan, boolean tlsRequired,
-            List<String> allowlist, Boolean scriptingEnabled) implements InstanceCommand {
+            List<String> allowlist, Boolean scriptingEnabled, Instant trialEndsAt) implements InstanceCommand {
+
+        public RequestInstance withTrialEndsAt(Instant end) {
+            return new RequestInstance(requestId, organizationId, instanceId, displayName, engine, cloud, region, plan,
+                    tlsRequired, allowlist, scriptingEnabled, end);
+        }
     }
 
     /** A platform service asks to move the instance to another plan. */
@@ -31,5 +41,13 @@ public sealed interface InstanceCommand {
     /** The data plane reports a node it was asked for as running. */
     record RecordNodeProvisioned(String instanceId, String nodeId, String host, String ip, String zone)
             implements InstanceCommand {
+    }
+
+    /** The organization now pays: its trials end without suspension, a suspended instance resumes. */
+    record LiftTrial(String organizationId, String instanceId) implements InstanceCommand {
+    }
+
+    /** The trial's end has come (a timer asks, on the instance's trial end). */
+    record ExpireTrial(String instanceId) implements InstanceCommand {
     }
 }

@@ -7,33 +7,41 @@ import java.util.Locale;
 import java.util.Optional;
 
 import io.datastores.kit.decider.Decider;
+import io.datastores.kit.decider.Timer;
 import io.datastores.provisioning.domain.InstanceCommand.ChangeAllowlist;
 import io.datastores.provisioning.domain.InstanceCommand.ChangePlan;
 import io.datastores.provisioning.domain.InstanceCommand.DeleteInstance;
+import io.datastores.provisioning.domain.InstanceCommand.ExpireTrial;
+import io.datastores.provisioning.domain.InstanceCommand.LiftTrial;
 import io.datastores.provisioning.domain.InstanceCommand.RecordNodeProvisioned;
 import io.datastores.provisioning.domain.InstanceCommand.RequestInstance;
 import io.datastores.provisioning.domain.InstanceEvent.Accepted;
 import io.datastores.provisioning.domain.InstanceEvent.AllowlistChanged;
 import io.datastores.provisioning.domain.InstanceEvent.Deleted;
 import io.datastores.provisioning.domain.InstanceEvent.Node;
+import io.datastores.provisioning.domain.InstanceEvent.NodeDecommissioned;
 import io.datastores.provisioning.domain.InstanceEvent.NodeRecorded;
 import io.datastores.provisioning.domain.InstanceEvent.NodeRequested;
 import io.datastores.provisioning.domain.InstanceEvent.PlanChanged;
 import io.datastores.provisioning.domain.InstanceEvent.Ready;
 import io.datastores.provisioning.domain.InstanceEvent.Rejected;
+import io.datastores.provisioning.domain.InstanceEvent.Resumed;
+import io.datastores.provisioning.domain.InstanceEvent.TrialExpired;
+import io.datastores.provisioning.domain.InstanceEvent.TrialLifted;
 import io.datastores.provisioning.domain.InstanceState.Status;
 
 /**
- * The instance aggregate: validates requests against the catalog, plans nodes per tier (primary
- * and standbys spread over the region's zones), publishes the instance ready when every node
- * runs, and applies plan, allow-list and deletion requests. Every refusal is a {@link Rejected}
- * with a code and a reason; a retried request (same request id) has its effect once.
+ * The instance aggregate, after the organization stage admitted a request: plans nodes per tier
+ * (primary and standbys spread over the region's zones), publishes the instance ready when every
+ * node runs, applies plan changes (nodes added or decommissioned, limits recomputed), allow-list
+ * changes and deletion, and suspends a trial when it ends. One change at a time: a change while
+ * nodes are coming up is refused with a reason. A retried request (same request id) has its effect
+ * once; every refusal is a {@link Rejected} with a code and a reason.
  */
 public final class InstanceDecider implements Decider<InstanceCommand, InstanceState, InstanceEvent> {
 
     /** The domain under which every instance gets its stable service host name. */
     public static final String HOST_DOMAIN = "db.dcp.internal";
-    private static final int MAX_DISPLAY_NAME = 63;
 
     private final Catalog catalog;
 
@@ -46,22 +54,50 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         return InstanceState.initial();
     }
 
+    /** What time owes this instance at {@code now}: the end of its trial, once that has come. */
+    public static Optional<Timer.Due<InstanceCommand>> due(String instanceId, InstanceState state, Instant now) {
+        boolean live = state.status() != Status.SUSPENDED && state.status() != Status.DELETED
+                && state.status() != Status.NEW;
+        if (live && state.trialEndsAt() != null && !now.isBefore(state.trialEndsAt())) {
+            return Optional.of(new Timer.Due<>(new ExpireTrial(instanceId), state.trialEndsAt()));
+        }
+        return Optional.empty();
+    }
+
     @Override
     public List<InstanceEvent> decide(InstanceCommand command, InstanceState state, Instant at) {
         if (command instanceof RequestInstance r) {
             return request(r, state);
         }
+        if (command instanceof RecordNodeProvisioned n) {
+            return nodeProvisioned(n, state);
+        }
+        if (command instanceof ExpireTrial e) {
+            return expire(e, state);
+        }
+        if (command instanceof LiftTrial l) {
+            return lift(l, state);
+        }
+        String requestId = requestIdOf(command);
+        if (state.handled(requestId)) {
+            return List.of();
+        }
+        Optional<Rejected> refusal = changeRefusal(command, state);
+        if (refusal.isPresent()) {
+            return List.of(refusal.get());
+        }
         if (command instanceof ChangePlan c) {
             return changePlan(c, state);
         }
         if (command instanceof ChangeAllowlist c) {
-            return changeAllowlist(c, state);
+            return RequestValidation.allowlistProblem(c.allowlist())
+                    .<List<InstanceEvent>>map(p -> List.of(reject(c.requestId(), c.organizationId(), c.instanceId(),
+                            p.code(), p.message())))
+                    .orElseGet(() -> List.of(new AllowlistChanged(c.requestId(), c.organizationId(), c.instanceId(),
+                            AccessRules.effectiveAllowlist(c.allowlist()))));
         }
         if (command instanceof DeleteInstance d) {
-            return delete(d, state);
-        }
-        if (command instanceof RecordNodeProvisioned n) {
-            return nodeProvisioned(n, state);
+            return List.of(new Deleted(d.requestId(), d.organizationId(), d.instanceId()));
         }
         throw new IllegalArgumentException("unknown command " + command);
     }
@@ -70,121 +106,131 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         if (state.handled(r.requestId())) {
             return List.of();
         }
-        Optional<Rejected> refusal = firstProblem(r)
-                .or(() -> state.status() == Status.NEW ? Optional.empty()
-                        : Optional.of(reject(r.requestId(), r.organizationId(), r.instanceId(),
-                                RejectionCode.INSTANCE_EXISTS, "instance " + r.instanceId() + " already exists")));
-        if (refusal.isPresent()) {
-            return List.of(refusal.get());
+        if (state.status() != Status.NEW) {
+            return List.of(reject(r.requestId(), r.organizationId(), r.instanceId(), RejectionCode.INSTANCE_EXISTS,
+                    "instance " + r.instanceId() + " already exists"));
+        }
+        Optional<RequestValidation.Problem> problem = RequestValidation.problem(r, catalog);
+        if (problem.isPresent()) {
+            return List.of(reject(r.requestId(), r.organizationId(), r.instanceId(), problem.get().code(),
+                    problem.get().message()));
         }
         Catalog.Plan plan = catalog.plan(r.plan()).orElseThrow();
         Catalog.Region region = catalog.region(r.cloud(), r.region()).orElseThrow();
         boolean scripting = r.scriptingEnabled() == null || r.scriptingEnabled();
         Accepted accepted = new Accepted(r.requestId(), r.organizationId(), r.instanceId(), r.displayName(),
                 r.engine(), r.cloud(), r.region(), r.plan(), catalog.version(), plan.tier().nodes(),
-                serviceHost(r), AccessRules.effectiveAllowlist(r.allowlist()), scripting);
+                serviceHost(r), AccessRules.effectiveAllowlist(r.allowlist()), scripting, r.trialEndsAt());
         List<InstanceEvent> events = new ArrayList<>();
         events.add(accepted);
         for (int i = 0; i < plan.tier().nodes(); i++) {
-            events.add(nodeRequest(accepted, r.plan(), region, i, state.epoch()));
+            events.add(nodeRequest(accepted, r.plan(), region, i + 1, i == 0, state.epoch()));
         }
         return events;
     }
 
-    private Optional<Rejected> firstProblem(RequestInstance r) {
-        String name = r.displayName() == null ? "" : r.displayName();
-        if (!r.tlsRequired()) {
-            return rejected(r, RejectionCode.PLAINTEXT_NOT_ALLOWED, "TLS is always enforced; plaintext is not offered");
+    /** Why a change request about this instance cannot be applied now, if it cannot. */
+    private static Optional<Rejected> changeRefusal(InstanceCommand command, InstanceState state) {
+        String requestId = requestIdOf(command);
+        String organizationId = organizationOf(command);
+        String instanceId = command.instanceId();
+        RejectionCode code = null;
+        String message = null;
+        if (state.status() == Status.NEW) {
+            code = RejectionCode.UNKNOWN_INSTANCE;
+            message = "instance " + instanceId + " does not exist";
+        } else if (!state.instance().organizationId().equals(organizationId)) {
+            code = RejectionCode.WRONG_ORGANIZATION;
+            message = "instance " + instanceId + " belongs to another organization";
+        } else if (state.status() == Status.DELETED) {
+            code = RejectionCode.INSTANCE_DELETED;
+            message = "instance " + instanceId + " is deleted";
+        } else if (command instanceof DeleteInstance) {
+            return Optional.empty(); // deletion is allowed in every other state
+        } else if (state.status() == Status.SUSPENDED) {
+            code = RejectionCode.INSTANCE_SUSPENDED;
+            message = "instance " + instanceId + " is suspended since its trial ended; upgrade to a paid tier";
+        } else if (state.status() != Status.READY) {
+            code = RejectionCode.CHANGE_IN_PROGRESS;
+            message = "instance " + instanceId + " is " + state.status().name().toLowerCase(Locale.ROOT)
+                    + "; retry when it is ready";
         }
-        if (name.isBlank() || name.length() > MAX_DISPLAY_NAME || !name.matches("[A-Za-z0-9][A-Za-z0-9 _-]*")) {
-            return rejected(r, RejectionCode.INVALID_DISPLAY_NAME, "display name must be 1-" + MAX_DISPLAY_NAME
-                    + " letters, digits, spaces, '-' or '_', starting with a letter or digit");
-        }
-        if (catalog.plan(r.plan()).isEmpty()) {
-            return rejected(r, RejectionCode.UNKNOWN_PLAN, "plan '" + r.plan() + "' is not in catalog "
-                    + catalog.version());
-        }
-        if (catalog.region(r.cloud(), r.region()).isEmpty()) {
-            return rejected(r, RejectionCode.UNKNOWN_REGION, "region '" + r.region() + "' is not offered on "
-                    + r.cloud());
-        }
-        return allowlistProblem(r.allowlist())
-                .flatMap(problem -> rejected(r, RejectionCode.INVALID_CIDR, problem));
-    }
-
-    private static Optional<String> allowlistProblem(List<String> allowlist) {
-        for (String entry : allowlist == null ? List.<String>of() : allowlist) {
-            Optional<String> problem = Cidr.problem(entry);
-            if (problem.isPresent()) {
-                return Optional.of("invalid allow-list entry: " + problem.get());
-            }
-        }
-        return Optional.empty();
+        return code == null ? Optional.empty()
+                : Optional.of(reject(requestId, organizationId, instanceId, code, message));
     }
 
     private List<InstanceEvent> changePlan(ChangePlan c, InstanceState state) {
-        if (state.handled(c.requestId())) {
-            return List.of();
+        Accepted instance = state.instance();
+        if (c.plan().equals(state.plan())) {
+            return List.of(reject(c.requestId(), c.organizationId(), c.instanceId(), RejectionCode.PLAN_UNCHANGED,
+                    "instance " + c.instanceId() + " is already on " + c.plan()));
         }
-        Optional<Rejected> refusal = existing(c.requestId(), c.organizationId(), c.instanceId(), state, true)
-                .or(() -> catalog.plan(c.plan()).isPresent() ? Optional.empty()
-                        : Optional.of(reject(c.requestId(), c.organizationId(), c.instanceId(),
-                                RejectionCode.UNKNOWN_PLAN, "plan '" + c.plan() + "' is not in catalog "
-                                        + catalog.version())));
-        if (refusal.isPresent()) {
-            return List.of(refusal.get());
+        Optional<RequestValidation.Problem> problem = RequestValidation.planProblem(c.plan(), instance.engine(), catalog);
+        if (problem.isPresent()) {
+            return List.of(reject(c.requestId(), c.organizationId(), c.instanceId(), problem.get().code(),
+                    problem.get().message()));
         }
         Catalog.Plan plan = catalog.plan(c.plan()).orElseThrow();
-        Accepted instance = state.instance();
+        int count = plan.tier().nodes();
         List<InstanceEvent> events = new ArrayList<>();
-        events.add(new PlanChanged(c.requestId(), instance.organizationId(), instance.instanceId(), state.plan(), c.plan(),
-                plan.tier().nodes(), AccessRules.connectionLimit(instance.engine(), plan), catalog.version()));
+        events.add(new PlanChanged(c.requestId(), instance.organizationId(), instance.instanceId(), state.plan(),
+                c.plan(), count, AccessRules.connectionLimit(instance.engine(), plan),
+                plan.backupFor(instance.engine()).retentionDays(), catalog.version()));
         Catalog.Region region = catalog.region(instance.cloud(), instance.region()).orElseThrow();
-        for (int i = state.nodes().size(); i < plan.tier().nodes(); i++) {
-            events.add(nodeRequest(instance, c.plan(), region, i, state.epoch()));
+        int next = state.nextNode();
+        for (int i = state.nodes().size(); i < count; i++) {
+            events.add(nodeRequest(instance, c.plan(), region, next++, false, state.epoch()));
+        }
+        for (int i = state.nodes().size() - 1; i >= count; i--) {
+            events.add(new NodeDecommissioned(instance.instanceId(), state.nodes().get(i).nodeId(), state.epoch()));
+        }
+        if (count <= state.nodes().size()) {
+            InstanceState after = state;
+            for (InstanceEvent e : events) {
+                after = evolve(after, e);
+            }
+            events.add(ready(after));
         }
         return events;
-    }
-
-    private List<InstanceEvent> changeAllowlist(ChangeAllowlist c, InstanceState state) {
-        if (state.handled(c.requestId())) {
-            return List.of();
-        }
-        Optional<Rejected> refusal = existing(c.requestId(), c.organizationId(), c.instanceId(), state, false)
-                .or(() -> allowlistProblem(c.allowlist()).map(p -> reject(c.requestId(), c.organizationId(),
-                        c.instanceId(), RejectionCode.INVALID_CIDR, p)));
-        if (refusal.isPresent()) {
-            return List.of(refusal.get());
-        }
-        return List.of(new AllowlistChanged(c.requestId(), c.organizationId(), c.instanceId(),
-                AccessRules.effectiveAllowlist(c.allowlist())));
-    }
-
-    private List<InstanceEvent> delete(DeleteInstance d, InstanceState state) {
-        if (state.handled(d.requestId())) {
-            return List.of();
-        }
-        Optional<Rejected> refusal = existing(d.requestId(), d.organizationId(), d.instanceId(), state, false);
-        return List.of(refusal.isPresent() ? refusal.get() : new Deleted(d.requestId(), d.organizationId(), d.instanceId()));
     }
 
     private List<InstanceEvent> nodeProvisioned(RecordNodeProvisioned n, InstanceState state) {
         Optional<Node> planned = state.nodes().stream().filter(x -> x.nodeId().equals(n.nodeId())).findFirst();
-        if (state.status() == Status.NEW || planned.isEmpty()) {
-            return List.of(reject("", "", n.instanceId(), RejectionCode.UNKNOWN_INSTANCE,
-                    "NodeProvisioned for node " + n.nodeId() + " that provisioning never asked for"));
-        }
-        if (state.status() == Status.DELETED || planned.get().ip() != null) {
+        if (state.status() == Status.DELETED || (planned.isPresent() && planned.get().ip() != null)) {
             return List.of(); // a late or repeated report changes nothing
+        }
+        if (state.status() == Status.NEW || planned.isEmpty()) {
+            String org = state.instance() == null ? "" : state.instance().organizationId();
+            return List.of(reject("", org, n.instanceId(), RejectionCode.UNKNOWN_INSTANCE,
+                    "NodeProvisioned for node " + n.nodeId() + " that provisioning did not ask for"));
         }
         List<InstanceEvent> events = new ArrayList<>();
         NodeRecorded recorded = new NodeRecorded(n.instanceId(), n.nodeId(), n.host(), n.ip(), n.zone());
         events.add(recorded);
         InstanceState after = evolve(state, recorded);
-        if (state.status() == Status.PROVISIONING && after.allNodesUp()) {
+        boolean coming = state.status() == Status.PROVISIONING || state.status() == Status.CHANGING;
+        if (coming && after.allNodesUp()) {
             events.add(ready(after));
         }
         return events;
+    }
+
+    private static List<InstanceEvent> expire(ExpireTrial e, InstanceState state) {
+        if (state.trialEndsAt() == null || due(e.instanceId(), state, state.trialEndsAt()).isEmpty()) {
+            return List.of();
+        }
+        return List.of(new TrialExpired(state.instance().organizationId(), e.instanceId(), state.trialEndsAt()));
+    }
+
+    private List<InstanceEvent> lift(LiftTrial l, InstanceState state) {
+        if (state.trialEndsAt() == null || state.status() == Status.DELETED || state.status() == Status.NEW) {
+            return List.of();
+        }
+        if (state.status() == Status.SUSPENDED) {
+            return List.of(new TrialLifted(l.organizationId(), l.instanceId()),
+                    new Resumed(l.organizationId(), l.instanceId(), "the organization upgraded to a paid tier"));
+        }
+        return List.of(new TrialLifted(l.organizationId(), l.instanceId()));
     }
 
     private Ready ready(InstanceState state) {
@@ -195,34 +241,11 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
                 AccessRules.commandPolicy(a.engine(), a.scriptingEnabled()), catalog.version());
     }
 
-    /** Refusal of a request about an instance that must exist (and be ready, when asked). */
-    private Optional<Rejected> existing(String requestId, String organizationId, String instanceId,
-            InstanceState state, boolean mustBeReady) {
-        if (state.status() == Status.NEW) {
-            return Optional.of(reject(requestId, organizationId, instanceId, RejectionCode.UNKNOWN_INSTANCE,
-                    "instance " + instanceId + " does not exist"));
-        }
-        if (!state.instance().organizationId().equals(organizationId)) {
-            return Optional.of(reject(requestId, organizationId, instanceId, RejectionCode.WRONG_ORGANIZATION,
-                    "instance " + instanceId + " belongs to another organization"));
-        }
-        if (state.status() == Status.DELETED) {
-            return Optional.of(reject(requestId, organizationId, instanceId, RejectionCode.INSTANCE_DELETED,
-                    "instance " + instanceId + " is deleted"));
-        }
-        if (mustBeReady && state.status() != Status.READY) {
-            return Optional.of(reject(requestId, organizationId, instanceId, RejectionCode.INSTANCE_NOT_READY,
-                    "instance " + instanceId + " is still " + state.status().name().toLowerCase(Locale.ROOT)
-                            + "; retry when it is ready"));
-        }
-        return Optional.empty();
-    }
-
-    private static NodeRequested nodeRequest(Accepted a, String plan, Catalog.Region region, int index, long epoch) {
-        String zone = region.zones().get(index % region.zones().size());
-        return new NodeRequested(a.instanceId(), a.instanceId() + "-n" + (index + 1),
-                index == 0 ? NodeRole.PRIMARY : NodeRole.STANDBY, zone, a.engine(), a.cloud(), a.region(), plan,
-                epoch);
+    private static NodeRequested nodeRequest(Accepted a, String plan, Catalog.Region region, int number,
+            boolean primary, long epoch) {
+        String zone = region.zones().get((number - 1) % region.zones().size());
+        return new NodeRequested(a.instanceId(), a.instanceId() + "-n" + number,
+                primary ? NodeRole.PRIMARY : NodeRole.STANDBY, zone, a.engine(), a.cloud(), a.region(), plan, epoch);
     }
 
     private static String serviceHost(RequestInstance r) {
@@ -233,8 +256,30 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
                 + r.region() + "." + r.cloud().name().toLowerCase(Locale.ROOT) + "." + HOST_DOMAIN;
     }
 
-    private static Optional<Rejected> rejected(RequestInstance r, RejectionCode code, String message) {
-        return Optional.of(reject(r.requestId(), r.organizationId(), r.instanceId(), code, message));
+    private static String requestIdOf(InstanceCommand c) {
+        if (c instanceof ChangePlan p) {
+            return p.requestId();
+        }
+        if (c instanceof ChangeAllowlist a) {
+            return a.requestId();
+        }
+        if (c instanceof DeleteInstance d) {
+            return d.requestId();
+        }
+        return null;
+    }
+
+    private static String organizationOf(InstanceCommand c) {
+        if (c instanceof ChangePlan p) {
+            return p.organizationId();
+        }
+        if (c instanceof ChangeAllowlist a) {
+            return a.organizationId();
+        }
+        if (c instanceof DeleteInstance d) {
+            return d.organizationId();
+        }
+        return null;
     }
 
     private static Rejected reject(String requestId, String organizationId, String instanceId, RejectionCode code,
@@ -245,34 +290,47 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
     @Override
     public InstanceState evolve(InstanceState state, InstanceEvent event) {
         if (event instanceof Accepted a) {
-            return new InstanceState(Status.PROVISIONING, a, a.plan(), a.allowlist(), List.of(), a.nodeCount(),
-                    state.epoch(), state.requestIds()).withRequest(a.requestId());
+            return new InstanceState(Status.PROVISIONING, a, a.plan(), a.allowlist(), List.of(), a.nodeCount(), 1,
+                    state.epoch(), a.trialEndsAt(), state.requestIds()).withRequest(a.requestId());
         }
         if (event instanceof NodeRequested n) {
             List<Node> nodes = new ArrayList<>(state.nodes());
             nodes.add(new Node(n.nodeId(), n.role(), n.zone(), null, null));
-            return state.withNodes(nodes);
+            int number = Integer.parseInt(n.nodeId().substring(n.nodeId().lastIndexOf("-n") + 2));
+            return state.withNodes(nodes, Math.max(state.nextNode(), number + 1));
         }
         if (event instanceof NodeRecorded n) {
             return state.withNodes(state.nodes().stream()
                     .map(x -> x.nodeId().equals(n.nodeId()) ? new Node(x.nodeId(), x.role(), n.zone(), n.host(), n.ip())
                             : x)
-                    .toList());
+                    .toList(), state.nextNode());
+        }
+        if (event instanceof NodeDecommissioned d) {
+            return state.withNodes(state.nodes().stream().filter(x -> !x.nodeId().equals(d.nodeId())).toList(),
+                    state.nextNode());
         }
         if (event instanceof Ready) {
             return state.with(Status.READY);
         }
         if (event instanceof PlanChanged p) {
-            return new InstanceState(state.status(), state.instance(), p.toPlan(), state.allowlist(),
-                    List.copyOf(state.nodes().subList(0, Math.min(state.nodes().size(), p.nodeCount()))),
-                    p.nodeCount(), state.epoch(), state.requestIds()).withRequest(p.requestId());
+            boolean grows = p.nodeCount() > state.nodes().size();
+            return state.withPlan(p.toPlan(), p.nodeCount()).with(grows ? Status.CHANGING : state.status())
+                    .withRequest(p.requestId());
         }
         if (event instanceof AllowlistChanged a) {
-            return new InstanceState(state.status(), state.instance(), state.plan(), a.allowlist(), state.nodes(),
-                    state.nodeCount(), state.epoch(), state.requestIds()).withRequest(a.requestId());
+            return state.withAllowlist(a.allowlist()).withRequest(a.requestId());
         }
         if (event instanceof Deleted d) {
             return state.with(Status.DELETED).withRequest(d.requestId());
+        }
+        if (event instanceof TrialExpired) {
+            return state.with(Status.SUSPENDED);
+        }
+        if (event instanceof TrialLifted) {
+            return state.withTrialEndsAt(null);
+        }
+        if (event instanceof Resumed) {
+            return state.with(Status.READY);
         }
         return state; // Rejected: a refused request may be retried once its cause is gone
     }

@@ -1,5 +1,6 @@
 package io.datastores.provisioning.domain;
 
+import java.time.Instant;
 import java.util.List;
 
 /** What provisioning decided about one instance. */
@@ -9,7 +10,8 @@ public sealed interface InstanceEvent {
 
     record Accepted(String requestId, String organizationId, String instanceId, String displayName,
             Engine engine, Cloud cloud, String region, String plan, String catalogVersion, int nodeCount,
-            String serviceHost, List<String> allowlist, boolean scriptingEnabled) implements InstanceEvent {
+            String serviceHost, List<String> allowlist, boolean scriptingEnabled, Instant trialEndsAt)
+            implements InstanceEvent {
     }
 
     /** Refused, with a machine-readable {@link RejectionCode} and a message for people. */
@@ -19,6 +21,10 @@ public sealed interface InstanceEvent {
 
     record NodeRequested(String instanceId, String nodeId, NodeRole role, String zone, Engine engine,
             Cloud cloud, String region, String plan, long epoch) implements InstanceEvent {
+    }
+
+    /** A standby is no longer needed (the plan has fewer nodes). */
+    record NodeDecommissioned(String instanceId, String nodeId, long epoch) implements InstanceEvent {
     }
 
     /** Internal: a requested node is running. Kept in state, not published. */
@@ -31,8 +37,9 @@ public sealed interface InstanceEvent {
             String catalogVersion) implements InstanceEvent {
     }
 
-    record PlanChanged(String requestId, String organizationId, String instanceId, String fromPlan, String toPlan, int nodeCount,
-            int connectionLimit, String catalogVersion) implements InstanceEvent {
+    record PlanChanged(String requestId, String organizationId, String instanceId, String fromPlan, String toPlan,
+            int nodeCount, int connectionLimit, int backupRetentionDays, String catalogVersion)
+            implements InstanceEvent {
     }
 
     record AllowlistChanged(String requestId, String organizationId, String instanceId, List<String> allowlist)
@@ -42,7 +49,19 @@ public sealed interface InstanceEvent {
     record Deleted(String requestId, String organizationId, String instanceId) implements InstanceEvent {
     }
 
-    /** A node of a ready instance. */
+    /** The free trial ended: the instance is suspended, never silently removed. */
+    record TrialExpired(String organizationId, String instanceId, Instant trialEndedAt) implements InstanceEvent {
+    }
+
+    /** A suspended instance serves again. */
+    record Resumed(String organizationId, String instanceId, String reason) implements InstanceEvent {
+    }
+
+    /** Internal: the organization pays; the instance is no longer a trial. */
+    record TrialLifted(String organizationId, String instanceId) implements InstanceEvent {
+    }
+
+    /** A node of an instance. */
     record Node(String nodeId, NodeRole role, String zone, String host, String ip) {
     }
 

@@ -1,25 +1,37 @@
 package io.datastores.provisioning.domain;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What provisioning knows of one instance. {@code requestIds} are the requests already decided,
- * so that a retried request has its effect once.
+ * so that a retried request has its effect once; {@code nextNode} numbers new nodes so that a node
+ * id is never reused.
  */
 public record InstanceState(Status status, InstanceEvent.Accepted instance, String plan, List<String> allowlist,
-        List<InstanceEvent.Node> nodes, int nodeCount, long epoch, List<String> requestIds) {
+        List<InstanceEvent.Node> nodes, int nodeCount, int nextNode, long epoch, Instant trialEndsAt,
+        List<String> requestIds) {
 
+    /**
+     * NEW: never accepted. PROVISIONING: nodes coming up. READY: serving. CHANGING: serving while a
+     * plan change brings up nodes. SUSPENDED: trial over. DELETED: gone.
+     */
     public enum Status {
-        NEW, PROVISIONING, READY, DELETED
+        NEW, PROVISIONING, READY, CHANGING, SUSPENDED, DELETED
     }
 
     public static InstanceState initial() {
-        return new InstanceState(Status.NEW, null, null, List.of(), List.of(), 0, 1, List.of());
+        return new InstanceState(Status.NEW, null, null, List.of(), List.of(), 0, 1, 1, null, List.of());
     }
 
     public boolean handled(String requestId) {
         return requestIds.contains(requestId);
+    }
+
+    /** All planned nodes are running. */
+    public boolean allNodesUp() {
+        return nodes.size() >= nodeCount && nodes.stream().allMatch(n -> n.ip() != null);
     }
 
     InstanceState withRequest(String requestId) {
@@ -28,19 +40,31 @@ public record InstanceState(Status status, InstanceEvent.Accepted instance, Stri
         }
         List<String> ids = new ArrayList<>(requestIds);
         ids.add(requestId);
-        return new InstanceState(status, instance, plan, allowlist, nodes, nodeCount, epoch, List.copyOf(ids));
+        return new InstanceState(status, instance, plan, allowlist, nodes, nodeCount, nextNode, epoch, trialEndsAt,
+                List.copyOf(ids));
     }
 
     InstanceState with(Status s) {
-        return new InstanceState(s, instance, plan, allowlist, nodes, nodeCount, epoch, requestIds);
+        return new InstanceState(s, instance, plan, allowlist, nodes, nodeCount, nextNode, epoch, trialEndsAt,
+                requestIds);
     }
 
-    InstanceState withNodes(List<InstanceEvent.Node> n) {
-        return new InstanceState(status, instance, plan, allowlist, List.copyOf(n), nodeCount, epoch, requestIds);
+    InstanceState withNodes(List<InstanceEvent.Node> n, int next) {
+        return new InstanceState(status, instance, plan, allowlist, List.copyOf(n), nodeCount, next, epoch,
+                trialEndsAt, requestIds);
     }
 
-    /** All planned nodes are running. */
-    public boolean allNodesUp() {
-        return nodes.size() >= nodeCount && nodes.stream().allMatch(n -> n.ip() != null);
+    InstanceState withPlan(String p, int count) {
+        return new InstanceState(status, instance, p, allowlist, nodes, count, nextNode, epoch, trialEndsAt,
+                requestIds);
+    }
+
+    InstanceState withAllowlist(List<String> a) {
+        return new InstanceState(status, instance, plan, List.copyOf(a), nodes, nodeCount, nextNode, epoch,
+                trialEndsAt, requestIds);
+    }
+
+    InstanceState withTrialEndsAt(Instant t) {
+        return new InstanceState(status, instance, plan, allowlist, nodes, nodeCount, nextNode, epoch, t, requestIds);
     }
 }

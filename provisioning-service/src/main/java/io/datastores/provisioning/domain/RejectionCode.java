@@ -2,14 +2,21 @@ package io.datastores.provisioning.domain;
 
 /** Why a request is refused; stable codes that callers may branch on. */
 public enum RejectionCode {
-    PLAINTEXT_NOT_ALLOWED,
-    UNKNOWN_PLAN,
+    UNKNOWN_ENGINE,
+    UNKNOWN_CLOUD,
     UNKNOWN_REGION,
+    UNKNOWN_PLAN,
+    PLAN_NOT_OFFERED,
+    PLAN_UNCHANGED,
+    PLAINTEXT_NOT_ALLOWED,
     INVALID_DISPLAY_NAME,
+    DISPLAY_NAME_TAKEN,
     INVALID_CIDR,
+    NOT_ENTITLED,
     INSTANCE_EXISTS,
     UNKNOWN_INSTANCE,
     WRONG_ORGANIZATION,
-    INSTANCE_NOT_READY,
+    CHANGE_IN_PROGRESS,
+    INSTANCE_SUSPENDED,
     INSTANCE_DELETED
 }

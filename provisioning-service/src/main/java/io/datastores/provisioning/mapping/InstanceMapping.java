@@ -4,14 +4,20 @@ import java.util.List;
 import java.util.Optional;
 
 import io.datastores.events.AllowlistChangeRequested;
+import io.datastores.events.BillingEventEnvelope;
 import io.datastores.events.DataPlaneEventEnvelope;
+import io.datastores.events.InstanceAccepted;
+import io.datastores.events.InstanceDeleted;
 import io.datastores.events.InstanceDeletionRequested;
 import io.datastores.events.InstanceEventEnvelope;
+import io.datastores.events.InstanceRejected;
 import io.datastores.events.InstanceRequestEnvelope;
 import io.datastores.events.InstanceRequested;
 import io.datastores.events.NodeInfo;
 import io.datastores.events.NodeProvisioned;
+import io.datastores.events.OrganizationTierChanged;
 import io.datastores.events.PlanChangeRequested;
+import io.datastores.events.PlanChanged;
 import io.datastores.kit.decider.Envelope;
 import io.datastores.kit.decider.EventMeta;
 import io.datastores.kit.streams.EnvelopeMeta;
@@ -20,6 +26,10 @@ import io.datastores.provisioning.domain.Engine;
 import io.datastores.provisioning.domain.InstanceCommand;
 import io.datastores.provisioning.domain.InstanceEvent;
 import io.datastores.provisioning.domain.NodeRole;
+import io.datastores.provisioning.domain.OrganizationCommand;
+import io.datastores.provisioning.domain.OrganizationCommand.Outcome;
+import io.datastores.provisioning.domain.OrganizationEvent;
+import io.datastores.provisioning.domain.OrganizationTier;
 
 /** Between the Avro contract and provisioning's domain. */
 public final class InstanceMapping {
@@ -27,15 +37,21 @@ public final class InstanceMapping {
     private InstanceMapping() {
     }
 
-    public static List<Envelope<InstanceCommand>> fromRequest(InstanceRequestEnvelope e) {
+    /** The organization a request is about (the key of the organization stage). */
+    public static String organizationOf(InstanceRequestEnvelope e) {
+        return String.valueOf(((org.apache.avro.generic.IndexedRecord) e.getPayload())
+                .get(((org.apache.avro.generic.IndexedRecord) e.getPayload()).getSchema().getField("organizationId")
+                        .pos()));
+    }
+
+    public static List<Envelope<OrganizationCommand>> screen(InstanceRequestEnvelope e) {
         EventMeta meta = EnvelopeMeta.fromAvro(e.getMetadata());
         Object p = e.getPayload();
         InstanceCommand command;
         if (p instanceof InstanceRequested r) {
             command = new InstanceCommand.RequestInstance(r.getRequestId(), r.getOrganizationId(),
-                    r.getInstanceId(), r.getDisplayName(), Engine.valueOf(r.getEngine().name()),
-                    Cloud.valueOf(r.getCloud().name()), r.getRegion(), r.getPlan(), r.getTlsRequired(),
-                    List.copyOf(r.getAllowlist()), r.getScriptingEnabled());
+                    r.getInstanceId(), r.getDisplayName(), engine(r.getEngine()), cloud(r.getCloud()), r.getRegion(),
+                    r.getPlan(), r.getTlsRequired(), List.copyOf(r.getAllowlist()), r.getScriptingEnabled(), null);
         } else if (p instanceof PlanChangeRequested c) {
             command = new InstanceCommand.ChangePlan(c.getRequestId(), c.getOrganizationId(), c.getInstanceId(),
                     c.getPlan());
@@ -48,7 +64,47 @@ public final class InstanceMapping {
         } else {
             throw new IllegalArgumentException("not an instance request: " + p);
         }
-        return List.of(new Envelope<>(meta, command));
+        return List.of(new Envelope<>(meta, new OrganizationCommand.Screen(command)));
+    }
+
+    public static List<Envelope<OrganizationCommand>> fromBilling(BillingEventEnvelope e) {
+        if (e.getPayload() instanceof OrganizationTierChanged t) {
+            OrganizationTier tier = t.getTier() == io.datastores.events.OrganizationTier.PAID
+                    ? OrganizationTier.PAID : OrganizationTier.FREE;
+            return List.of(new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()),
+                    new OrganizationCommand.ChangeTier(t.getOrganizationId(), tier)));
+        }
+        return List.of();
+    }
+
+    /** Provisioning's own decisions that the organization stage must know, keyed by organization. */
+    public static Optional<String> outcomeOrganization(InstanceEventEnvelope e) {
+        Object p = e.getPayload();
+        String org = p instanceof InstanceAccepted a ? a.getOrganizationId()
+                : p instanceof InstanceRejected r ? r.getOrganizationId()
+                : p instanceof InstanceDeleted d ? d.getOrganizationId()
+                : p instanceof PlanChanged c ? c.getOrganizationId() : null;
+        return org == null || org.isBlank() ? Optional.empty() : Optional.of(org);
+    }
+
+    public static List<Envelope<OrganizationCommand>> outcome(InstanceEventEnvelope e) {
+        Object p = e.getPayload();
+        OrganizationCommand.RecordOutcome outcome;
+        if (p instanceof InstanceAccepted a) {
+            outcome = new OrganizationCommand.RecordOutcome(Outcome.ACCEPTED, a.getInstanceId(), a.getRequestId(),
+                    a.getPlan(), a.getTrialEndsAt() != null);
+        } else if (p instanceof InstanceRejected r) {
+            outcome = new OrganizationCommand.RecordOutcome(Outcome.REJECTED, r.getInstanceId(), r.getRequestId(),
+                    null, false);
+        } else if (p instanceof InstanceDeleted d) {
+            outcome = new OrganizationCommand.RecordOutcome(Outcome.DELETED, d.getInstanceId(), null, null, false);
+        } else if (p instanceof PlanChanged c) {
+            outcome = new OrganizationCommand.RecordOutcome(Outcome.PLAN_CHANGED, c.getInstanceId(), null,
+                    c.getToPlan(), false);
+        } else {
+            return List.of();
+        }
+        return List.of(new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()), outcome));
     }
 
     /** Provisioning cares only for NodeProvisioned among the data plane's events. */
@@ -61,6 +117,27 @@ public final class InstanceMapping {
         return List.of();
     }
 
+    /** What the organization stage passes on to an instance, keyed by instance id. */
+    public static Optional<Envelope<InstanceCommand>> toInstance(Envelope<OrganizationEvent> e) {
+        if (e.body() instanceof OrganizationEvent.Admitted a) {
+            return Optional.of(new Envelope<>(e.meta(), a.command()));
+        }
+        if (e.body() instanceof OrganizationEvent.TrialLifted l) {
+            return Optional.of(new Envelope<>(e.meta(), new InstanceCommand.LiftTrial(l.organizationId(),
+                    l.instanceId())));
+        }
+        return Optional.empty();
+    }
+
+    /** A refusal of the organization stage, as the instance event callers read. */
+    public static Optional<InstanceEventEnvelope> refusal(Envelope<OrganizationEvent> e) {
+        if (e.body() instanceof OrganizationEvent.Refused r) {
+            return toAvro(new Envelope<>(e.meta(), new InstanceEvent.Rejected(r.requestId(), r.organizationId(),
+                    r.instanceId(), r.code(), r.message())));
+        }
+        return Optional.empty();
+    }
+
     /** The public event, or empty for internal ones. */
     public static Optional<InstanceEventEnvelope> toAvro(Envelope<InstanceEvent> e) {
         InstanceEvent event = e.body();
@@ -70,7 +147,8 @@ public final class InstanceMapping {
                     .setRequestId(a.requestId()).setOrganizationId(a.organizationId()).setInstanceId(a.instanceId())
                     .setDisplayName(a.displayName()).setEngine(engine(a.engine())).setCloud(cloud(a.cloud()))
                     .setRegion(a.region()).setPlan(a.plan()).setCatalogVersion(a.catalogVersion())
-                    .setNodeCount(a.nodeCount()).setServiceHost(a.serviceHost()).build();
+                    .setNodeCount(a.nodeCount()).setServiceHost(a.serviceHost()).setTrialEndsAt(a.trialEndsAt())
+                    .build();
         } else if (event instanceof InstanceEvent.Rejected r) {
             payload = io.datastores.events.InstanceRejected.newBuilder()
                     .setRequestId(r.requestId()).setOrganizationId(r.organizationId()).setInstanceId(r.instanceId())
@@ -80,6 +158,8 @@ public final class InstanceMapping {
                     .setInstanceId(n.instanceId()).setNodeId(n.nodeId()).setRole(role(n.role())).setZone(n.zone())
                     .setEngine(engine(n.engine())).setCloud(cloud(n.cloud())).setRegion(n.region())
                     .setPlan(n.plan()).setEpoch(n.epoch()).build();
+        } else if (event instanceof InstanceEvent.NodeDecommissioned d) {
+            payload = new io.datastores.events.NodeDecommissionRequested(d.instanceId(), d.nodeId(), d.epoch());
         } else if (event instanceof InstanceEvent.Ready r) {
             payload = io.datastores.events.InstanceReady.newBuilder()
                     .setOrganizationId(r.organizationId()).setInstanceId(r.instanceId())
@@ -91,17 +171,32 @@ public final class InstanceMapping {
                             r.commandPolicy().disabledCommands(), r.commandPolicy().scriptingEnabled()))
                     .setCatalogVersion(r.catalogVersion()).build();
         } else if (event instanceof InstanceEvent.PlanChanged c) {
-            payload = new io.datastores.events.PlanChanged(c.organizationId(), c.instanceId(), c.fromPlan(),
-                    c.toPlan(), c.nodeCount(), c.connectionLimit(), c.catalogVersion());
+            payload = io.datastores.events.PlanChanged.newBuilder().setOrganizationId(c.organizationId())
+                    .setInstanceId(c.instanceId()).setFromPlan(c.fromPlan()).setToPlan(c.toPlan())
+                    .setNodeCount(c.nodeCount()).setConnectionLimit(c.connectionLimit())
+                    .setBackupRetentionDays(c.backupRetentionDays()).setCatalogVersion(c.catalogVersion()).build();
         } else if (event instanceof InstanceEvent.AllowlistChanged a) {
             payload = new io.datastores.events.AllowlistChanged(a.organizationId(), a.instanceId(), a.allowlist());
         } else if (event instanceof InstanceEvent.Deleted d) {
             payload = new io.datastores.events.InstanceDeleted(d.organizationId(), d.instanceId());
+        } else if (event instanceof InstanceEvent.TrialExpired t) {
+            payload = new io.datastores.events.TrialExpired(t.organizationId(), t.instanceId(), t.trialEndedAt(),
+                    "SUSPENDED");
+        } else if (event instanceof InstanceEvent.Resumed r) {
+            payload = new io.datastores.events.InstanceResumed(r.organizationId(), r.instanceId(), r.reason());
         } else {
-            payload = null; // NodeRecorded: internal
+            payload = null; // NodeRecorded, TrialLifted: internal
         }
         return Optional.ofNullable(payload)
                 .map(p -> new InstanceEventEnvelope(EnvelopeMeta.toAvro(e.meta()), p));
+    }
+
+    private static Engine engine(io.datastores.events.Engine e) {
+        return e == io.datastores.events.Engine.UNKNOWN ? null : Engine.valueOf(e.name());
+    }
+
+    private static Cloud cloud(io.datastores.events.Cloud c) {
+        return c == io.datastores.events.Cloud.UNKNOWN ? null : Cloud.valueOf(c.name());
     }
 
     private static io.datastores.events.Engine engine(Engine e) {

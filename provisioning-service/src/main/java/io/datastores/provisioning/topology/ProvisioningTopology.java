@@ -1,17 +1,21 @@
 package io.datastores.provisioning.topology;
 
+import java.time.Clock;
+import java.time.Duration;
+
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 import io.datastores.contract.Topics;
-import io.datastores.events.DataPlaneEventEnvelope;
 import io.datastores.events.InstanceEventEnvelope;
-import io.datastores.events.InstanceRequestEnvelope;
 import io.datastores.kit.decider.Envelope;
+import io.datastores.kit.json.EnvelopeJsonSerde;
 import io.datastores.kit.json.JsonSerde;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.kit.streams.DeadLetters;
@@ -21,44 +25,87 @@ import io.datastores.provisioning.domain.InstanceCommand;
 import io.datastores.provisioning.domain.InstanceDecider;
 import io.datastores.provisioning.domain.InstanceEvent;
 import io.datastores.provisioning.domain.InstanceState;
+import io.datastores.provisioning.domain.OrganizationCommand;
+import io.datastores.provisioning.domain.OrganizationDecider;
+import io.datastores.provisioning.domain.OrganizationEvent;
+import io.datastores.provisioning.domain.OrganizationState;
 import io.datastores.provisioning.mapping.InstanceMapping;
 
 /**
- * provisioning-service's topology. Reads {@code dcp.instance-requests} (requests from platform
- * services) and {@code dcp.dataplane-events} (NodeProvisioned); keeps one {@link InstanceState}
- * per instance in the {@value #STORE} store; writes {@code dcp.instance-events}, of which it is the
- * only writer. Undecodable input goes to each topic's {@code .dlq}.
+ * provisioning-service's topology, in two stages.
+ *
+ * <p>The organization stage, keyed by organization id, reads {@code dcp.instance-requests}
+ * (re-keyed), {@code dcp.billing-events} and provisioning's own {@code dcp.instance-events} (what
+ * became of its requests); it validates new instances, enforces the entitlement and unique display
+ * names ({@value #ORG_STORE} store). The instance stage, keyed by instance id, reads what the first
+ * stage admitted and {@code dcp.dataplane-events} (NodeProvisioned); it keeps one
+ * {@link InstanceState} per instance ({@value #STORE} store) and expires trials on a wall-clock timer.
+ * Both stages write {@code dcp.instance-events}, whose only writer is this service. Undecodable input
+ * goes to each topic's {@code .dlq}.
  */
 public final class ProvisioningTopology {
 
     public static final String SERVICE = "provisioning-service";
     public static final String STORE = "instances";
+    public static final String ORG_STORE = "organizations";
 
     private ProvisioningTopology() {
     }
 
     public static KStream<String, InstanceEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes,
-            Catalog catalog) {
+            Catalog catalog, Clock clock, Duration timerInterval) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ORG_STORE),
+                Serdes.String(), new JsonSerde<>(OrganizationState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), new JsonSerde<>(InstanceState.class)));
 
-        // Consume
-        KStream<String, InstanceRequestEnvelope> requests =
-                DeadLetters.decode(builder, Topics.INSTANCE_REQUESTS, serdes, SERVICE);
-        KStream<String, DataPlaneEventEnvelope> dataPlane =
-                DeadLetters.decode(builder, Topics.DATA_PLANE_EVENTS, serdes, SERVICE);
-        KStream<String, Envelope<InstanceCommand>> commands = requests
-                .flatMapValues(InstanceMapping::fromRequest, Named.as("requests-to-commands"))
-                .merge(dataPlane.flatMapValues(InstanceMapping::fromDataPlane, Named.as("dataplane-to-commands")),
-                        Named.as("commands"));
+        // Consume, and key by organization
+        KStream<String, Envelope<OrganizationCommand>> requests = DeadLetters
+                .decode(builder, Topics.INSTANCE_REQUESTS, serdes, SERVICE)
+                .selectKey((k, v) -> InstanceMapping.organizationOf(v), Named.as("requests-by-organization-key"))
+                .repartition(Repartitioned.with(Serdes.String(), serdes.value(Topics.INSTANCE_REQUESTS))
+                        .withName("requests-by-organization"))
+                .flatMapValues(InstanceMapping::screen, Named.as("screen"));
+        KStream<String, Envelope<OrganizationCommand>> outcomes = DeadLetters
+                .decode(builder, Topics.INSTANCE_EVENTS, serdes, SERVICE)
+                .flatMap((k, v) -> InstanceMapping.outcomeOrganization(v).map(org -> KeyValue.pair(org, v)).stream()
+                        .toList(), Named.as("outcomes-by-organization-key"))
+                .repartition(Repartitioned.with(Serdes.String(), serdes.value(Topics.INSTANCE_EVENTS))
+                        .withName("outcomes-by-organization"))
+                .flatMapValues(InstanceMapping::outcome, Named.as("outcomes"));
+        KStream<String, Envelope<OrganizationCommand>> tiers = DeadLetters
+                .decode(builder, Topics.BILLING_EVENTS, serdes, SERVICE)
+                .flatMapValues(InstanceMapping::fromBilling, Named.as("tiers"));
 
-        // Decide
-        KStream<String, Envelope<InstanceEvent>> events = commands.process(
-                DeciderProcessor.supplier(new InstanceDecider(catalog), STORE, SERVICE), Named.as("decide"), STORE);
+        // Decide per organization
+        KStream<String, Envelope<OrganizationEvent>> screened = requests
+                .merge(outcomes, Named.as("merge-outcomes"))
+                .merge(tiers, Named.as("merge-tiers"))
+                .process(DeciderProcessor.supplier(new OrganizationDecider(catalog), ORG_STORE, SERVICE),
+                        Named.as("decide-organization"), ORG_STORE);
+
+        // Key by instance, decide per instance
+        KStream<String, Envelope<InstanceCommand>> admitted = screened
+                .flatMap((org, e) -> InstanceMapping.toInstance(e)
+                        .map(c -> KeyValue.pair(c.body().instanceId(), c)).stream().toList(), Named.as("admitted"))
+                .repartition(Repartitioned.with(Serdes.String(), new EnvelopeJsonSerde<>(InstanceCommand.class))
+                        .withName("admitted-by-instance"));
+        KStream<String, Envelope<InstanceCommand>> dataPlane = DeadLetters
+                .decode(builder, Topics.DATA_PLANE_EVENTS, serdes, SERVICE)
+                .flatMapValues(InstanceMapping::fromDataPlane, Named.as("dataplane-to-commands"));
+        KStream<String, Envelope<InstanceEvent>> events = admitted
+                .merge(dataPlane, Named.as("instance-commands"))
+                .process(DeciderProcessor.supplier(new InstanceDecider(catalog), STORE, SERVICE,
+                        InstanceDecider::due, timerInterval, clock), Named.as("decide-instance"), STORE);
 
         // Produce
+        KStream<String, InstanceEventEnvelope> refusals = screened
+                .flatMap((org, e) -> InstanceMapping.refusal(e)
+                        .map(r -> KeyValue.pair(((io.datastores.events.InstanceRejected) r.getPayload()).getInstanceId(),
+                                r)).stream().toList(), Named.as("refusals"));
         KStream<String, InstanceEventEnvelope> published = events
-                .flatMapValues(e -> InstanceMapping.toAvro(e).stream().toList(), Named.as("events-to-avro"));
+                .flatMapValues(e -> InstanceMapping.toAvro(e).stream().toList(), Named.as("events-to-avro"))
+                .merge(refusals, Named.as("published"));
         published.to(Topics.INSTANCE_EVENTS.name(),
                 Produced.with(Serdes.String(), serdes.value(Topics.INSTANCE_EVENTS)).withName("instance-events"));
         return published;

@@ -1,9 +1,10 @@
 package io.datastores.provisioning.domain;
 
+import static io.datastores.provisioning.domain.Fixtures.CATALOG;
+import static io.datastores.provisioning.domain.Fixtures.T;
+import static io.datastores.provisioning.domain.Fixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,36 +12,27 @@ import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-import io.datastores.provisioning.config.CatalogLoader;
 import io.datastores.provisioning.domain.InstanceCommand.ChangeAllowlist;
 import io.datastores.provisioning.domain.InstanceCommand.ChangePlan;
 import io.datastores.provisioning.domain.InstanceCommand.DeleteInstance;
+import io.datastores.provisioning.domain.InstanceCommand.ExpireTrial;
+import io.datastores.provisioning.domain.InstanceCommand.LiftTrial;
 import io.datastores.provisioning.domain.InstanceCommand.RecordNodeProvisioned;
 import io.datastores.provisioning.domain.InstanceCommand.RequestInstance;
 import io.datastores.provisioning.domain.InstanceEvent.Accepted;
+import io.datastores.provisioning.domain.InstanceEvent.NodeDecommissioned;
 import io.datastores.provisioning.domain.InstanceEvent.NodeRequested;
+import io.datastores.provisioning.domain.InstanceEvent.PlanChanged;
 import io.datastores.provisioning.domain.InstanceEvent.Ready;
 import io.datastores.provisioning.domain.InstanceEvent.Rejected;
+import io.datastores.provisioning.domain.InstanceState.Status;
 
 class InstanceDeciderTest {
 
-    static final Catalog CATALOG = load();
-    private static final Instant T = Instant.parse("2026-11-22T10:00:00Z");
     private final InstanceDecider decider = new InstanceDecider(CATALOG);
-
-    static Catalog load() {
-        try (InputStream in = InstanceDeciderTest.class.getResourceAsStream("/catalog.json")) {
-            return CatalogLoader.read(in);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static RequestInstance request(String plan, Engine engine) {
-        return new RequestInstance("r-1", "org-1", "i-1", "orders db", engine, Cloud.AWS, "us-east-1", plan, true,
-                List.of(), null);
-    }
 
     /** Given past commands, the state they leave. */
     private InstanceState given(InstanceCommand... commands) {
@@ -57,8 +49,42 @@ class InstanceDeciderTest {
         return decider.decide(command, state, T);
     }
 
+    /** Every planned node reports up; returns all events. */
+    private List<InstanceEvent> allNodesUp(InstanceState[] holder) {
+        List<InstanceEvent> events = new ArrayList<>();
+        for (InstanceEvent.Node n : List.copyOf(holder[0].nodes())) {
+            if (n.ip() != null) {
+                continue;
+            }
+            for (InstanceEvent e : decider.decide(up(n.nodeId(), n.zone()), holder[0], T)) {
+                holder[0] = decider.evolve(holder[0], e);
+                events.add(e);
+            }
+        }
+        return events;
+    }
+
+    private InstanceState ready(RequestInstance r) {
+        InstanceState[] s = {given(r)};
+        allNodesUp(s);
+        assertThat(s[0].status()).isEqualTo(Status.READY);
+        return s[0];
+    }
+
+    private Ready readyEvent(RequestInstance r) {
+        InstanceState[] s = {given(r)};
+        List<InstanceEvent> events = allNodesUp(s);
+        return (Ready) events.get(events.size() - 1);
+    }
+
     private static RecordNodeProvisioned up(String node, String zone) {
-        return new RecordNodeProvisioned("i-1", node, node + ".host", "10.0.0." + node.length(), zone);
+        return new RecordNodeProvisioned(node.substring(0, node.lastIndexOf("-n")), node, node + ".host",
+                "10.0.0." + node.length(), zone);
+    }
+
+    private static RejectionCode code(List<InstanceEvent> events) {
+        assertThat(events).singleElement().isInstanceOf(Rejected.class);
+        return ((Rejected) events.get(0)).code();
     }
 
     @Nested
@@ -72,7 +98,8 @@ class InstanceDeciderTest {
                 assertThat(a.nodeCount()).isEqualTo(3);
                 assertThat(a.catalogVersion()).isEqualTo(CATALOG.version());
                 assertThat(a.allowlist()).containsExactly("0.0.0.0/0", "::/0");
-                assertThat(a.serviceHost()).endsWith(".us-east-1.aws." + InstanceDecider.HOST_DOMAIN);
+                assertThat(a.serviceHost()).isEqualTo("orders-db-i1.us-east-1.aws." + InstanceDecider.HOST_DOMAIN);
+                assertThat(a.trialEndsAt()).isNull();
             });
             List<NodeRequested> nodes = events.stream().skip(1).map(NodeRequested.class::cast).toList();
             assertThat(nodes).extracting(NodeRequested::role)
@@ -80,42 +107,29 @@ class InstanceDeciderTest {
             assertThat(nodes).extracting(NodeRequested::zone).doesNotHaveDuplicates();
         }
 
-        @Test
-        void givenEachTier_whenRequested_thenNodeCountFollowsThePlan() {
-            assertThat(nodeCount("HOBBYIST")).isEqualTo(1);
-            assertThat(nodeCount("STARTUP-4")).isEqualTo(1);
-            assertThat(nodeCount("BUSINESS-16")).isEqualTo(2);
-            assertThat(nodeCount("PREMIUM-4")).isEqualTo(3);
-        }
-
-        private long nodeCount(String plan) {
-            return when(given(), request(plan, Engine.MYSQL)).stream().filter(NodeRequested.class::isInstance).count();
+        @ParameterizedTest(name = "{0} has {1} node(s)")
+        @CsvSource({"HOBBYIST,1", "STARTUP-2,1", "STARTUP-4,1", "BUSINESS-4,2", "BUSINESS-16,2", "PREMIUM-4,3",
+                "PREMIUM-8,3"})
+        void givenEachTier_whenReady_thenNodeCountFollowsThePlan(String plan, int nodes) {
+            assertThat(readyEvent(request(plan, Engine.MYSQL)).nodes()).hasSize(nodes);
         }
 
         @Test
-        void givenAllNodesUp_whenTheLastReports_thenReadyWithTheConnectionLimitAndNodes() {
-            InstanceState state = given(request("BUSINESS-16", Engine.POSTGRESQL), up("i-1-n1", "us-east-1a"));
-            List<InstanceEvent> events = when(state, up("i-1-n2", "us-east-1b"));
-            assertThat(events).last().isInstanceOfSatisfying(Ready.class, r -> {
-                assertThat(r.connectionLimit()).isEqualTo(400);
-                assertThat(r.tlsRequired()).isTrue();
-                assertThat(r.port()).isEqualTo(5432);
-                assertThat(r.nodes()).extracting(InstanceEvent.Node::ip).doesNotContainNull();
-                assertThat(r.commandPolicy()).isNull();
-            });
+        void givenARegionWithOneZone_thenAllNodesShareIt() {
+            RequestInstance r = Fixtures.with(request("PREMIUM-4", Engine.MYSQL), Cloud.DIGITALOCEAN, "ams3", true,
+                    List.of(), null);
+            assertThat(readyEvent(r).nodes()).extracting(InstanceEvent.Node::zone).containsOnly("ams3");
         }
 
         @Test
-        void givenOneOfTwoNodesUp_whenNothingElse_thenNotReady() {
-            List<InstanceEvent> events = when(given(request("BUSINESS-4", Engine.POSTGRESQL)), up("i-1-n1", "a"));
-            assertThat(events).noneMatch(Ready.class::isInstance);
+        void givenOneOfTwoNodesUp_thenNotReady() {
+            assertThat(when(given(request("BUSINESS-4", Engine.POSTGRESQL)), up("i-1-n1", "a")))
+                    .noneMatch(Ready.class::isInstance);
         }
 
         @Test
         void givenReady_whenANodeReportsAgain_thenNothingHappens() {
-            InstanceState ready = given(request("HOBBYIST", Engine.POSTGRESQL), up("i-1-n1", "us-east-1a"));
-            assertThat(ready.status()).isEqualTo(InstanceState.Status.READY);
-            assertThat(when(ready, up("i-1-n1", "us-east-1a"))).isEmpty();
+            assertThat(when(ready(request("HOBBYIST", Engine.POSTGRESQL)), up("i-1-n1", "us-east-1a"))).isEmpty();
         }
 
         @Test
@@ -126,132 +140,211 @@ class InstanceDeciderTest {
         @Test
         void givenAnotherRequestForTheSameInstanceId_thenRejectedAsExisting() {
             RequestInstance other = new RequestInstance("r-2", "org-1", "i-1", "x", Engine.MYSQL, Cloud.AWS,
-                    "us-east-1", "HOBBYIST", true, List.of(), null);
-            assertThat(when(given(request("HOBBYIST", Engine.MYSQL)), other)).singleElement()
-                    .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.code()).isEqualTo(RejectionCode.INSTANCE_EXISTS));
+                    "us-east-1", "HOBBYIST", true, List.of(), null, null);
+            assertThat(code(when(given(request("HOBBYIST", Engine.MYSQL)), other)))
+                    .isEqualTo(RejectionCode.INSTANCE_EXISTS);
+        }
+
+        @Test
+        void givenANodeProvisioningNeverAskedFor_thenRejectedWithAReason() {
+            assertThat(code(when(given(), up("x-n1", "z")))).isEqualTo(RejectionCode.UNKNOWN_INSTANCE);
         }
     }
 
     @Nested
-    @DisplayName("connection limits and access")
-    class Access {
+    @DisplayName("connection limits (DOMAIN.md), at every row and edge")
+    class ConnectionLimits {
 
-        private Ready readyOf(String plan, Engine engine, Boolean scripting) {
-            RequestInstance r = new RequestInstance("r-1", "org-1", "i-1", "db", engine, Cloud.GCP, "us-central1",
-                    plan, true, List.of(), scripting);
-            InstanceState state = given(r);
-            List<InstanceEvent> events = new ArrayList<>();
-            for (InstanceEvent.Node n : state.nodes()) {
-                List<InstanceEvent> out = decider.decide(up(n.nodeId(), n.zone()), state, T);
-                for (InstanceEvent e : out) {
-                    state = decider.evolve(state, e);
-                }
-                events.addAll(out);
-            }
-            return (Ready) events.get(events.size() - 1);
+        @ParameterizedTest(name = "PostgreSQL {0}: {1}")
+        @CsvSource({"HOBBYIST,25", "STARTUP-2,100", "STARTUP-4,100", "BUSINESS-4,100", "BUSINESS-8,100",
+                "BUSINESS-16,400", "PREMIUM-4,100", "PREMIUM-8,200"})
+        void postgresFromThePlanTable(String plan, int limit) {
+            assertThat(readyEvent(request(plan, Engine.POSTGRESQL)).connectionLimit()).isEqualTo(limit);
+            assertThat(readyEvent(request(plan, Engine.POSTGRESQL_VECTOR)).connectionLimit()).isEqualTo(limit);
+        }
+
+        @ParameterizedTest(name = "MySQL {0} ({1} GiB): {2}")
+        @CsvSource({"HOBBYIST,1,76", "STARTUP-2,2,151", "STARTUP-4,4,401", "BUSINESS-8,8,801", "BUSINESS-16,16,1601"})
+        void mysqlSeventyFivePerGibUnderFourThenOneHundred(String plan, int ram, int limit) {
+            assertThat(CATALOG.plan(plan).orElseThrow().ramGiB()).isEqualTo(ram);
+            assertThat(readyEvent(request(plan, Engine.MYSQL)).connectionLimit()).isEqualTo(limit);
+        }
+
+        @ParameterizedTest(name = "cache {0}: {1}")
+        @CsvSource({"HOBBYIST,10000", "STARTUP-4,16384", "BUSINESS-8,32768", "BUSINESS-16,65536"})
+        void cacheFourPerMegabyteWithATenThousandFloor(String plan, int limit) {
+            assertThat(readyEvent(request(plan, Engine.CACHE)).connectionLimit()).isEqualTo(limit);
         }
 
         @Test
-        void postgresLimitsComeFromThePlanTable() {
-            assertThat(readyOf("HOBBYIST", Engine.POSTGRESQL, null).connectionLimit()).isEqualTo(25);
-            assertThat(readyOf("STARTUP-4", Engine.POSTGRESQL_VECTOR, null).connectionLimit()).isEqualTo(100);
-            assertThat(readyOf("PREMIUM-8", Engine.POSTGRESQL, null).connectionLimit()).isEqualTo(200);
-        }
-
-        @Test
-        void mysqlLimitsFollowTheRamFormula() {
-            assertThat(readyOf("STARTUP-2", Engine.MYSQL, null).connectionLimit()).isEqualTo(151);
-            assertThat(readyOf("BUSINESS-8", Engine.MYSQL, null).connectionLimit()).isEqualTo(801);
-        }
-
-        @Test
-        void cacheLimitIsFourPerMegabyteButNeverUnderTenThousand() {
-            assertThat(readyOf("PREMIUM-4", Engine.CACHE, null).connectionLimit()).isEqualTo(16_384);
-            assertThat(readyOf("HOBBYIST", Engine.CACHE, null).connectionLimit()).isEqualTo(10_000);
+        void everyReadyInstanceRequiresTls() {
+            Ready r = readyEvent(request("BUSINESS-16", Engine.POSTGRESQL));
+            assertThat(r.tlsRequired()).isTrue();
+            assertThat(r.port()).isEqualTo(5432);
+            assertThat(r.commandPolicy()).isNull();
         }
 
         @Test
         void cachePublishesItsCommandPolicyWithScriptingOnByDefault() {
-            Ready byDefault = readyOf("HOBBYIST", Engine.CACHE, null);
+            Ready byDefault = readyEvent(request("HOBBYIST", Engine.CACHE));
             assertThat(byDefault.commandPolicy().scriptingEnabled()).isTrue();
-            assertThat(byDefault.commandPolicy().disabledCommands()).contains("config", "fcall", "shutdown")
-                    .doesNotContain("eval");
-            Ready noScripts = readyOf("HOBBYIST", Engine.CACHE, false);
-            assertThat(noScripts.commandPolicy().disabledCommands()).contains("eval", "evalsha", "script");
+            assertThat(byDefault.commandPolicy().disabledCommands())
+                    .containsAll(AccessRules.CACHE_DISABLED_COMMANDS).doesNotContain("eval", "script");
+            Ready noScripts = readyEvent(Fixtures.with(request("HOBBYIST", Engine.CACHE), Cloud.AWS, "us-east-1", true,
+                    List.of(), false));
+            assertThat(noScripts.commandPolicy().disabledCommands()).contains("eval", "eval_ro", "evalsha",
+                    "evalsha_ro", "script");
         }
     }
 
     @Nested
-    @DisplayName("refusals say why")
-    class Refusals {
+    @DisplayName("plan changes")
+    class PlanChanges {
 
-        private RejectionCode codeOf(RequestInstance r) {
-            return ((Rejected) when(given(), r).get(0)).code();
+        @Test
+        void givenHobbyist_whenUpgradedToPremium_thenTwoStandbysJoinAndReadyAgainWithTheNewLimit() {
+            InstanceState hobbyist = ready(request("HOBBYIST", Engine.POSTGRESQL));
+            ChangePlan upgrade = new ChangePlan("r-up", "org-1", "i-1", "PREMIUM-8");
+            List<InstanceEvent> events = when(hobbyist, upgrade);
+            assertThat(events.get(0)).isInstanceOfSatisfying(PlanChanged.class, p -> {
+                assertThat(p.nodeCount()).isEqualTo(3);
+                assertThat(p.connectionLimit()).isEqualTo(200);
+                assertThat(p.backupRetentionDays()).isEqualTo(30);
+            });
+            assertThat(events).filteredOn(NodeRequested.class::isInstance).extracting(e -> ((NodeRequested) e).nodeId())
+                    .containsExactly("i-1-n2", "i-1-n3");
+            InstanceState[] changing = {given(request("HOBBYIST", Engine.POSTGRESQL), up("i-1-n1", "us-east-1a"), upgrade)};
+            assertThat(changing[0].status()).isEqualTo(Status.CHANGING);
+            assertThat(code(when(changing[0], new ChangeAllowlist("r-x", "org-1", "i-1", List.of()))))
+                    .isEqualTo(RejectionCode.CHANGE_IN_PROGRESS);
+            List<InstanceEvent> joined = allNodesUp(changing);
+            assertThat(joined.get(joined.size() - 1)).isInstanceOfSatisfying(Ready.class, r -> {
+                assertThat(r.nodes()).hasSize(3);
+                assertThat(r.connectionLimit()).isEqualTo(200);
+            });
         }
 
         @Test
-        void plaintextUnknownPlanRegionNameAndCidr() {
-            RequestInstance ok = request("HOBBYIST", Engine.MYSQL);
-            assertThat(codeOf(new RequestInstance("r", "o", "i-1", "db", Engine.MYSQL, Cloud.AWS, "us-east-1",
-                    "HOBBYIST", false, List.of(), null))).isEqualTo(RejectionCode.PLAINTEXT_NOT_ALLOWED);
-            assertThat(codeOf(new RequestInstance("r", "o", "i-1", "db", Engine.MYSQL, Cloud.AWS, "us-east-1",
-                    "GOLD-9", true, List.of(), null))).isEqualTo(RejectionCode.UNKNOWN_PLAN);
-            assertThat(codeOf(new RequestInstance("r", "o", "i-1", "db", Engine.MYSQL, Cloud.DIGITALOCEAN,
-                    "us-east-1", "HOBBYIST", true, List.of(), null))).isEqualTo(RejectionCode.UNKNOWN_REGION);
-            assertThat(codeOf(new RequestInstance("r", "o", "i-1", "  ", Engine.MYSQL, Cloud.AWS, "us-east-1",
-                    "HOBBYIST", true, List.of(), null))).isEqualTo(RejectionCode.INVALID_DISPLAY_NAME);
-            Rejected cidr = (Rejected) when(given(), new RequestInstance("r", "o", "i-1", "db", Engine.MYSQL,
-                    Cloud.AWS, "us-east-1", "HOBBYIST", true, List.of("10.0.0.0/33"), null)).get(0);
-            assertThat(cidr.code()).isEqualTo(RejectionCode.INVALID_CIDR);
-            assertThat(cidr.message()).contains("/33");
-            assertThat(when(given(), ok).get(0)).isInstanceOf(Accepted.class);
+        void givenPremium_whenDowngradedToBusiness_thenTheLastStandbyIsDecommissionedAndReadyAtOnce() {
+            InstanceState premium = ready(request("PREMIUM-8", Engine.MYSQL));
+            List<InstanceEvent> events = when(premium, new ChangePlan("r-down", "org-1", "i-1", "BUSINESS-4"));
+            assertThat(events).extracting(e -> e.getClass().getSimpleName())
+                    .containsExactly("PlanChanged", "NodeDecommissioned", "Ready");
+            assertThat(((NodeDecommissioned) events.get(1)).nodeId()).isEqualTo("i-1-n3");
+            assertThat(((Ready) events.get(2)).nodes()).hasSize(2);
+            assertThat(((Ready) events.get(2)).connectionLimit()).isEqualTo(401);
         }
 
         @Test
-        void requestsAboutUnknownOrForeignInstancesAreRejected() {
-            assertThat(when(given(), new DeleteInstance("r-9", "org-1", "i-1"))).singleElement()
-                    .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.code()).isEqualTo(RejectionCode.UNKNOWN_INSTANCE));
-            InstanceState ready = given(request("HOBBYIST", Engine.MYSQL), up("i-1-n1", "us-east-1a"));
-            assertThat(when(ready, new DeleteInstance("r-9", "org-other", "i-1"))).singleElement()
-                    .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.code()).isEqualTo(RejectionCode.WRONG_ORGANIZATION));
-            assertThat(when(given(), up("x-n1", "z"))).singleElement()
-                    .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.code()).isEqualTo(RejectionCode.UNKNOWN_INSTANCE));
+        void nodeIdsAreNeverReused() {
+            InstanceState[] s = {given(request("PREMIUM-4", Engine.MYSQL))};
+            allNodesUp(s);
+            for (InstanceEvent e : when(s[0], new ChangePlan("r-d", "org-1", "i-1", "HOBBYIST"))) {
+                s[0] = decider.evolve(s[0], e);
+            }
+            List<InstanceEvent> regrow = when(s[0], new ChangePlan("r-u", "org-1", "i-1", "BUSINESS-4"));
+            assertThat(regrow).filteredOn(NodeRequested.class::isInstance)
+                    .extracting(e -> ((NodeRequested) e).nodeId()).containsExactly("i-1-n4");
         }
 
         @Test
-        void aPlanChangeWhileProvisioningIsRejectedAndMayBeRetriedLater() {
-            InstanceState provisioning = given(request("BUSINESS-4", Engine.POSTGRESQL));
-            ChangePlan change = new ChangePlan("r-2", "org-1", "i-1", "PREMIUM-4");
-            assertThat(((Rejected) when(provisioning, change).get(0)).code()).isEqualTo(RejectionCode.INSTANCE_NOT_READY);
-            InstanceState ready = given(request("BUSINESS-4", Engine.POSTGRESQL), change, up("i-1-n1", "a"),
-                    up("i-1-n2", "b"));
-            List<InstanceEvent> retried = when(ready, change);
-            assertThat(retried.get(0)).isInstanceOf(InstanceEvent.PlanChanged.class);
-            assertThat(retried).filteredOn(NodeRequested.class::isInstance).hasSize(1);
+        void refusals() {
+            InstanceState ready = ready(request("HOBBYIST", Engine.CACHE));
+            assertThat(code(when(ready, new ChangePlan("r", "org-1", "i-1", "HOBBYIST"))))
+                    .isEqualTo(RejectionCode.PLAN_UNCHANGED);
+            assertThat(code(when(ready, new ChangePlan("r", "org-1", "i-1", "STARTUP-2"))))
+                    .isEqualTo(RejectionCode.PLAN_NOT_OFFERED);
+            assertThat(code(when(ready, new ChangePlan("r", "org-1", "i-1", "GOLD"))))
+                    .isEqualTo(RejectionCode.UNKNOWN_PLAN);
+            assertThat(code(when(given(request("BUSINESS-4", Engine.MYSQL)), new ChangePlan("r", "org-1", "i-1",
+                    "PREMIUM-4")))).isEqualTo(RejectionCode.CHANGE_IN_PROGRESS);
         }
     }
 
     @Nested
-    @DisplayName("changes to a ready instance")
-    class Changes {
+    @DisplayName("trials")
+    class Trials {
 
-        private final InstanceState ready = given(request("HOBBYIST", Engine.POSTGRESQL), up("i-1-n1", "us-east-1a"));
+        private final Instant end = T.plus(Entitlement.TRIAL);
+        private final RequestInstance trial = request("HOBBYIST", Engine.POSTGRESQL).withTrialEndsAt(end);
+
+        @Test
+        void givenATrial_whenItsEndComes_thenSuspendedAtTheEndNeverDeleted() {
+            InstanceState ready = ready(trial);
+            assertThat(InstanceDecider.due("i-1", ready, end.minusSeconds(1))).isEmpty();
+            var due = InstanceDecider.due("i-1", ready, end.plusSeconds(90)).orElseThrow();
+            assertThat(due.at()).isEqualTo(end);
+            List<InstanceEvent> expired = when(ready, due.command());
+            assertThat(expired).singleElement().isInstanceOfSatisfying(InstanceEvent.TrialExpired.class,
+                    t -> assertThat(t.trialEndedAt()).isEqualTo(end));
+            InstanceState suspended = decider.evolve(ready, expired.get(0));
+            assertThat(suspended.status()).isEqualTo(Status.SUSPENDED);
+            assertThat(InstanceDecider.due("i-1", suspended, end.plusSeconds(999))).isEmpty();
+            assertThat(when(suspended, new ExpireTrial("i-1"))).isEmpty();
+            assertThat(code(when(suspended, new ChangeAllowlist("r-a", "org-1", "i-1", List.of()))))
+                    .isEqualTo(RejectionCode.INSTANCE_SUSPENDED);
+            assertThat(when(suspended, new DeleteInstance("r-del", "org-1", "i-1"))).singleElement()
+                    .isInstanceOf(InstanceEvent.Deleted.class);
+        }
+
+        @Test
+        void givenASuspendedTrial_whenTheOrganizationPays_thenResumed() {
+            InstanceState suspended = given(trial, up("i-1-n1", "a"), new ExpireTrial("i-1"));
+            List<InstanceEvent> lifted = when(suspended, new LiftTrial("org-1", "i-1"));
+            assertThat(lifted).extracting(e -> e.getClass().getSimpleName()).containsExactly("TrialLifted", "Resumed");
+            InstanceState after = given(trial, up("i-1-n1", "a"), new ExpireTrial("i-1"), new LiftTrial("org-1", "i-1"));
+            assertThat(after.status()).isEqualTo(Status.READY);
+            assertThat(InstanceDecider.due("i-1", after, end.plusSeconds(999))).isEmpty();
+        }
+
+        @Test
+        void givenAPaidInstance_thenNoTimerEverFires() {
+            assertThat(InstanceDecider.due("i-1", ready(request("HOBBYIST", Engine.MYSQL)), Instant.MAX)).isEmpty();
+        }
+    }
+
+    @Nested
+    @DisplayName("requests about existing instances")
+    class Existing {
+
+        private final InstanceState ready = ready(request("HOBBYIST", Engine.POSTGRESQL));
 
         @Test
         void allowlistChangesAreValidatedAndAppliedOnce() {
             ChangeAllowlist change = new ChangeAllowlist("r-3", "org-1", "i-1", List.of("2001:db8::/48"));
             assertThat(when(ready, change)).singleElement().isInstanceOf(InstanceEvent.AllowlistChanged.class);
-            assertThat(when(given(request("HOBBYIST", Engine.POSTGRESQL), up("i-1-n1", "us-east-1a"), change), change))
-                    .isEmpty();
+            InstanceState changed = given(request("HOBBYIST", Engine.POSTGRESQL), up("i-1-n1", "a"), change);
+            assertThat(when(changed, change)).isEmpty();
+            assertThat(code(when(ready, new ChangeAllowlist("r-4", "org-1", "i-1", List.of("300.0.0.1")))))
+                    .isEqualTo(RejectionCode.INVALID_CIDR);
+        }
+
+        @Test
+        void unknownAndForeignInstancesAreRejected() {
+            assertThat(code(when(given(), new DeleteInstance("r-9", "org-1", "i-1"))))
+                    .isEqualTo(RejectionCode.UNKNOWN_INSTANCE);
+            assertThat(code(when(ready, new DeleteInstance("r-9", "org-other", "i-1"))))
+                    .isEqualTo(RejectionCode.WRONG_ORGANIZATION);
         }
 
         @Test
         void deletionIsFinal() {
             DeleteInstance delete = new DeleteInstance("r-4", "org-1", "i-1");
-            assertThat(when(ready, delete)).singleElement().isInstanceOf(InstanceEvent.Deleted.class);
-            InstanceState deleted = given(request("HOBBYIST", Engine.POSTGRESQL), up("i-1-n1", "us-east-1a"), delete);
-            assertThat(((Rejected) when(deleted, new ChangePlan("r-5", "org-1", "i-1", "STARTUP-4")).get(0)).code())
+            InstanceState deleted = given(request("HOBBYIST", Engine.POSTGRESQL), up("i-1-n1", "a"), delete);
+            assertThat(when(deleted, delete)).isEmpty();
+            assertThat(code(when(deleted, new ChangePlan("r-5", "org-1", "i-1", "STARTUP-4"))))
                     .isEqualTo(RejectionCode.INSTANCE_DELETED);
+            assertThat(when(deleted, up("i-1-n1", "a"))).isEmpty();
+        }
+    }
+
+    @Nested
+    @DisplayName("the instance stage checks requests again")
+    class Guard {
+
+        @Test
+        void aRequestTheCatalogNoLongerOffersIsRejectedNotCrashed() {
+            assertThat(code(when(given(), request("RETIRED-PLAN", Engine.MYSQL)))).isEqualTo(RejectionCode.UNKNOWN_PLAN);
         }
     }
 }

@@ -2,10 +2,19 @@ package io.datastores.provisioning.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
 
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -14,51 +23,95 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import io.datastores.contract.Topics;
+import io.datastores.events.BillingEventEnvelope;
 import io.datastores.events.Cloud;
 import io.datastores.events.DataPlaneEventEnvelope;
 import io.datastores.events.Engine;
 import io.datastores.events.EventMetadata;
-import io.datastores.events.InstanceAccepted;
+import io.datastores.events.InstanceDeletionRequested;
 import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.events.InstanceReady;
 import io.datastores.events.InstanceRejected;
 import io.datastores.events.InstanceRequestEnvelope;
 import io.datastores.events.InstanceRequested;
+import io.datastores.events.NodeDecommissionRequested;
 import io.datastores.events.NodeProvisioned;
 import io.datastores.events.NodeProvisioningRequested;
+import io.datastores.events.OrganizationTier;
+import io.datastores.events.OrganizationTierChanged;
+import io.datastores.events.PlanChangeRequested;
+import io.datastores.events.TrialExpired;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.kit.serde.MockSchemaRegistry;
 import io.datastores.provisioning.config.CatalogLoader;
 
+/** Whole lifecycles through both stages, with the data plane played by the test. */
 class ProvisioningTopologyTest {
 
     private static final String SCOPE = "provisioning-topology-test";
+    private static final Instant START = Instant.parse("2026-11-22T10:00:00Z");
+
+    /** A wall clock the test moves. */
+    static final class TestClock extends Clock {
+        Instant now = START;
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private final TestClock clock = new TestClock();
     private TopologyTestDriver driver;
     private TestInputTopic<String, InstanceRequestEnvelope> requests;
+    private TestInputTopic<String, byte[]> rawRequests;
+    private TestInputTopic<String, BillingEventEnvelope> billing;
     private TestInputTopic<String, DataPlaneEventEnvelope> dataPlane;
     private TestOutputTopic<String, InstanceEventEnvelope> events;
+    private TestOutputTopic<String, byte[]> deadLetters;
+    private int seq;
 
     @BeforeEach
-    void setUp() throws java.io.IOException {
+    void setUp() throws IOException {
         ContractSerdes serdes = new ContractSerdes("mock://" + SCOPE);
         StreamsBuilder builder = new StreamsBuilder();
-        try (var in = getClass().getResourceAsStream("/catalog.json")) {
-            ProvisioningTopology.build(builder, serdes, CatalogLoader.read(in));
+        try (InputStream in = getClass().getResourceAsStream("/catalog.json")) {
+            ProvisioningTopology.build(builder, serdes, CatalogLoader.read(in), clock, Duration.ofMinutes(1));
         }
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "provisioning-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/provisioning-test");
-        driver = new TopologyTestDriver(builder.build(), props);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/provisioning-test-"
+                + UUID.randomUUID());
+        driver = new TopologyTestDriver(builder.build(), props, START);
         requests = driver.createInputTopic(Topics.INSTANCE_REQUESTS.name(), Serdes.String().serializer(),
                 serdes.value(Topics.INSTANCE_REQUESTS).serializer());
+        rawRequests = driver.createInputTopic(Topics.INSTANCE_REQUESTS.name(), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer());
+        billing = driver.createInputTopic(Topics.BILLING_EVENTS.name(), Serdes.String().serializer(),
+                serdes.value(Topics.BILLING_EVENTS).serializer());
         dataPlane = driver.createInputTopic(Topics.DATA_PLANE_EVENTS.name(), Serdes.String().serializer(),
                 serdes.value(Topics.DATA_PLANE_EVENTS).serializer());
         events = driver.createOutputTopic(Topics.INSTANCE_EVENTS.name(), Serdes.String().deserializer(),
                 serdes.value(Topics.INSTANCE_EVENTS).deserializer());
+        deadLetters = driver.createOutputTopic(Topics.INSTANCE_REQUESTS.deadLetterTopic(),
+                Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
     }
 
     @AfterEach
@@ -67,52 +120,195 @@ class ProvisioningTopologyTest {
         MockSchemaRegistry.drop(SCOPE);
     }
 
-    private static EventMetadata meta(String id) {
-        return new EventMetadata(id, "corr-" + id, null, Instant.parse("2026-11-22T10:00:00Z"), "test");
+    private EventMetadata meta() {
+        String id = "ev-" + (++seq);
+        return new EventMetadata(id, "corr-" + id, null, clock.now, "test");
     }
 
-    private static InstanceRequestEnvelope request(String instanceId, boolean tls) {
-        return new InstanceRequestEnvelope(meta("req-" + instanceId), InstanceRequested.newBuilder()
-                .setRequestId("r-" + instanceId).setOrganizationId("org").setInstanceId(instanceId)
-                .setDisplayName("orders").setEngine(Engine.POSTGRESQL).setCloud(Cloud.AWS).setRegion("eu-west-1")
-                .setPlan("BUSINESS-4").setTlsRequired(tls).build());
+    private void pays(String org) {
+        billing.pipeInput(org, new BillingEventEnvelope(meta(), new OrganizationTierChanged(org, OrganizationTier.PAID)));
     }
 
-    @Test
-    void requestToReadyThroughTheDataPlane() {
-        requests.pipeInput("i-1", request("i-1", true));
-        List<InstanceEventEnvelope> first = events.readValuesToList();
-        assertThat(first).extracting(e -> e.getPayload().getClass().getSimpleName())
-                .containsExactly("InstanceAccepted", "NodeProvisioningRequested", "NodeProvisioningRequested");
-        assertThat(first).allSatisfy(e -> {
-            assertThat(e.getMetadata().getCorrelationId()).isEqualTo("corr-req-i-1");
-            assertThat(e.getMetadata().getCausationId()).isEqualTo("req-i-1");
-            assertThat(e.getMetadata().getProducer()).isEqualTo(ProvisioningTopology.SERVICE);
-        });
-        for (InstanceEventEnvelope e : first.subList(1, 3)) {
-            NodeProvisioningRequested n = (NodeProvisioningRequested) e.getPayload();
-            dataPlane.pipeInput("i-1", new DataPlaneEventEnvelope(meta("up-" + n.getNodeId()),
-                    new NodeProvisioned("i-1", n.getNodeId(), n.getNodeId() + ".h", "10.1.1.1", n.getZone())));
+    private void request(String org, String id, String name, Engine engine, String plan) {
+        requests.pipeInput(id, new InstanceRequestEnvelope(meta(), InstanceRequested.newBuilder().setRequestId("r-" + id)
+                .setOrganizationId(org).setInstanceId(id).setDisplayName(name).setEngine(engine).setCloud(Cloud.AWS)
+                .setRegion("eu-west-1").setPlan(plan).build()), clock.now);
+    }
+
+    private void send(String id, Object payload) {
+        requests.pipeInput(id, new InstanceRequestEnvelope(meta(), payload), clock.now);
+    }
+
+    /** Plays the data plane: every node asked for comes up. Returns everything provisioning said. */
+    private List<Object> settle() {
+        List<Object> all = new ArrayList<>();
+        List<InstanceEventEnvelope> batch = events.readValuesToList();
+        while (!batch.isEmpty()) {
+            for (InstanceEventEnvelope e : batch) {
+                all.add(e.getPayload());
+                if (e.getPayload() instanceof NodeProvisioningRequested n) {
+                    dataPlane.pipeInput(n.getInstanceId(), new DataPlaneEventEnvelope(meta(), new NodeProvisioned(
+                            n.getInstanceId(), n.getNodeId(), n.getNodeId() + ".h", "10.9.0." + (seq % 250),
+                            n.getZone())), clock.now);
+                }
+            }
+            batch = events.readValuesToList();
         }
-        assertThat(events.readValuesToList()).singleElement()
-                .satisfies(e -> assertThat(e.getPayload()).isInstanceOfSatisfying(InstanceReady.class,
-                        r -> assertThat(r.getNodes()).hasSize(2)));
+        return all;
+    }
+
+    private static List<String> types(List<Object> payloads) {
+        return payloads.stream().map(p -> p.getClass().getSimpleName()).toList();
+    }
+
+    private static <T> T last(List<Object> payloads, Class<T> type) {
+        return payloads.stream().filter(type::isInstance).map(type::cast).reduce((a, b) -> b).orElseThrow();
+    }
+
+    private static String rejection(List<Object> payloads) {
+        return last(payloads, InstanceRejected.class).getCode();
+    }
+
+    @ParameterizedTest(name = "{0} {1}: {2} node(s), {3} connections")
+    @CsvSource({"POSTGRESQL,HOBBYIST,1,25", "POSTGRESQL,PREMIUM-8,3,200", "POSTGRESQL_VECTOR,BUSINESS-16,2,400",
+            "POSTGRESQL_VECTOR,STARTUP-4,1,100", "MYSQL,STARTUP-2,1,151", "MYSQL,BUSINESS-4,2,401",
+            "MYSQL,PREMIUM-4,3,401", "CACHE,HOBBYIST,1,10000", "CACHE,STARTUP-4,1,16384", "CACHE,BUSINESS-8,2,32768",
+            "CACHE,PREMIUM-8,3,32768"})
+    void requestToReadyForEachEngineAndTier(Engine engine, String plan, int nodes, int limit) {
+        pays("org");
+        request("org", "i-1", "db", engine, plan);
+        List<Object> out = settle();
+        assertThat(types(out)).startsWith("InstanceAccepted").endsWith("InstanceReady");
+        assertThat(out).filteredOn(NodeProvisioningRequested.class::isInstance).hasSize(nodes);
+        InstanceReady ready = last(out, InstanceReady.class);
+        assertThat(ready.getNodes()).hasSize(nodes);
+        assertThat(ready.getConnectionLimit()).isEqualTo(limit);
+        assertThat(ready.getTlsRequired()).isTrue();
+        assertThat(ready.getCommandPolicy() != null).isEqualTo(engine == Engine.CACHE);
     }
 
     @Test
-    void replayingTheSameRequestEventYieldsNothingNew() {
-        requests.pipeInput("i-2", request("i-2", true));
-        events.readValuesToList();
-        requests.pipeInput("i-2", request("i-2", true));
-        assertThat(events.isEmpty()).isTrue();
+    @DisplayName("Hobbyist upgraded to Premium: two standbys join, ready again with the new limit")
+    void upgrade() {
+        pays("org");
+        request("org", "i-1", "db", Engine.POSTGRESQL, "HOBBYIST");
+        settle();
+        send("i-1", new PlanChangeRequested("r-up", "org", "i-1", "PREMIUM-8"));
+        List<Object> out = settle();
+        assertThat(types(out)).containsExactly("PlanChanged", "NodeProvisioningRequested", "NodeProvisioningRequested",
+                "InstanceReady");
+        assertThat(last(out, InstanceReady.class).getNodes()).hasSize(3);
+        assertThat(last(out, InstanceReady.class).getConnectionLimit()).isEqualTo(200);
     }
 
     @Test
-    void aPlaintextRequestIsRejectedWithItsReason() {
-        requests.pipeInput("i-3", request("i-3", false));
-        assertThat(events.readValue().getPayload()).isInstanceOfSatisfying(InstanceRejected.class, r -> {
-            assertThat(r.getCode()).isEqualTo("PLAINTEXT_NOT_ALLOWED");
-            assertThat(r.getMessage()).contains("TLS");
+    @DisplayName("Premium downgraded to Startup: standbys decommissioned, ready at once")
+    void downgrade() {
+        pays("org");
+        request("org", "i-1", "db", Engine.MYSQL, "PREMIUM-8");
+        settle();
+        send("i-1", new PlanChangeRequested("r-down", "org", "i-1", "STARTUP-4"));
+        List<Object> out = settle();
+        assertThat(types(out)).containsExactly("PlanChanged", "NodeDecommissionRequested", "NodeDecommissionRequested",
+                "InstanceReady");
+        assertThat(out).filteredOn(NodeDecommissionRequested.class::isInstance)
+                .extracting(o -> ((NodeDecommissionRequested) o).getNodeId()).containsExactly("i-1-n3", "i-1-n2");
+        assertThat(last(out, InstanceReady.class).getConnectionLimit()).isEqualTo(401);
+    }
+
+    @Test
+    @DisplayName("a free organization's trial ends on time: suspended, then resumed when it pays")
+    void trialExpiry() {
+        request("free-org", "i-1", "db", Engine.POSTGRESQL, "HOBBYIST");
+        List<Object> out = settle();
+        assertThat(last(out, io.datastores.events.InstanceAccepted.class).getTrialEndsAt())
+                .isEqualTo(START.plus(Duration.ofDays(7)));
+        clock.now = START.plus(Duration.ofDays(6));
+        driver.advanceWallClockTime(Duration.ofDays(6));
+        assertThat(settle()).isEmpty();
+        clock.now = START.plus(Duration.ofDays(7)).plusSeconds(30);
+        driver.advanceWallClockTime(Duration.ofDays(1));
+        List<Object> expired = settle();
+        assertThat(expired).singleElement().isInstanceOfSatisfying(TrialExpired.class, t -> {
+            assertThat(t.getAction()).isEqualTo("SUSPENDED");
+            assertThat(t.getTrialEndedAt()).isEqualTo(START.plus(Duration.ofDays(7)));
         });
+        driver.advanceWallClockTime(Duration.ofDays(1));
+        assertThat(settle()).as("expired once").isEmpty();
+        pays("free-org");
+        assertThat(types(settle())).containsExactly("InstanceResumed");
+    }
+
+    @Test
+    @DisplayName("a free organization may not run more than Hobbyist")
+    void entitlement() {
+        request("free-org", "i-1", "db", Engine.POSTGRESQL, "BUSINESS-4");
+        assertThat(rejection(settle())).isEqualTo("NOT_ENTITLED");
+    }
+
+    @Test
+    @DisplayName("deletion, then the display name is free again")
+    void deletion() {
+        pays("org");
+        request("org", "i-1", "orders", Engine.MYSQL, "HOBBYIST");
+        settle();
+        request("org", "i-2", "Orders", Engine.MYSQL, "HOBBYIST");
+        assertThat(rejection(settle())).isEqualTo("DISPLAY_NAME_TAKEN");
+        send("i-1", new InstanceDeletionRequested("r-del", "org", "i-1"));
+        assertThat(types(settle())).containsExactly("InstanceDeleted");
+        requests.pipeInput("i-3", new InstanceRequestEnvelope(meta(), InstanceRequested.newBuilder()
+                .setRequestId("r-i-3").setOrganizationId("org").setInstanceId("i-3").setDisplayName("orders")
+                .setEngine(Engine.MYSQL).setCloud(Cloud.AWS).setRegion("eu-west-1").setPlan("HOBBYIST").build()));
+        assertThat(types(settle())).endsWith("InstanceReady");
+    }
+
+    @Test
+    @DisplayName("a duplicated request event and a retried request id yield one instance")
+    void duplicates() {
+        pays("org");
+        InstanceRequestEnvelope once = new InstanceRequestEnvelope(meta(), InstanceRequested.newBuilder()
+                .setRequestId("r-1").setOrganizationId("org").setInstanceId("i-1").setDisplayName("db")
+                .setEngine(Engine.CACHE).setCloud(Cloud.GCP).setRegion("us-central1").setPlan("HOBBYIST").build());
+        requests.pipeInput("i-1", once);
+        requests.pipeInput("i-1", once);
+        requests.pipeInput("i-1", new InstanceRequestEnvelope(meta(), once.getPayload()));
+        List<Object> out = settle();
+        assertThat(out).filteredOn(io.datastores.events.InstanceAccepted.class::isInstance).hasSize(1);
+        assertThat(out).filteredOn(InstanceReady.class::isInstance).hasSize(1);
+        assertThat(out).noneMatch(InstanceRejected.class::isInstance);
+    }
+
+    @Test
+    @DisplayName("hostile input: garbage to the DLQ; foreign, unknown and invalid requests rejected with reasons")
+    void hostileInput() {
+        pays("org");
+        pays("other");
+        request("org", "i-1", "db", Engine.POSTGRESQL, "HOBBYIST");
+        settle();
+        rawRequests.pipeInput("i-1", "\u0000\u0000\u0000\u0000\u0001garbage".getBytes(StandardCharsets.UTF_8));
+        rawRequests.pipeInput("i-1", new byte[] {1, 2, 3});
+        assertThat(deadLetters.readRecordsToList()).hasSize(2);
+
+        send("i-1", new InstanceDeletionRequested("r-x", "other", "i-1"));
+        assertThat(rejection(settle())).isEqualTo("WRONG_ORGANIZATION");
+        send("i-404", new PlanChangeRequested("r-y", "org", "i-404", "PREMIUM-4"));
+        assertThat(rejection(settle())).isEqualTo("UNKNOWN_INSTANCE");
+        request("org", "i-2", "x".repeat(200), Engine.MYSQL, "HOBBYIST");
+        List<Object> out = settle();
+        assertThat(rejection(out)).isEqualTo("INVALID_DISPLAY_NAME");
+        assertThat(last(out, InstanceRejected.class).getMessage()).contains("63");
+        dataPlane.pipeInput("i-999", new DataPlaneEventEnvelope(meta(), new NodeProvisioned("i-999", "i-999-n1", "h",
+                "10.0.0.1", "z")));
+        assertThat(rejection(settle())).isEqualTo("UNKNOWN_INSTANCE");
+
+        InstanceReady ready = null;
+        request("org", "i-3", "still works", Engine.POSTGRESQL, "HOBBYIST");
+        for (Object o : settle()) {
+            if (o instanceof InstanceReady r) {
+                ready = r;
+            }
+        }
+        assertThat(ready).isNotNull();
+        assertThat(((IndexedRecord) ready).getSchema().getName()).isEqualTo("InstanceReady");
     }
 }
