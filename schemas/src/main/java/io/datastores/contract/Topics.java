@@ -12,6 +12,7 @@ import io.datastores.events.InstanceRequestEnvelope;
 import io.datastores.events.MarketplaceEventEnvelope;
 import io.datastores.events.NodeAlertEnvelope;
 import io.datastores.events.NodeTelemetryEnvelope;
+import io.datastores.events.RestorePointsEnvelope;
 
 /**
  * The topic catalogue: every topic of the control plane, declared once.
@@ -56,9 +57,13 @@ public final class Topics {
             "dcp.billing-events", "organization id", BillingEventEnvelope.class, 6, "compact",
             "billing (external publishers)");
 
+    /** Each instance's restorable window, the latest per instance (compacted). */
+    public static final TopicSpec<RestorePointsEnvelope> RESTORE_POINTS = new TopicSpec<>(
+            "dcp.restore-points", INSTANCE_ID, RestorePointsEnvelope.class, 6, "compact", "backup-service");
+
     public static final List<TopicSpec<?>> ALL = List.of(
             INSTANCE_REQUESTS, INSTANCE_EVENTS, DATA_PLANE_EVENTS, NODE_TELEMETRY, NODE_ALERTS,
-            FAILOVER_EVENTS, BACKUP_EVENTS, MARKETPLACE_EVENTS, BILLING_EVENTS);
+            FAILOVER_EVENTS, BACKUP_EVENTS, MARKETPLACE_EVENTS, BILLING_EVENTS, RESTORE_POINTS);
 
     private Topics() {
     }

@@ -1,19 +1,40 @@
 package io.datastores.backup.api;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
 import io.datastores.backup.domain.Backup;
 import io.datastores.backup.domain.BackupState;
+import io.datastores.backup.domain.RestorePlan;
+import io.datastores.backup.domain.RestoreWindow;
+import io.datastores.backup.domain.Segment;
 import io.datastores.backup.topology.BackupTopology;
+import io.datastores.service.Problem;
 import io.datastores.service.QueryableStores;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.serde.annotation.SerdeImport;
 
-/** {@code GET /instances/{id}/backups}: what backup-service knows of an instance's backups. */
+/**
+ * Backups per instance: {@code GET /instances/{id}/backups} (schedule, backups, logs, alarms),
+ * {@code GET /instances/{id}/restore-window} (oldest retained full backup to latest archived log),
+ * {@code GET /instances/{id}/restore-plan?at=ISO-8601} (base backup and log range to restore to that
+ * moment; 422 with the window when it is outside).
+ */
 @Controller("/instances")
 @SerdeImport(BackupState.class)
 @SerdeImport(Backup.class)
+@SerdeImport(Segment.class)
+@SerdeImport(io.datastores.backup.domain.BackupPolicy.class)
+@SerdeImport(RestoreWindow.class)
+@SerdeImport(RestorePlan.class)
 public class BackupController {
 
     private final QueryableStores stores;
@@ -25,5 +46,35 @@ public class BackupController {
     @Get("/{id}/backups")
     public HttpResponse<?> backups(@PathVariable String id) {
         return stores.lookup(BackupTopology.STORE, id, "backups");
+    }
+
+    @Get("/{id}/restore-window")
+    public HttpResponse<?> window(@PathVariable String id) {
+        return withState(id, state -> HttpResponse.ok(state.window(id)));
+    }
+
+    @Get("/{id}/restore-plan")
+    public HttpResponse<?> plan(@PathVariable String id, @QueryValue String at) {
+        Instant target;
+        try {
+            target = Instant.parse(at);
+        } catch (DateTimeParseException e) {
+            return HttpResponse.badRequest(new Problem("at must be an ISO-8601 instant, e.g. 2026-11-22T10:15:00Z"));
+        }
+        return withState(id, state -> {
+            RestorePlan.Result result = RestorePlan.of(state, id, target);
+            return result.plan().<HttpResponse<?>>map(HttpResponse::ok)
+                    .orElseGet(() -> HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY)
+                            .body(new Problem(result.refusal())));
+        });
+    }
+
+    private HttpResponse<?> withState(String id, java.util.function.Function<BackupState, HttpResponse<?>> answer) {
+        Optional<ReadOnlyKeyValueStore<String, BackupState>> store = stores.store(BackupTopology.STORE);
+        if (store.isEmpty()) {
+            return QueryableStores.unavailable(BackupTopology.STORE);
+        }
+        BackupState state = store.get().get(id);
+        return state == null ? HttpResponse.notFound(new Problem("no backups for " + id)) : answer.apply(state);
     }
 }

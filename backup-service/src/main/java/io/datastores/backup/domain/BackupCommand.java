@@ -2,24 +2,40 @@ package io.datastores.backup.domain;
 
 import java.time.Instant;
 
-/** What backup-service is told about an instance and its backups. */
+/** What backup-service is told about an instance and its backups, or what time asks of it. */
 public sealed interface BackupCommand {
 
-    /** The instance serves: it needs its first full backup now. */
-    record InstanceServing(String instanceId) implements BackupCommand {
+    /** Provisioning accepted the instance, with its plan's backup policy. */
+    record Track(String instanceId, String engine, BackupPolicy policy) implements BackupCommand {
     }
 
-    /** The instance is deleted. */
-    record InstanceGone(String instanceId) implements BackupCommand {
+    /** The instance serves: its first full backup now, then one a day at its scheduled minute. */
+    record Serve(String instanceId) implements BackupCommand {
     }
 
-    /** The data plane finished a backup. */
-    record RecordCompleted(String instanceId, String backupId, BackupKind kind, Instant startedAt, Instant completedAt,
-            long sizeBytes, String checksum, String encryptionKeyId, long startPosition, long endPosition)
-            implements BackupCommand {
+    /** The plan changed: a new window. */
+    record ChangePolicy(String instanceId, BackupPolicy policy) implements BackupCommand {
+    }
+
+    /** The instance is deleted: backups are kept for the grace period, then expired. */
+    record Gone(String instanceId) implements BackupCommand {
+    }
+
+    /** The data plane finished a full backup. */
+    record Completed(String instanceId, String backupId, Instant startedAt, Instant completedAt, long sizeBytes,
+            String checksum, String encryptionKeyId, long startPosition, long endPosition) implements BackupCommand {
     }
 
     /** The data plane could not finish a backup. */
-    record RecordFailed(String instanceId, String backupId, String reason) implements BackupCommand {
+    record Failed(String instanceId, String backupId, String reason) implements BackupCommand {
+    }
+
+    /** The data plane archived a log segment. */
+    record Archived(String instanceId, String segment, long startPosition, long endPosition, Instant archivedAt)
+            implements BackupCommand {
+    }
+
+    /** Time has come for what {@link BackupDecider#due} said was due. */
+    record Tick(String instanceId) implements BackupCommand {
     }
 }

@@ -1,33 +1,141 @@
 package io.datastores.backup.domain;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
-/** What backup-service knows of one instance: requested, finished and failed backups. */
-public record BackupState(boolean deleted, List<String> requested, List<Backup> backups, List<String> failures) {
+/**
+ * What backup-service knows of one instance: its policy and schedule, the full backups and log
+ * segments it keeps, the backup it waits for, and which alarms are raised.
+ */
+public record BackupState(Status status, String engine, BackupPolicy policy, Instant servingSince, Instant nextFullAt,
+        String pendingBackupId, int attempt, Instant retryAt, Instant lastSuccessAt, boolean overdueRaised,
+        List<Backup> fulls, List<Segment> wal, Instant lastArchivedAt, long lastArchivedEnd, boolean stallRaised,
+        Instant deletedAt, List<String> knownBackupIds) {
+
+    /** NEW: never heard of. KNOWN: accepted, not yet serving. ACTIVE: backed up daily. DELETED: in its grace period. */
+    public enum Status {
+        NEW, KNOWN, ACTIVE, DELETED
+    }
 
     public static BackupState initial() {
-        return new BackupState(false, List.of(), List.of(), List.of());
+        return new BackupState(Status.NEW, null, new BackupPolicy(0, BackupPolicy.Mode.LATEST_ONLY), null, null, null,
+                0, null, null, false, List.of(), List.of(), null, -1, false, null, List.of());
     }
 
-    BackupState withRequested(String backupId) {
-        return new BackupState(deleted, append(requested, backupId), backups, failures);
+    /** Restore points (encrypted full backups), oldest first. */
+    public List<Backup> restorePoints() {
+        return fulls.stream().filter(Backup::restorePoint).sorted(Comparator.comparing(Backup::completedAt)).toList();
     }
 
-    BackupState withBackup(Backup backup) {
-        return new BackupState(deleted, requested, append(backups, backup), failures);
+    /** The restorable window: oldest retained restore point to the latest archived log after the newest one. */
+    public RestoreWindow window(String instanceId) {
+        List<Backup> points = restorePoints();
+        if (points.isEmpty()) {
+            return new RestoreWindow(instanceId, policy.retentionDays(), policy.mode().name(), null, null,
+                    lastArchivedEnd, List.of(), status == Status.DELETED);
+        }
+        Backup newest = points.get(points.size() - 1);
+        Instant end = newest.completedAt();
+        if (lastArchivedAt != null && lastArchivedEnd >= newest.endPosition() && lastArchivedAt.isAfter(end)) {
+            end = lastArchivedAt;
+        }
+        return new RestoreWindow(instanceId, policy.retentionDays(), policy.mode().name(),
+                points.get(0).completedAt(), end, lastArchivedEnd, points, status == Status.DELETED);
     }
 
-    BackupState withFailure(String failure) {
-        return new BackupState(deleted, requested, backups, append(failures, failure));
+    BackupState with(Status s) {
+        return new BackupState(s, engine, policy, servingSince, nextFullAt, pendingBackupId, attempt, retryAt,
+                lastSuccessAt, overdueRaised, fulls, wal, lastArchivedAt, lastArchivedEnd, stallRaised, deletedAt,
+                knownBackupIds);
     }
 
-    BackupState asDeleted() {
-        return new BackupState(true, requested, backups, failures);
+    BackupState tracked(String e, BackupPolicy p) {
+        return new BackupState(Status.KNOWN, e, p, servingSince, nextFullAt, pendingBackupId, attempt, retryAt,
+                lastSuccessAt, overdueRaised, fulls, wal, lastArchivedAt, lastArchivedEnd, stallRaised, deletedAt,
+                knownBackupIds);
     }
 
-    private static <T> List<T> append(List<T> list, T item) {
-        List<T> copy = new ArrayList<>(list);
+    BackupState withPolicy(BackupPolicy p) {
+        return new BackupState(status, engine, p, servingSince, nextFullAt, pendingBackupId, attempt, retryAt,
+                lastSuccessAt, overdueRaised, fulls, wal, lastArchivedAt, lastArchivedEnd, stallRaised, deletedAt,
+                knownBackupIds);
+    }
+
+    BackupState serving(Instant since, Instant next) {
+        return new BackupState(Status.ACTIVE, engine, policy, since, next, pendingBackupId, attempt, retryAt,
+                lastSuccessAt, overdueRaised, fulls, wal, lastArchivedAt, lastArchivedEnd, stallRaised, deletedAt,
+                knownBackupIds);
+    }
+
+    BackupState requested(String backupId, int att, Instant next) {
+        return new BackupState(status, engine, policy, servingSince, next, backupId, att, null, lastSuccessAt,
+                overdueRaised, fulls, wal, lastArchivedAt, lastArchivedEnd, stallRaised, deletedAt,
+                append(knownBackupIds, backupId));
+    }
+
+    BackupState recorded(Backup b) {
+        boolean pending = b.backupId().equals(pendingBackupId);
+        List<Backup> kept = new ArrayList<>(fulls);
+        kept.add(b);
+        Instant success = b.restorePoint() && (lastSuccessAt == null || b.completedAt().isAfter(lastSuccessAt))
+                ? b.completedAt() : lastSuccessAt;
+        return new BackupState(status, engine, policy, servingSince, nextFullAt, pending ? null : pendingBackupId,
+                pending ? 0 : attempt, pending ? null : retryAt, success,
+                overdueRaised && success == lastSuccessAt, List.copyOf(kept), wal, lastArchivedAt, lastArchivedEnd,
+                stallRaised, deletedAt, append(knownBackupIds, b.backupId()));
+    }
+
+    BackupState failed(int att, Instant retry) {
+        return new BackupState(status, engine, policy, servingSince, nextFullAt, pendingBackupId, att, retry,
+                lastSuccessAt, overdueRaised, fulls, wal, lastArchivedAt, lastArchivedEnd, stallRaised, deletedAt,
+                knownBackupIds);
+    }
+
+    BackupState overdue() {
+        return new BackupState(status, engine, policy, servingSince, nextFullAt, pendingBackupId, attempt, retryAt,
+                lastSuccessAt, true, fulls, wal, lastArchivedAt, lastArchivedEnd, stallRaised, deletedAt,
+                knownBackupIds);
+    }
+
+    BackupState archived(Segment s) {
+        List<Segment> kept = new ArrayList<>(wal);
+        kept.add(s);
+        Instant at = lastArchivedAt == null || s.archivedAt().isAfter(lastArchivedAt) ? s.archivedAt() : lastArchivedAt;
+        return new BackupState(status, engine, policy, servingSince, nextFullAt, pendingBackupId, attempt, retryAt,
+                lastSuccessAt, overdueRaised, fulls, List.copyOf(kept), at, Math.max(lastArchivedEnd, s.endPosition()),
+                false, deletedAt, knownBackupIds);
+    }
+
+    BackupState stalled() {
+        return new BackupState(status, engine, policy, servingSince, nextFullAt, pendingBackupId, attempt, retryAt,
+                lastSuccessAt, overdueRaised, fulls, wal, lastArchivedAt, lastArchivedEnd, true, deletedAt,
+                knownBackupIds);
+    }
+
+    BackupState withoutBackup(String backupId) {
+        return new BackupState(status, engine, policy, servingSince, nextFullAt, pendingBackupId, attempt, retryAt,
+                lastSuccessAt, overdueRaised, fulls.stream().filter(b -> !b.backupId().equals(backupId)).toList(),
+                wal, lastArchivedAt, lastArchivedEnd, stallRaised, deletedAt, knownBackupIds);
+    }
+
+    BackupState withoutWalUpTo(long position) {
+        return new BackupState(status, engine, policy, servingSince, nextFullAt, pendingBackupId, attempt, retryAt,
+                lastSuccessAt, overdueRaised, fulls, wal.stream().filter(s -> s.endPosition() > position).toList(),
+                lastArchivedAt, lastArchivedEnd, stallRaised, deletedAt, knownBackupIds);
+    }
+
+    BackupState deleted(Instant at) {
+        return new BackupState(Status.DELETED, engine, policy, servingSince, null, null, 0, null, lastSuccessAt,
+                overdueRaised, fulls, wal, lastArchivedAt, lastArchivedEnd, stallRaised, at, knownBackupIds);
+    }
+
+    private static List<String> append(List<String> list, String item) {
+        if (list.contains(item)) {
+            return list;
+        }
+        List<String> copy = new ArrayList<>(list);
         copy.add(item);
         return List.copyOf(copy);
     }

@@ -3,18 +3,31 @@ package io.datastores.backup.mapping;
 import java.util.List;
 import java.util.Optional;
 
+import io.datastores.backup.domain.Backup;
 import io.datastores.backup.domain.BackupCommand;
 import io.datastores.backup.domain.BackupEvent;
-import io.datastores.backup.domain.BackupKind;
+import io.datastores.backup.domain.BackupPolicy;
+import io.datastores.backup.domain.RestoreWindow;
+import io.datastores.events.ArchiveGapDetected;
 import io.datastores.events.BackupCompleted;
 import io.datastores.events.BackupEventEnvelope;
+import io.datastores.events.BackupExpired;
 import io.datastores.events.BackupFailed;
+import io.datastores.events.BackupNotRestorable;
+import io.datastores.events.BackupOverdue;
 import io.datastores.events.BackupRequested;
 import io.datastores.events.BackupType;
 import io.datastores.events.DataPlaneEventEnvelope;
+import io.datastores.events.InstanceAccepted;
 import io.datastores.events.InstanceDeleted;
 import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.events.InstanceReady;
+import io.datastores.events.PlanChanged;
+import io.datastores.events.RestorePoint;
+import io.datastores.events.RestorePointsEnvelope;
+import io.datastores.events.RestoreWindowChanged;
+import io.datastores.events.WalSegmentArchived;
+import io.datastores.events.WalSegmentsExpired;
 import io.datastores.kit.decider.Envelope;
 import io.datastores.kit.streams.EnvelopeMeta;
 
@@ -27,10 +40,16 @@ public final class BackupMapping {
     public static List<Envelope<BackupCommand>> fromInstanceEvent(InstanceEventEnvelope e) {
         Object p = e.getPayload();
         BackupCommand command;
-        if (p instanceof InstanceReady r) {
-            command = new BackupCommand.InstanceServing(r.getInstanceId());
+        if (p instanceof InstanceAccepted a) {
+            command = new BackupCommand.Track(a.getInstanceId(), a.getEngine().name(),
+                    BackupPolicy.of(a.getBackupRetentionDays(), a.getBackupMode()));
+        } else if (p instanceof InstanceReady r) {
+            command = new BackupCommand.Serve(r.getInstanceId());
+        } else if (p instanceof PlanChanged c) {
+            command = new BackupCommand.ChangePolicy(c.getInstanceId(),
+                    BackupPolicy.of(c.getBackupRetentionDays(), c.getBackupMode()));
         } else if (p instanceof InstanceDeleted d) {
-            command = new BackupCommand.InstanceGone(d.getInstanceId());
+            command = new BackupCommand.Gone(d.getInstanceId());
         } else {
             return List.of();
         }
@@ -40,24 +59,57 @@ public final class BackupMapping {
     public static List<Envelope<BackupCommand>> fromDataPlane(DataPlaneEventEnvelope e) {
         Object p = e.getPayload();
         BackupCommand command;
-        if (p instanceof BackupCompleted c) {
-            command = new BackupCommand.RecordCompleted(c.getInstanceId(), c.getBackupId(),
-                    BackupKind.valueOf(c.getType().name()), c.getStartedAt(), c.getCompletedAt(), c.getSizeBytes(),
-                    c.getChecksum(), c.getEncryptionKeyId(), c.getStartPosition(), c.getEndPosition());
+        if (p instanceof BackupCompleted c && c.getType() == BackupType.FULL) {
+            command = new BackupCommand.Completed(c.getInstanceId(), c.getBackupId(), c.getStartedAt(),
+                    c.getCompletedAt(), c.getSizeBytes(), c.getChecksum(), c.getEncryptionKeyId(),
+                    c.getStartPosition(), c.getEndPosition());
         } else if (p instanceof BackupFailed f) {
-            command = new BackupCommand.RecordFailed(f.getInstanceId(), f.getBackupId(), f.getReason());
+            command = new BackupCommand.Failed(f.getInstanceId(), f.getBackupId(), f.getReason());
+        } else if (p instanceof WalSegmentArchived w) {
+            command = new BackupCommand.Archived(w.getInstanceId(), w.getSegment(), w.getStartPosition(),
+                    w.getEndPosition(), w.getArchivedAt());
         } else {
             return List.of();
         }
         return List.of(new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()), command));
     }
 
-    /** The published event, or empty for internal ones. */
+    /** The published backup event, or empty for internal ones. */
     public static Optional<BackupEventEnvelope> toAvro(Envelope<BackupEvent> e) {
-        if (e.body() instanceof BackupEvent.Requested r) {
-            return Optional.of(new BackupEventEnvelope(EnvelopeMeta.toAvro(e.meta()), new BackupRequested(
-                    r.instanceId(), r.backupId(), BackupType.valueOf(r.kind().name()), r.scheduledFor())));
+        BackupEvent event = e.body();
+        Object payload;
+        if (event instanceof BackupEvent.Requested r) {
+            payload = new BackupRequested(r.instanceId(), r.backupId(), BackupType.FULL, r.scheduledFor());
+        } else if (event instanceof BackupEvent.Expired x) {
+            payload = new BackupExpired(x.instanceId(), x.backupId(), x.reason());
+        } else if (event instanceof BackupEvent.WalExpired w) {
+            payload = new WalSegmentsExpired(w.instanceId(), w.upToPosition(), w.segments(), w.reason());
+        } else if (event instanceof BackupEvent.Overdue o) {
+            payload = new BackupOverdue(o.instanceId(), o.lastSuccessAt(), o.dueSince());
+        } else if (event instanceof BackupEvent.GapDetected g) {
+            payload = new ArchiveGapDetected(g.instanceId(), g.kind(), g.lastArchivedPosition(), g.detail());
+        } else if (event instanceof BackupEvent.NotRestorable n) {
+            payload = new BackupNotRestorable(n.instanceId(), n.backupId(), n.reason());
+        } else {
+            return Optional.empty();
         }
-        return Optional.empty();
+        return Optional.of(new BackupEventEnvelope(EnvelopeMeta.toAvro(e.meta()), payload));
+    }
+
+    /** A changed restorable window, as the compacted topic carries it. */
+    public static Optional<RestorePointsEnvelope> window(Envelope<BackupEvent> e) {
+        if (!(e.body() instanceof BackupEvent.WindowChanged w)) {
+            return Optional.empty();
+        }
+        RestoreWindow v = w.window();
+        return Optional.of(new RestorePointsEnvelope(EnvelopeMeta.toAvro(e.meta()), RestoreWindowChanged.newBuilder()
+                .setInstanceId(v.instanceId()).setRetentionDays(v.retentionDays()).setBackupMode(v.backupMode())
+                .setWindowStart(v.start()).setWindowEnd(v.end()).setLastArchivedPosition(v.lastArchivedPosition())
+                .setFullBackups(v.fullBackups().stream().map(BackupMapping::point).toList())
+                .setDeleted(v.deleted()).build()));
+    }
+
+    private static RestorePoint point(Backup b) {
+        return new RestorePoint(b.backupId(), b.completedAt(), b.startPosition(), b.endPosition());
     }
 }

@@ -1,5 +1,8 @@
 package io.datastores.backup.topology;
 
+import java.time.Clock;
+import java.time.Duration;
+
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
@@ -21,9 +24,11 @@ import io.datastores.kit.streams.DeadLetters;
 import io.datastores.kit.streams.DeciderProcessor;
 
 /**
- * backup-service's topology. Reads {@code dcp.instance-events} (ready, deleted) and
- * {@code dcp.dataplane-events} (backup results); keeps one {@link BackupState} per instance in the
- * queryable {@value #STORE} store; writes {@code dcp.backup-events}, of which it is the only writer.
+ * backup-service's topology. Reads {@code dcp.instance-events} (accepted with the plan's backup
+ * policy, ready, plan changed, deleted) and {@code dcp.dataplane-events} (backups completed or
+ * failed, log segments archived); keeps one {@link BackupState} per instance in the queryable
+ * {@value #STORE} store, with a timer for schedules, retries, alarms and retention. Writes
+ * {@code dcp.backup-events} and the compacted {@code dcp.restore-points}, of both the only writer.
  */
 public final class BackupTopology {
 
@@ -33,7 +38,8 @@ public final class BackupTopology {
     private BackupTopology() {
     }
 
-    public static KStream<String, BackupEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes) {
+    public static KStream<String, BackupEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes,
+            BackupDecider decider, Clock clock, Duration timerInterval) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), new JsonSerde<>(BackupState.class)));
         // Consume
@@ -44,9 +50,12 @@ public final class BackupTopology {
                         .flatMapValues(BackupMapping::fromDataPlane, Named.as("dataplane-to-commands")),
                         Named.as("commands"));
         // Decide
-        KStream<String, Envelope<BackupEvent>> events = commands.process(
-                DeciderProcessor.supplier(new BackupDecider(), STORE, SERVICE), Named.as("decide"), STORE);
+        KStream<String, Envelope<BackupEvent>> events = commands.process(DeciderProcessor.supplier(decider, STORE,
+                SERVICE, decider::due, timerInterval, clock), Named.as("decide"), STORE);
         // Produce
+        events.flatMapValues(e -> BackupMapping.window(e).stream().toList(), Named.as("windows"))
+                .to(Topics.RESTORE_POINTS.name(), Produced.with(Serdes.String(), serdes.value(Topics.RESTORE_POINTS))
+                        .withName("restore-points"));
         KStream<String, BackupEventEnvelope> published = events
                 .flatMapValues(e -> BackupMapping.toAvro(e).stream().toList(), Named.as("events-to-avro"));
         published.to(Topics.BACKUP_EVENTS.name(),

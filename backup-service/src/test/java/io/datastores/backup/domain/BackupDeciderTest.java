@@ -2,54 +2,198 @@ package io.datastores.backup.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class BackupDeciderTest {
 
-    private static final Instant T = Instant.parse("2026-11-22T10:00:00Z");
-    private final BackupDecider decider = new BackupDecider();
+    private static final Duration DAY = Duration.ofDays(1);
 
-    private BackupState given(BackupCommand... commands) {
-        BackupState state = decider.initialState();
-        for (BackupCommand c : commands) {
-            for (BackupEvent e : decider.decide(c, state, T)) {
-                state = decider.evolve(state, e);
-            }
+    /** The window's promises, checked at every step of the simulation. */
+    private static void windowHolds(Simulation sim, BackupPolicy policy) {
+        BackupState s = sim.state;
+        List<Backup> points = s.restorePoints();
+        if (sim.logged(BackupEvent.Recorded.class).isEmpty()) {
+            return;
         }
-        return state;
+        assertThat(points).as("the newest full backup is never expired").isNotEmpty();
+        if (policy.latestOnly()) {
+            assertThat(points).as("latest only").hasSize(1);
+        } else {
+            Instant promised = sim.now.minus(Duration.ofDays(policy.retentionDays()));
+            Instant firstBackup = sim.logged(BackupEvent.Recorded.class).get(0).backup().completedAt();
+            if (!promised.isBefore(firstBackup)) {
+                assertThat(points.get(0).completedAt()).as("the whole %d-day window is restorable at %s",
+                        policy.retentionDays(), sim.now).isBeforeOrEqualTo(promised);
+            }
+            assertThat(points.get(0).completedAt()).as("nothing kept past the window plus one backup interval")
+                    .isAfterOrEqualTo(promised.minus(DAY).minus(Simulation.BACKUP_TAKES));
+        }
+        long oldestStart = points.get(0).startPosition();
+        assertThat(s.wal()).as("logs never outlive their full backup")
+                .allSatisfy(seg -> assertThat(seg.endPosition()).isGreaterThan(oldestStart));
+        RestoreWindow w = s.window(sim.id);
+        assertThat(w.start()).isEqualTo(points.get(0).completedAt());
+        assertThat(w.end()).isAfterOrEqualTo(points.get(points.size() - 1).completedAt());
     }
 
-    private static BackupCommand.RecordCompleted completed(String id, String keyId) {
-        return new BackupCommand.RecordCompleted("i-1", id, BackupKind.FULL, T, T.plusSeconds(60), 1000, "sha256:x",
-                keyId, 0, 100);
+    @ParameterizedTest(name = "{0} {1}: {2} days, {3}")
+    @CsvSource({"SQL,HOBBYIST,0,LATEST_ONLY", "SQL,STARTUP,2,DAILY", "SQL,BUSINESS,14,DAILY", "SQL,PREMIUM,30,DAILY",
+            "CACHE,HOBBYIST,0,LATEST_ONLY", "CACHE,STARTUP,1,LATEST_ONLY", "CACHE,BUSINESS,3,DAILY",
+            "CACHE,PREMIUM,13,DAILY"})
+    @DisplayName("simulated weeks per engine family and tier: the window holds at every step")
+    void simulatedWeeks(String family, String tier, int days, String mode) {
+        BackupPolicy policy = BackupPolicy.of(days, mode);
+        Simulation sim = new Simulation(policy);
+        sim.run(Duration.ofDays(days + 9L), s -> windowHolds(s, policy));
+        assertThat(sim.logged(BackupEvent.Requested.class)).as("one full backup a day")
+                .hasSizeBetween(days + 9, days + 11);
+        assertThat(sim.logged(BackupEvent.Overdue.class)).isEmpty();
+        assertThat(sim.logged(BackupEvent.GapDetected.class)).isEmpty();
+        assertThat(sim.logged(BackupEvent.Expired.class)).as("retention ran").isNotEmpty();
+        assertThat(sim.logged(BackupEvent.WalExpired.class)).as("logs expire with their backups").isNotEmpty();
     }
 
     @Test
-    void givenAnInstanceServing_thenItsFirstFullBackupIsRequestedAtOnceAndOnlyOnce() {
-        List<BackupEvent> events = decider.decide(new BackupCommand.InstanceServing("i-1"), given(), T);
-        assertThat(events).singleElement().isInstanceOfSatisfying(BackupEvent.Requested.class, r -> {
-            assertThat(r.kind()).isEqualTo(BackupKind.FULL);
-            assertThat(r.scheduledFor()).isEqualTo(T);
-        });
-        assertThat(decider.decide(new BackupCommand.InstanceServing("i-1"),
-                given(new BackupCommand.InstanceServing("i-1")), T)).isEmpty();
+    void dailyBackupsRunAtTheInstancesOwnMinute() {
+        Simulation sim = new Simulation(BackupPolicy.of(14, "DAILY"));
+        sim.run(Duration.ofDays(3), s -> { });
+        List<Instant> scheduled = sim.logged(BackupEvent.Requested.class).stream().skip(1)
+                .map(BackupEvent.Requested::scheduledFor).toList();
+        int minute = BackupDecider.scheduleMinute(sim.id);
+        assertThat(scheduled).hasSize(3).allSatisfy(t -> assertThat(t.getEpochSecond() / 60 % 1440).isEqualTo(minute));
+        assertThat(BackupDecider.scheduleMinute("another-instance")).isNotEqualTo(minute);
     }
 
-    @Test
-    void givenAnUnencryptedBackup_thenItIsKeptButIsNoRestorePoint() {
-        BackupState state = given(completed("b-1", "key-1"), completed("b-2", null), completed("b-1", "key-1"));
-        assertThat(state.backups()).extracting(Backup::backupId).containsExactly("b-1", "b-2");
-        assertThat(state.backups()).extracting(Backup::restorePoint).containsExactly(true, false);
+    @Nested
+    @DisplayName("plan changes move the window")
+    class PlanChanges {
+
+        @Test
+        void aDowngradeExpiresWhatFallsOutAtOnce() {
+            Simulation sim = new Simulation(BackupPolicy.of(30, "DAILY"));
+            sim.run(Duration.ofDays(20), s -> { });
+            assertThat(sim.state.restorePoints()).hasSizeGreaterThan(19);
+            List<BackupEvent> events = sim.apply(new BackupCommand.ChangePolicy(sim.id, BackupPolicy.of(14, "DAILY")),
+                    sim.now);
+            assertThat(events).filteredOn(BackupEvent.Expired.class::isInstance).hasSizeBetween(4, 6);
+            assertThat(events).last().isInstanceOf(BackupEvent.WindowChanged.class);
+            windowHolds(sim, BackupPolicy.of(14, "DAILY"));
+        }
+
+        @Test
+        void anUpgradeKeepsMoreFromNowOn() {
+            Simulation sim = new Simulation(BackupPolicy.of(2, "DAILY"));
+            sim.run(Duration.ofDays(10), s -> { });
+            int before = sim.state.restorePoints().size();
+            sim.apply(new BackupCommand.ChangePolicy(sim.id, BackupPolicy.of(30, "DAILY")), sim.now);
+            assertThat(sim.state.restorePoints()).hasSize(before);
+            sim.run(Duration.ofDays(10), s -> windowHolds(s, BackupPolicy.of(30, "DAILY")));
+            assertThat(sim.state.restorePoints()).hasSize(before + 10);
+        }
     }
 
-    @Test
-    void givenADeletedInstance_thenNoBackupIsRequested() {
-        BackupState deleted = given(new BackupCommand.InstanceGone("i-1"));
-        assertThat(decider.decide(new BackupCommand.InstanceServing("i-1"), deleted, T)).isEmpty();
-        assertThat(given(new BackupCommand.RecordFailed("i-1", "b-9", "disk full")).failures())
-                .containsExactly("b-9: disk full");
+    @Nested
+    @DisplayName("alarms")
+    class Alarms {
+
+        @Test
+        void aFailedBackupIsRetriedWithBackoff() {
+            Simulation sim = new Simulation(BackupPolicy.of(14, "DAILY"));
+            String first = sim.logged(BackupEvent.Requested.class).get(0).backupId();
+            sim.dataPlaneCompletes = false;
+            sim.apply(new BackupCommand.Failed(sim.id, first, "disk full"), Simulation.START.plusSeconds(60));
+            sim.run(Duration.ofMinutes(30), s -> { });
+            List<BackupEvent.Requested> retries = sim.logged(BackupEvent.Requested.class).stream()
+                    .filter(r -> r.backupId().contains("-retry-")).toList();
+            assertThat(retries).singleElement()
+                    .satisfies(r -> assertThat(r.scheduledFor()).isEqualTo(Simulation.START.plusSeconds(60)
+                            .plus(BackupDecider.FIRST_RETRY)));
+            assertThat(BackupDecider.backoff(3)).isEqualTo(Duration.ofMinutes(15));
+            assertThat(BackupDecider.backoff(20)).isEqualTo(BackupDecider.MAX_RETRY);
+        }
+
+        @Test
+        void noSuccessfulBackupFor26HoursIsOverdueOnce() {
+            Simulation sim = new Simulation(BackupPolicy.of(14, "DAILY"));
+            sim.run(Duration.ofHours(2), s -> { });
+            Instant lastSuccess = sim.state.lastSuccessAt();
+            sim.dataPlaneCompletes = false;
+            sim.run(Duration.ofDays(3), s -> { });
+            assertThat(sim.logged(BackupEvent.Overdue.class)).singleElement()
+                    .satisfies(o -> assertThat(o.dueSince()).isEqualTo(lastSuccess.plus(BackupDecider.OVERDUE_AFTER)));
+        }
+
+        @Test
+        void aMissingSegmentAndAStallAreNoticed() {
+            Simulation sim = new Simulation(BackupPolicy.of(14, "DAILY"));
+            sim.run(Duration.ofMinutes(30), s -> { });
+            sim.apply(new BackupCommand.Archived(sim.id, "seg-late", sim.position + 5000, sim.position + 6000,
+                    sim.now), sim.now);
+            assertThat(sim.logged(BackupEvent.GapDetected.class)).singleElement()
+                    .satisfies(g -> assertThat(g.kind()).isEqualTo("MISSING_SEGMENT"));
+            sim.archiving = false;
+            sim.run(Duration.ofHours(1), s -> { });
+            assertThat(sim.logged(BackupEvent.GapDetected.class)).extracting(BackupEvent.GapDetected::kind)
+                    .containsExactly("MISSING_SEGMENT", "STALLED");
+        }
+
+        @Test
+        void anUnencryptedBackupIsFlaggedAndNeverARestorePoint() {
+            Simulation sim = new Simulation(BackupPolicy.of(14, "DAILY"));
+            List<BackupEvent> events = sim.apply(new BackupCommand.Completed(sim.id, "b-plain", sim.now, sim.now,
+                    10, "sha256:y", null, 0, 10), sim.now);
+            assertThat(events).extracting(e -> e.getClass().getSimpleName())
+                    .containsExactly("Recorded", "NotRestorable", "Expired");
+            assertThat(sim.state.restorePoints()).isEmpty();
+            assertThat(sim.state.window(sim.id).start()).isNull();
+        }
+    }
+
+    @Nested
+    @DisplayName("deletion and restore plans")
+    class DeletionAndRestore {
+
+        @Test
+        void afterDeletionBackupsStayForTheGracePeriodThenExpire() {
+            Simulation sim = new Simulation(BackupPolicy.of(14, "DAILY"));
+            sim.run(Duration.ofDays(3), s -> { });
+            int kept = sim.state.fulls().size();
+            Instant deletedAt = sim.now;
+            sim.apply(new BackupCommand.Gone(sim.id), deletedAt);
+            sim.archiving = false;
+            int expiredBefore = sim.logged(BackupEvent.Expired.class).size();
+            sim.run(Duration.ofDays(6), s -> { });
+            assertThat(sim.logged(BackupEvent.Expired.class)).hasSize(expiredBefore);
+            assertThat(sim.logged(BackupEvent.Requested.class).get(sim.logged(BackupEvent.Requested.class).size() - 1)
+                    .scheduledFor()).isBefore(deletedAt);
+            sim.run(Duration.ofDays(2), s -> { });
+            assertThat(sim.logged(BackupEvent.Expired.class)).hasSize(expiredBefore + kept);
+            assertThat(sim.state.fulls()).isEmpty();
+            assertThat(sim.state.wal()).isEmpty();
+        }
+
+        @Test
+        void aRestoreInsideTheWindowHasAPlanOutsideItARefusalNamingTheWindow() {
+            Simulation sim = new Simulation(BackupPolicy.of(2, "DAILY"));
+            sim.run(Duration.ofDays(5), s -> { });
+            RestoreWindow w = sim.state.window(sim.id);
+            Instant target = w.end().minus(Duration.ofHours(7));
+            RestorePlan plan = RestorePlan.of(sim.state, sim.id, target).plan().orElseThrow();
+            Backup base = sim.state.restorePoints().stream().filter(b -> b.backupId().equals(plan.baseBackupId()))
+                    .findFirst().orElseThrow();
+            assertThat(base.completedAt()).isBeforeOrEqualTo(target).isAfter(target.minus(Duration.ofDays(1)));
+            assertThat(plan.toPosition()).isGreaterThan(plan.fromPosition());
+            RestorePlan.Result outside = RestorePlan.of(sim.state, sim.id, w.start().minusSeconds(1));
+            assertThat(outside.plan()).isEmpty();
+            assertThat(outside.refusal()).contains(w.start().toString()).contains(w.end().toString());
+        }
     }
 }

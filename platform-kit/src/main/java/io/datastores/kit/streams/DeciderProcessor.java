@@ -32,6 +32,9 @@ public final class DeciderProcessor<C, S, E>
 
     private final Decider<C, S, E> decider;
     private final String storeName;
+    /** Bounds the decisions time may owe one key at once, so a faulty timer cannot spin. */
+    static final int MAX_DUE_PER_KEY = 10_000;
+
     private final String producer;
     private final Timer<C, S> timer;
     private final Duration timerInterval;
@@ -71,17 +74,38 @@ public final class DeciderProcessor<C, S, E>
         }
     }
 
-    /** Decides what time owes each stored aggregate at {@code now}. */
-    void tick(Instant now) {
-        List<Record<String, Envelope<C>>> owed = new ArrayList<>();
+    /**
+     * Decides what time owes each stored aggregate at {@code wallNow}, or at the stream time when
+     * that is later (events from a fast clock drive time as well).
+     */
+    void tick(Instant wallNow) {
+        Instant now = later(wallNow, Instant.ofEpochMilli(context.currentStreamTimeMs()));
+        List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, S> all = store.all()) {
             all.forEachRemaining(kv -> {
-                Optional<Timer.Due<C>> due = timer.due(kv.key, kv.value, now);
-                due.ifPresent(d -> owed.add(new Record<>(kv.key, new Envelope<>(timerMeta(kv.key, d), d.command()),
-                        d.at().toEpochMilli())));
+                if (timer.due(kv.key, kv.value, now).isPresent()) {
+                    keys.add(kv.key);
+                }
             });
         }
-        owed.forEach(this::process);
+        keys.forEach(key -> fireDue(key, now));
+    }
+
+    /** Decides, one at a time and each at its own moment, what time owes {@code key} up to {@code now}. */
+    private void fireDue(String key, Instant now) {
+        for (int i = 0; i < MAX_DUE_PER_KEY; i++) {
+            S state = store.get(key);
+            Optional<Timer.Due<C>> due = state == null ? Optional.empty() : timer.due(key, state, now);
+            if (due.isEmpty()) {
+                return;
+            }
+            decideAndStore(new Record<>(key, new Envelope<>(timerMeta(key, due.get()), due.get().command()),
+                    due.get().at().toEpochMilli()));
+        }
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private EventMeta timerMeta(String key, Timer.Due<C> due) {
@@ -92,6 +116,13 @@ public final class DeciderProcessor<C, S, E>
 
     @Override
     public void process(Record<String, Envelope<C>> command) {
+        if (timer != null) {
+            fireDue(command.key(), Instant.ofEpochMilli(command.timestamp()));
+        }
+        decideAndStore(command);
+    }
+
+    private void decideAndStore(Record<String, Envelope<C>> command) {
         String key = command.key();
         S state = store.get(key);
         if (state == null) {

@@ -120,7 +120,8 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         boolean scripting = r.scriptingEnabled() == null || r.scriptingEnabled();
         Accepted accepted = new Accepted(r.requestId(), r.organizationId(), r.instanceId(), r.displayName(),
                 r.engine(), r.cloud(), r.region(), r.plan(), catalog.version(), plan.tier().nodes(),
-                serviceHost(r), AccessRules.effectiveAllowlist(r.allowlist()), scripting, r.trialEndsAt());
+                serviceHost(r), AccessRules.effectiveAllowlist(r.allowlist()), scripting, r.trialEndsAt(),
+                plan.backupFor(r.engine()).retentionDays(), plan.backupFor(r.engine()).mode());
         List<InstanceEvent> events = new ArrayList<>();
         events.add(accepted);
         for (int i = 0; i < plan.tier().nodes(); i++) {
@@ -175,7 +176,8 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         List<InstanceEvent> events = new ArrayList<>();
         events.add(new PlanChanged(c.requestId(), instance.organizationId(), instance.instanceId(), state.plan(),
                 c.plan(), count, AccessRules.connectionLimit(instance.engine(), plan),
-                plan.backupFor(instance.engine()).retentionDays(), catalog.version()));
+                plan.backupFor(instance.engine()).retentionDays(), plan.backupFor(instance.engine()).mode(),
+                catalog.version()));
         Catalog.Region region = catalog.region(instance.cloud(), instance.region()).orElseThrow();
         int next = state.nextNode();
         for (int i = state.nodes().size(); i < count; i++) {

@@ -10,8 +10,8 @@ public sealed interface InstanceEvent {
 
     record Accepted(String requestId, String organizationId, String instanceId, String displayName,
             Engine engine, Cloud cloud, String region, String plan, String catalogVersion, int nodeCount,
-            String serviceHost, List<String> allowlist, boolean scriptingEnabled, Instant trialEndsAt)
-            implements InstanceEvent {
+            String serviceHost, List<String> allowlist, boolean scriptingEnabled, Instant trialEndsAt,
+            int backupRetentionDays, Catalog.BackupMode backupMode) implements InstanceEvent {
     }
 
     /** Refused, with a machine-readable {@link RejectionCode} and a message for people. */
@@ -38,8 +38,8 @@ public sealed interface InstanceEvent {
     }
 
     record PlanChanged(String requestId, String organizationId, String instanceId, String fromPlan, String toPlan,
-            int nodeCount, int connectionLimit, int backupRetentionDays, String catalogVersion)
-            implements InstanceEvent {
+            int nodeCount, int connectionLimit, int backupRetentionDays, Catalog.BackupMode backupMode,
+            String catalogVersion) implements InstanceEvent {
     }
 
     record AllowlistChanged(String requestId, String organizationId, String instanceId, List<String> allowlist)

@@ -148,6 +148,7 @@ public final class InstanceMapping {
                     .setDisplayName(a.displayName()).setEngine(engine(a.engine())).setCloud(cloud(a.cloud()))
                     .setRegion(a.region()).setPlan(a.plan()).setCatalogVersion(a.catalogVersion())
                     .setNodeCount(a.nodeCount()).setServiceHost(a.serviceHost()).setTrialEndsAt(a.trialEndsAt())
+                    .setBackupRetentionDays(a.backupRetentionDays()).setBackupMode(a.backupMode().name())
                     .build();
         } else if (event instanceof InstanceEvent.Rejected r) {
             payload = io.datastores.events.InstanceRejected.newBuilder()
@@ -174,7 +175,8 @@ public final class InstanceMapping {
             payload = io.datastores.events.PlanChanged.newBuilder().setOrganizationId(c.organizationId())
                     .setInstanceId(c.instanceId()).setFromPlan(c.fromPlan()).setToPlan(c.toPlan())
                     .setNodeCount(c.nodeCount()).setConnectionLimit(c.connectionLimit())
-                    .setBackupRetentionDays(c.backupRetentionDays()).setCatalogVersion(c.catalogVersion()).build();
+                    .setBackupRetentionDays(c.backupRetentionDays()).setBackupMode(c.backupMode().name())
+                    .setCatalogVersion(c.catalogVersion()).build();
         } else if (event instanceof InstanceEvent.AllowlistChanged a) {
             payload = new io.datastores.events.AllowlistChanged(a.organizationId(), a.instanceId(), a.allowlist());
         } else if (event instanceof InstanceEvent.Deleted d) {

@@ -100,6 +100,7 @@ class InstanceDeciderTest {
                 assertThat(a.allowlist()).containsExactly("0.0.0.0/0", "::/0");
                 assertThat(a.serviceHost()).isEqualTo("orders-db-i1.us-east-1.aws." + InstanceDecider.HOST_DOMAIN);
                 assertThat(a.trialEndsAt()).isNull();
+                assertThat(a.backupRetentionDays()).isEqualTo(30);
             });
             List<NodeRequested> nodes = events.stream().skip(1).map(NodeRequested.class::cast).toList();
             assertThat(nodes).extracting(NodeRequested::role)
@@ -210,6 +211,7 @@ class InstanceDeciderTest {
                 assertThat(p.nodeCount()).isEqualTo(3);
                 assertThat(p.connectionLimit()).isEqualTo(200);
                 assertThat(p.backupRetentionDays()).isEqualTo(30);
+                assertThat(p.backupMode()).isEqualTo(Catalog.BackupMode.DAILY);
             });
             assertThat(events).filteredOn(NodeRequested.class::isInstance).extracting(e -> ((NodeRequested) e).nodeId())
                     .containsExactly("i-1-n2", "i-1-n3");

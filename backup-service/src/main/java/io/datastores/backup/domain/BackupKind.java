@@ -1,5 +1,0 @@
-package io.datastores.backup.domain;
-
-public enum BackupKind {
-    FULL, LOG
-}
