@@ -20,6 +20,7 @@ import io.datastores.events.NodeHeartbeat;
 import io.datastores.events.NodeProvisioned;
 import io.datastores.events.NodeProvisioningRequested;
 import io.datastores.events.NodeRole;
+import io.datastores.events.WalSegmentArchived;
 
 /**
  * The simulated clouds, as plain state and time: nodes that come up after a delay, heartbeat with
@@ -56,6 +57,8 @@ public final class DataPlane {
     }
 
     private final Random random;
+    private final long logCadenceMillis;
+    private final Map<String, long[]> archives = new LinkedHashMap<>();
     private final long provisioningDelayMillis;
     private final long backupDurationMillis;
     private final double failuresPerNodeHour;
@@ -65,6 +68,13 @@ public final class DataPlane {
     private long seq;
 
     public DataPlane(long seed, long provisioningDelayMillis, long backupDurationMillis, double failuresPerNodeHour) {
+        this(seed, provisioningDelayMillis, backupDurationMillis, failuresPerNodeHour, 5 * 60_000L);
+    }
+
+    /** Durations are in the simulation's time, which may run faster than the wall clock. */
+    public DataPlane(long seed, long provisioningDelayMillis, long backupDurationMillis, double failuresPerNodeHour,
+            long logCadenceMillis) {
+        this.logCadenceMillis = logCadenceMillis;
         this.random = new Random(seed);
         this.provisioningDelayMillis = provisioningDelayMillis;
         this.backupDurationMillis = backupDurationMillis;
@@ -98,6 +108,31 @@ public final class DataPlane {
         schedule(nowMillis + backupDurationMillis, new Emitted(r.getInstanceId(), done, cause), null);
     }
 
+    /**
+     * Each live primary archives a log segment once per log cadence: the writes since its last
+     * segment, from where that one ended.
+     */
+    public List<Emitted> archiveLogs(long nowMillis) {
+        List<Emitted> out = new ArrayList<>();
+        for (SimNode n : nodes.values()) {
+            if (n.failed || n.role != NodeRole.PRIMARY) {
+                continue;
+            }
+            long[] a = archives.computeIfAbsent(n.instanceId, id -> new long[] {nowMillis, n.position, 0});
+            if (nowMillis - a[0] < logCadenceMillis) {
+                continue;
+            }
+            n.position += 1 + random.nextInt(65_536);
+            a[2]++;
+            out.add(new Emitted(n.instanceId, new WalSegmentArchived(n.instanceId,
+                    String.format("%s-%012d", n.instanceId, a[2]), a[1], n.position, Instant.ofEpochMilli(nowMillis)),
+                    null));
+            a[0] = nowMillis;
+            a[1] = n.position;
+        }
+        return out;
+    }
+
     /** A standby is removed (its instance's plan has fewer nodes). */
     public void decommission(String nodeId) {
         nodes.remove(nodeId);
@@ -106,6 +141,7 @@ public final class DataPlane {
     /** All instance nodes go away. */
     public void delete(String instanceId) {
         nodes.values().removeIf(n -> n.instanceId.equals(instanceId));
+        archives.remove(instanceId);
     }
 
     /** Fails a node now (on command): it reports a severe diagnosis and stops heartbeating. */

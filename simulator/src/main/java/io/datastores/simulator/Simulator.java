@@ -50,7 +50,9 @@ import io.datastores.kit.serde.UndecodableRecordException;
  *
  * <p>Settings (system properties): {@code kafka.bootstrap.servers}, {@code schema.registry.url},
  * {@code http.host}, {@code http.port}, {@code sim.seed}, {@code sim.heartbeat-ms}, {@code sim.provisioning-delay-ms},
- * {@code sim.backup-ms}, {@code sim.failures-per-node-hour}; or the same as environment variables
+ * {@code sim.backup-ms}, {@code sim.failures-per-node-hour}, {@code sim.clock-speed} (how many times faster
+ * than the wall clock the simulation's time runs: events and their timestamps carry it),
+ * {@code sim.log-cadence-ms} (log archiving, in simulated time); or the same as environment variables
  * ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code SIM_SEED}, ...).
  */
 public final class Simulator implements AutoCloseable {
@@ -63,6 +65,8 @@ public final class Simulator implements AutoCloseable {
     private final KafkaProducer<String, Object> producer;
     private final ContractSerdes serdes;
     private final long heartbeatMillis;
+    private final double clockSpeed;
+    private final long startMillis = System.currentTimeMillis();
     private final ConcurrentLinkedQueue<String> failCommands = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile int liveNodes;
@@ -74,10 +78,12 @@ public final class Simulator implements AutoCloseable {
         String registry = settings.getProperty("schema.registry.url", "http://127.0.0.1:8081/apis/ccompat/v7");
         this.serdes = new ContractSerdes(registry);
         this.heartbeatMillis = Long.parseLong(settings.getProperty("sim.heartbeat-ms", "2000"));
+        this.clockSpeed = Double.parseDouble(settings.getProperty("sim.clock-speed", "1"));
         this.plane = new DataPlane(Long.parseLong(settings.getProperty("sim.seed", "42")),
                 Long.parseLong(settings.getProperty("sim.provisioning-delay-ms", "300")),
                 Long.parseLong(settings.getProperty("sim.backup-ms", "1000")),
-                Double.parseDouble(settings.getProperty("sim.failures-per-node-hour", "0")));
+                Double.parseDouble(settings.getProperty("sim.failures-per-node-hour", "0")),
+                Long.parseLong(settings.getProperty("sim.log-cadence-ms", "300000")));
         PlatformBootstrap.prepare(bootstrap, serdes.registry(), Duration.ofSeconds(60));
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -111,22 +117,28 @@ public final class Simulator implements AutoCloseable {
         http.start();
     }
 
+    /** The simulation's time: the wall clock, sped up {@code sim.clock-speed} times since start. */
+    long simulatedNow() {
+        return startMillis + (long) ((System.currentTimeMillis() - startMillis) * clockSpeed);
+    }
+
     public void run() {
         consumer.subscribe(List.of(Topics.INSTANCE_EVENTS.name(), Topics.BACKUP_EVENTS.name()));
         long lastBeat = System.currentTimeMillis();
         while (running.get()) {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(clockSpeed > 1 ? 20 : 100))) {
                 handle(record);
             }
-            long now = System.currentTimeMillis();
+            long wall = System.currentTimeMillis();
             String failing;
             while ((failing = failCommands.poll()) != null) {
                 send(plane.fail(failing, "failed on command"));
             }
-            send(plane.due(now));
-            if (now - lastBeat >= heartbeatMillis) {
-                send(plane.heartbeats(now - lastBeat));
-                lastBeat = now;
+            send(plane.due(simulatedNow()));
+            send(plane.archiveLogs(simulatedNow()));
+            if (wall - lastBeat >= heartbeatMillis) {
+                send(plane.heartbeats(wall - lastBeat));
+                lastBeat = wall;
             }
             liveNodes = plane.liveNodes();
             nodeIds = plane.nodeIds();
@@ -136,7 +148,7 @@ public final class Simulator implements AutoCloseable {
     }
 
     private void handle(ConsumerRecord<String, byte[]> record) {
-        long now = System.currentTimeMillis();
+        long now = simulatedNow();
         try {
             if (record.topic().equals(Topics.INSTANCE_EVENTS.name())) {
                 InstanceEventEnvelope e = serdes.value(Topics.INSTANCE_EVENTS).deserializer()
@@ -163,15 +175,16 @@ public final class Simulator implements AutoCloseable {
 
     private void send(List<DataPlane.Emitted> emitted) {
         for (DataPlane.Emitted e : emitted) {
+            long now = simulatedNow();
             EventMetadata meta = new EventMetadata(UUID.randomUUID().toString(),
                     e.cause() == null ? UUID.randomUUID().toString() : e.cause().getCorrelationId(),
-                    e.cause() == null ? null : e.cause().getEventId(), Instant.now(), PRODUCER);
+                    e.cause() == null ? null : e.cause().getEventId(), Instant.ofEpochMilli(now), PRODUCER);
             boolean telemetry = e.event() instanceof io.datastores.events.NodeHeartbeat
                     || e.event() instanceof io.datastores.events.NodeDiagnosticsReported;
             Object envelope = telemetry ? new NodeTelemetryEnvelope(meta, e.event())
                     : new DataPlaneEventEnvelope(meta, e.event());
             String topic = telemetry ? Topics.NODE_TELEMETRY.name() : Topics.DATA_PLANE_EVENTS.name();
-            producer.send(new ProducerRecord<>(topic, e.instanceId(), envelope));
+            producer.send(new ProducerRecord<>(topic, null, now, e.instanceId(), envelope));
         }
     }
 
@@ -202,7 +215,7 @@ public final class Simulator implements AutoCloseable {
         Properties settings = new Properties();
         for (String key : List.of("kafka.bootstrap.servers", "schema.registry.url", "http.host", "http.port",
                 "sim.seed", "sim.heartbeat-ms", "sim.provisioning-delay-ms", "sim.backup-ms",
-                "sim.failures-per-node-hour")) {
+                "sim.failures-per-node-hour", "sim.clock-speed", "sim.log-cadence-ms")) {
             String fromEnv = env.get(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'));
             String value = system.getProperty(key, fromEnv);
             if (value != null) {

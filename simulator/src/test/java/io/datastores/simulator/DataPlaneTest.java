@@ -19,6 +19,7 @@ import io.datastores.events.NodeHeartbeat;
 import io.datastores.events.NodeProvisioned;
 import io.datastores.events.NodeProvisioningRequested;
 import io.datastores.events.NodeRole;
+import io.datastores.events.WalSegmentArchived;
 
 class DataPlaneTest {
 
@@ -50,6 +51,24 @@ class DataPlaneTest {
         plane.decommission("i-1-n2");
         assertThat(plane.heartbeats(1000)).singleElement()
                 .satisfies(e -> assertThat(((NodeHeartbeat) e.event()).getNodeId()).isEqualTo("i-1-n1"));
+    }
+
+    @Test
+    void primariesArchiveAContiguousLogOncePerCadence() {
+        DataPlane plane = new DataPlane(3, 0, 0, 0, 300_000);
+        plane.provision(request("i-1-n1", NodeRole.PRIMARY), cause, 0);
+        plane.provision(request("i-1-n2", NodeRole.STANDBY), cause, 0);
+        plane.due(0);
+        assertThat(plane.archiveLogs(0)).isEmpty();
+        assertThat(plane.archiveLogs(299_999)).isEmpty();
+        List<DataPlane.Emitted> first = plane.archiveLogs(300_000);
+        List<DataPlane.Emitted> second = plane.archiveLogs(600_000);
+        assertThat(first).hasSize(1);
+        WalSegmentArchived a = (WalSegmentArchived) first.get(0).event();
+        WalSegmentArchived b = (WalSegmentArchived) second.get(0).event();
+        assertThat(b.getStartPosition()).isEqualTo(a.getEndPosition());
+        assertThat(b.getEndPosition()).isGreaterThan(b.getStartPosition());
+        assertThat(b.getArchivedAt()).isEqualTo(Instant.ofEpochMilli(600_000));
     }
 
     @Test

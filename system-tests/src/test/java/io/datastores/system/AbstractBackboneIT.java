@@ -3,15 +3,11 @@ package io.datastores.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -36,17 +32,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import io.datastores.contract.Topics;
-import io.datastores.events.BillingEventEnvelope;
-import io.datastores.events.Cloud;
 import io.datastores.events.Engine;
-import io.datastores.events.EventMetadata;
 import io.datastores.events.InstanceAccepted;
 import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.events.InstanceReady;
 import io.datastores.events.InstanceRequestEnvelope;
-import io.datastores.events.InstanceRequested;
-import io.datastores.events.OrganizationTier;
-import io.datastores.events.OrganizationTierChanged;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.kit.serde.WireFormat;
 import io.datastores.kit.streams.DeadLetters;
@@ -61,7 +51,7 @@ abstract class AbstractBackboneIT {
     private static final String ORG = "org-it";
     private ControlPlane plane;
     private ContractSerdes serdes;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private Platform platform;
 
     abstract String bootstrapServers();
 
@@ -72,16 +62,8 @@ abstract class AbstractBackboneIT {
         Path dir = Files.createTempDirectory(getClass().getSimpleName());
         serdes = new ContractSerdes(registryUrl());
         plane = new ControlPlane(bootstrapServers(), registryUrl(), dir).start();
-        try (var billing = new KafkaProducer<String, BillingEventEnvelope>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()), new StringSerializer(),
-                serdes.value(Topics.BILLING_EVENTS).serializer())) {
-            billing.send(new ProducerRecord<>(Topics.BILLING_EVENTS.name(), ORG, new BillingEventEnvelope(
-                    new EventMetadata(UUID.randomUUID().toString(), "billing-it", null, Instant.now(), "billing"),
-                    new OrganizationTierChanged(ORG, OrganizationTier.PAID)))).get(30, TimeUnit.SECONDS);
-        }
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(http.send(HttpRequest.newBuilder(
-                URI.create(plane.url("provisioning-service", "/organizations/" + ORG))).build(),
-                HttpResponse.BodyHandlers.ofString()).body()).contains("\"tier\":\"PAID\""));
+        platform = new Platform(bootstrapServers(), serdes);
+        platform.pays(ORG, plane);
     }
 
     @AfterAll
@@ -92,16 +74,11 @@ abstract class AbstractBackboneIT {
     }
 
     private static InstanceRequestEnvelope request(String instanceId, String plan, Engine engine) {
-        String eventId = UUID.randomUUID().toString();
-        return new InstanceRequestEnvelope(new EventMetadata(eventId, eventId, null, Instant.now(), "it"),
-                InstanceRequested.newBuilder().setRequestId("req-" + instanceId).setOrganizationId(ORG)
-                        .setInstanceId(instanceId).setDisplayName("db " + instanceId).setEngine(engine)
-                        .setCloud(Cloud.AWS).setRegion("us-east-1").setPlan(plan).build());
+        return Platform.request(ORG, instanceId, plan, engine);
     }
 
     private KafkaProducer<String, InstanceRequestEnvelope> requests() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()),
-                new StringSerializer(), serdes.value(Topics.INSTANCE_REQUESTS).serializer());
+        return platform.requests();
     }
 
     private List<InstanceEventEnvelope> instanceEvents(TopicReader reader) {
@@ -132,9 +109,7 @@ abstract class AbstractBackboneIT {
                     }));
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            HttpResponse<String> view = http.send(HttpRequest.newBuilder(
-                    URI.create(plane.url("marketplace-service", "/instances/" + id))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> view = platform.get(plane.url("marketplace-service", "/instances/" + id));
             assertThat(view.statusCode()).isEqualTo(200);
             assertThat(view.body()).contains("\"status\":\"READY\"").contains("\"connectionLimit\":200")
                     .contains("\"role\":\"PRIMARY\"");

@@ -27,13 +27,20 @@ final class ControlPlane implements AutoCloseable {
     private final String bootstrap;
     private final String registryUrl;
     private final Path dir;
+    private final Map<String, String> extra;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, JavaProcess> running = new LinkedHashMap<>();
 
     ControlPlane(String bootstrap, String registryUrl, Path dir) {
+        this(bootstrap, registryUrl, dir, Map.of());
+    }
+
+    /** With {@code extra} settings for every part (a fast simulator clock, a short timer interval). */
+    ControlPlane(String bootstrap, String registryUrl, Path dir, Map<String, String> extra) {
         this.bootstrap = bootstrap;
         this.registryUrl = registryUrl;
         this.dir = dir;
+        this.extra = extra;
         PARTS.keySet().forEach(name -> ports.put(name, KafkaBroker.freePort()));
     }
 
@@ -54,6 +61,7 @@ final class ControlPlane implements AutoCloseable {
         props.put("dcp.state.dir", dir.resolve("state").resolve(name).toString());
         props.put("sim.heartbeat-ms", "1000");
         props.put("sim.provisioning-delay-ms", "50");
+        props.putAll(extra);
         running.put(name, JavaProcess.module(part.module(), part.mainClass(), props, dir.resolve("logs")).start());
     }
 

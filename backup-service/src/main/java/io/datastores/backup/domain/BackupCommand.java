@@ -35,6 +35,13 @@ public sealed interface BackupCommand {
             implements BackupCommand {
     }
 
+    /**
+     * A restore is asked for (failover restoring a single-node instance, or an operator): to
+     * {@code targetPosition} when given, else to the latest restorable point.
+     */
+    record PlanRestore(String requestId, String instanceId, Long targetPosition) implements BackupCommand {
+    }
+
     /** Time has come for what {@link BackupDecider#due} said was due. */
     record Tick(String instanceId) implements BackupCommand {
     }

@@ -147,6 +147,12 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
             archived(a, state, events);
         } else if (command instanceof Tick t) {
             tick(t.instanceId(), state, at, events);
+        } else if (command instanceof BackupCommand.PlanRestore p) {
+            RestorePlan.Result result = p.targetPosition() == null ? RestorePlan.latest(state, p.instanceId())
+                    : RestorePlan.ofPosition(state, p.instanceId(), p.targetPosition());
+            events.add(result.plan().<BackupEvent>map(plan -> new BackupEvent.RestorePlanned(p.requestId(), plan))
+                    .orElseGet(() -> new BackupEvent.RestoreRefused(p.requestId(), p.instanceId(), result.refusal())));
+            return events; // a plan changes nothing kept
         }
         BackupState after = apply(state, events);
         retain(instanceIdOf(command), after, at, events);
@@ -290,6 +296,9 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
         if (c instanceof Archived a) {
             return a.instanceId();
         }
+        if (c instanceof BackupCommand.PlanRestore p) {
+            return p.instanceId();
+        }
         return ((Tick) c).instanceId();
     }
 
@@ -331,6 +340,6 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
         if (e instanceof BackupEvent.Deleted d) {
             return s.deleted(d.at());
         }
-        return s; // NotRestorable and WindowChanged change nothing more
+        return s; // NotRestorable, restore plans and WindowChanged change nothing more
     }
 }

@@ -59,6 +59,14 @@ public sealed interface BackupEvent {
     record Deleted(Instant at) implements BackupEvent {
     }
 
+    /** Published: how to restore, answering a request. */
+    record RestorePlanned(String requestId, RestorePlan plan) implements BackupEvent {
+    }
+
+    /** Published: a restore that cannot be done, with the window in the reason. */
+    record RestoreRefused(String requestId, String instanceId, String reason) implements BackupEvent {
+    }
+
     /** Published: the restorable window changed. */
     record WindowChanged(RestoreWindow window) implements BackupEvent {
     }

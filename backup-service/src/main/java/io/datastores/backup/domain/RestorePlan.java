@@ -22,6 +22,28 @@ public record RestorePlan(String instanceId, Instant target, String baseBackupId
                 Math.max(to, base.endPosition()))), null);
     }
 
+    /** The plan to the moment the archive reached {@code position}, or why there is none. */
+    public static Result ofPosition(BackupState state, String instanceId, long position) {
+        RestoreWindow w = state.window(instanceId);
+        Optional<Segment> reaching = state.wal().stream().filter(s -> s.endPosition() >= position)
+                .min(java.util.Comparator.comparing(Segment::archivedAt));
+        Optional<Backup> base = w.fullBackups().stream().filter(b -> b.endPosition() >= position)
+                .findFirst();
+        Instant at = reaching.map(Segment::archivedAt).orElse(base.map(Backup::completedAt).orElse(null));
+        if (at == null) {
+            return new Result(Optional.empty(), "log position " + position + " is beyond the archive of " + instanceId
+                    + " (archived up to " + w.lastArchivedPosition() + ")");
+        }
+        return of(state, instanceId, at.isBefore(w.start() == null ? at : w.start()) ? w.start() : at);
+    }
+
+    /** The plan to the latest restorable point, or why there is none. */
+    public static Result latest(BackupState state, String instanceId) {
+        RestoreWindow w = state.window(instanceId);
+        return w.end() == null ? new Result(Optional.empty(), "instance " + instanceId + " has no restore point yet")
+                : of(state, instanceId, w.end());
+    }
+
     /** A plan, or the reason there is none. */
     public record Result(Optional<RestorePlan> plan, String refusal) {
     }

@@ -18,12 +18,16 @@ import io.datastores.events.BackupOverdue;
 import io.datastores.events.BackupRequested;
 import io.datastores.events.BackupType;
 import io.datastores.events.DataPlaneEventEnvelope;
+import io.datastores.events.FailoverEventEnvelope;
 import io.datastores.events.InstanceAccepted;
 import io.datastores.events.InstanceDeleted;
 import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.events.InstanceReady;
 import io.datastores.events.PlanChanged;
+import io.datastores.events.RestorePlanned;
 import io.datastores.events.RestorePoint;
+import io.datastores.events.RestoreRefused;
+import io.datastores.events.RestoreRequested;
 import io.datastores.events.RestorePointsEnvelope;
 import io.datastores.events.RestoreWindowChanged;
 import io.datastores.events.WalSegmentArchived;
@@ -74,6 +78,15 @@ public final class BackupMapping {
         return List.of(new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()), command));
     }
 
+    /** A restore failover asks for (the restore's event id is the request id of the answer). */
+    public static List<Envelope<BackupCommand>> fromFailover(FailoverEventEnvelope e) {
+        if (e.getPayload() instanceof RestoreRequested r) {
+            return List.of(new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()), new BackupCommand.PlanRestore(
+                    e.getMetadata().getEventId(), r.getInstanceId(), r.getTargetPosition())));
+        }
+        return List.of();
+    }
+
     /** The published backup event, or empty for internal ones. */
     public static Optional<BackupEventEnvelope> toAvro(Envelope<BackupEvent> e) {
         BackupEvent event = e.body();
@@ -90,6 +103,11 @@ public final class BackupMapping {
             payload = new ArchiveGapDetected(g.instanceId(), g.kind(), g.lastArchivedPosition(), g.detail());
         } else if (event instanceof BackupEvent.NotRestorable n) {
             payload = new BackupNotRestorable(n.instanceId(), n.backupId(), n.reason());
+        } else if (event instanceof BackupEvent.RestorePlanned r) {
+            payload = new RestorePlanned(r.requestId(), r.plan().instanceId(), r.plan().target(),
+                    r.plan().baseBackupId(), r.plan().fromPosition(), r.plan().toPosition());
+        } else if (event instanceof BackupEvent.RestoreRefused r) {
+            payload = new RestoreRefused(r.requestId(), r.instanceId(), r.reason());
         } else {
             return Optional.empty();
         }

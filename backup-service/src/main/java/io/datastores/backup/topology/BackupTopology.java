@@ -26,7 +26,7 @@ import io.datastores.kit.streams.DeciderProcessor;
 /**
  * backup-service's topology. Reads {@code dcp.instance-events} (accepted with the plan's backup
  * policy, ready, plan changed, deleted) and {@code dcp.dataplane-events} (backups completed or
- * failed, log segments archived); keeps one {@link BackupState} per instance in the queryable
+ * failed, log segments archived) and {@code dcp.failover-events} (restores asked for); keeps one {@link BackupState} per instance in the queryable
  * {@value #STORE} store, with a timer for schedules, retries, alarms and retention. Writes
  * {@code dcp.backup-events} and the compacted {@code dcp.restore-points}, of both the only writer.
  */
@@ -48,7 +48,10 @@ public final class BackupTopology {
                 .flatMapValues(BackupMapping::fromInstanceEvent, Named.as("instance-to-commands"))
                 .merge(DeadLetters.decode(builder, Topics.DATA_PLANE_EVENTS, serdes, SERVICE)
                         .flatMapValues(BackupMapping::fromDataPlane, Named.as("dataplane-to-commands")),
-                        Named.as("commands"));
+                        Named.as("commands"))
+                .merge(DeadLetters.decode(builder, Topics.FAILOVER_EVENTS, serdes, SERVICE)
+                        .flatMapValues(BackupMapping::fromFailover, Named.as("restore-requests")),
+                        Named.as("with-restores"));
         // Decide
         KStream<String, Envelope<BackupEvent>> events = commands.process(DeciderProcessor.supplier(decider, STORE,
                 SERVICE, decider::due, timerInterval, clock), Named.as("decide"), STORE);

@@ -195,5 +195,28 @@ class BackupDeciderTest {
             assertThat(outside.plan()).isEmpty();
             assertThat(outside.refusal()).contains(w.start().toString()).contains(w.end().toString());
         }
+
+        @Test
+        void aRestoreRequestIsAnsweredWithAPlanToTheLatestPointOrToALogPosition() {
+            Simulation sim = new Simulation(BackupPolicy.of(2, "DAILY"));
+            assertThat(sim.apply(new BackupCommand.PlanRestore("q-0", sim.id, null), sim.now)).singleElement()
+                    .isInstanceOfSatisfying(BackupEvent.RestoreRefused.class,
+                            r -> assertThat(r.reason()).contains("no restore point"));
+            sim.run(Duration.ofDays(3), s -> { });
+            BackupState before = sim.state;
+            List<BackupEvent> latest = sim.apply(new BackupCommand.PlanRestore("q-1", sim.id, null), sim.now);
+            assertThat(latest).singleElement().isInstanceOfSatisfying(BackupEvent.RestorePlanned.class, p -> {
+                assertThat(p.requestId()).isEqualTo("q-1");
+                assertThat(p.plan().target()).isEqualTo(sim.state.window(sim.id).end());
+                assertThat(p.plan().toPosition()).isEqualTo(sim.state.lastArchivedEnd());
+            });
+            assertThat(sim.state).isEqualTo(before);
+            long middle = sim.state.wal().get(sim.state.wal().size() / 2).endPosition();
+            List<BackupEvent> byPosition = sim.apply(new BackupCommand.PlanRestore("q-2", sim.id, middle), sim.now);
+            assertThat(byPosition).singleElement().isInstanceOfSatisfying(BackupEvent.RestorePlanned.class,
+                    p -> assertThat(p.plan().toPosition()).isEqualTo(middle));
+            assertThat(sim.apply(new BackupCommand.PlanRestore("q-3", sim.id, Long.MAX_VALUE), sim.now))
+                    .singleElement().isInstanceOf(BackupEvent.RestoreRefused.class);
+        }
     }
 }
