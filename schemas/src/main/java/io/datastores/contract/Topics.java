@@ -3,6 +3,7 @@ package io.datastores.contract;
 import java.util.List;
 import java.util.Optional;
 
+import io.datastores.events.BackupCommandEnvelope;
 import io.datastores.events.BackupEventEnvelope;
 import io.datastores.events.BillingEventEnvelope;
 import io.datastores.events.DataPlaneEventEnvelope;
@@ -61,9 +62,14 @@ public final class Topics {
     public static final TopicSpec<RestorePointsEnvelope> RESTORE_POINTS = new TopicSpec<>(
             "dcp.restore-points", INSTANCE_ID, RestorePointsEnvelope.class, 6, "compact", "backup-service");
 
+    /** Operators' requests about backups (a schedule override), from backup-service's HTTP API. */
+    public static final TopicSpec<BackupCommandEnvelope> BACKUP_COMMANDS = new TopicSpec<>(
+            "dcp.backup-commands", INSTANCE_ID, BackupCommandEnvelope.class, 6, "delete",
+            "backup-service (operator API)");
+
     public static final List<TopicSpec<?>> ALL = List.of(
             INSTANCE_REQUESTS, INSTANCE_EVENTS, DATA_PLANE_EVENTS, NODE_TELEMETRY, NODE_ALERTS,
-            FAILOVER_EVENTS, BACKUP_EVENTS, MARKETPLACE_EVENTS, BILLING_EVENTS, RESTORE_POINTS);
+            FAILOVER_EVENTS, BACKUP_EVENTS, MARKETPLACE_EVENTS, BILLING_EVENTS, RESTORE_POINTS, BACKUP_COMMANDS);
 
     private Topics() {
     }

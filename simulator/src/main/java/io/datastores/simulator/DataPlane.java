@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.UUID;
 
 import io.datastores.events.BackupCompleted;
+import io.datastores.events.BackupFailed;
 import io.datastores.events.BackupRequested;
 import io.datastores.events.BackupType;
 import io.datastores.events.DiagnosticSeverity;
@@ -58,6 +59,7 @@ public final class DataPlane {
 
     private final Random random;
     private final long logCadenceMillis;
+    private final double backupFailureRate;
     private final Map<String, long[]> archives = new LinkedHashMap<>();
     private final long provisioningDelayMillis;
     private final long backupDurationMillis;
@@ -68,13 +70,14 @@ public final class DataPlane {
     private long seq;
 
     public DataPlane(long seed, long provisioningDelayMillis, long backupDurationMillis, double failuresPerNodeHour) {
-        this(seed, provisioningDelayMillis, backupDurationMillis, failuresPerNodeHour, 5 * 60_000L);
+        this(seed, provisioningDelayMillis, backupDurationMillis, failuresPerNodeHour, 5 * 60_000L, 0);
     }
 
     /** Durations are in the simulation's time, which may run faster than the wall clock. */
     public DataPlane(long seed, long provisioningDelayMillis, long backupDurationMillis, double failuresPerNodeHour,
-            long logCadenceMillis) {
+            long logCadenceMillis, double backupFailureRate) {
         this.logCadenceMillis = logCadenceMillis;
+        this.backupFailureRate = backupFailureRate;
         this.random = new Random(seed);
         this.provisioningDelayMillis = provisioningDelayMillis;
         this.backupDurationMillis = backupDurationMillis;
@@ -92,8 +95,14 @@ public final class DataPlane {
         schedule(nowMillis + provisioningDelayMillis, new Emitted(r.getInstanceId(), provisioned, cause), node);
     }
 
-    /** A backup is asked for: it completes after the backup duration, encrypted. */
+    /** A backup is asked for: it completes after the backup duration, encrypted, or fails at the seeded rate. */
     public void backup(BackupRequested r, EventMetadata cause, long nowMillis) {
+        if (backupFailureRate > 0 && random.nextDouble() < backupFailureRate) {
+            schedule(nowMillis + backupDurationMillis, new Emitted(r.getInstanceId(),
+                    new BackupFailed(r.getInstanceId(), r.getBackupId(), "seeded failure: storage unavailable"), cause),
+                    null);
+            return;
+        }
         long position = nodes.values().stream().filter(n -> n.instanceId.equals(r.getInstanceId()))
                 .mapToLong(n -> n.position).max().orElse(0);
         Instant start = Instant.ofEpochMilli(nowMillis);

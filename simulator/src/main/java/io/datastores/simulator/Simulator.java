@@ -52,7 +52,7 @@ import io.datastores.kit.serde.UndecodableRecordException;
  * {@code http.host}, {@code http.port}, {@code sim.seed}, {@code sim.heartbeat-ms}, {@code sim.provisioning-delay-ms},
  * {@code sim.backup-ms}, {@code sim.failures-per-node-hour}, {@code sim.clock-speed} (how many times faster
  * than the wall clock the simulation's time runs: events and their timestamps carry it),
- * {@code sim.log-cadence-ms} (log archiving, in simulated time); or the same as environment variables
+ * {@code sim.log-cadence-ms} (log archiving, in simulated time), {@code sim.backup-failure-rate}; or the same as environment variables
  * ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code SIM_SEED}, ...).
  */
 public final class Simulator implements AutoCloseable {
@@ -83,7 +83,8 @@ public final class Simulator implements AutoCloseable {
                 Long.parseLong(settings.getProperty("sim.provisioning-delay-ms", "300")),
                 Long.parseLong(settings.getProperty("sim.backup-ms", "1000")),
                 Double.parseDouble(settings.getProperty("sim.failures-per-node-hour", "0")),
-                Long.parseLong(settings.getProperty("sim.log-cadence-ms", "300000")));
+                Long.parseLong(settings.getProperty("sim.log-cadence-ms", "300000")),
+                Double.parseDouble(settings.getProperty("sim.backup-failure-rate", "0")));
         PlatformBootstrap.prepare(bootstrap, serdes.registry(), Duration.ofSeconds(60));
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -215,7 +216,7 @@ public final class Simulator implements AutoCloseable {
         Properties settings = new Properties();
         for (String key : List.of("kafka.bootstrap.servers", "schema.registry.url", "http.host", "http.port",
                 "sim.seed", "sim.heartbeat-ms", "sim.provisioning-delay-ms", "sim.backup-ms",
-                "sim.failures-per-node-hour", "sim.clock-speed", "sim.log-cadence-ms")) {
+                "sim.failures-per-node-hour", "sim.clock-speed", "sim.log-cadence-ms", "sim.backup-failure-rate")) {
             String fromEnv = env.get(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'));
             String value = system.getProperty(key, fromEnv);
             if (value != null) {

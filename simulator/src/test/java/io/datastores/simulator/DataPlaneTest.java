@@ -55,7 +55,7 @@ class DataPlaneTest {
 
     @Test
     void primariesArchiveAContiguousLogOncePerCadence() {
-        DataPlane plane = new DataPlane(3, 0, 0, 0, 300_000);
+        DataPlane plane = new DataPlane(3, 0, 0, 0, 300_000, 0);
         plane.provision(request("i-1-n1", NodeRole.PRIMARY), cause, 0);
         plane.provision(request("i-1-n2", NodeRole.STANDBY), cause, 0);
         plane.due(0);
@@ -92,6 +92,10 @@ class DataPlaneTest {
         assertThat(done.getBackupId()).isEqualTo("b-1");
 
         assertThat(failures(99)).isEqualTo(failures(99)).isNotEmpty();
+
+        DataPlane failing = new DataPlane(7, 0, 500, 0, 300_000, 1.0);
+        failing.backup(new BackupRequested("i-1", "b-2", BackupType.FULL, Instant.EPOCH), cause, 1000);
+        assertThat(failing.due(1500).get(0).event()).isInstanceOf(io.datastores.events.BackupFailed.class);
     }
 
     private List<Object> failures(long seed) {

@@ -96,6 +96,12 @@ class BackupWindowIT {
         assertThat(outside.statusCode()).isEqualTo(422);
         assertThat(outside.body()).contains("outside the restorable window");
 
+        String schedule = plane.url("backup-service", "/instances/" + id + "/backup-schedule");
+        assertThat(platform.put(schedule, "{\"minuteOfDay\": 1440}").statusCode()).isEqualTo(400);
+        assertThat(platform.put(schedule, "{\"minuteOfDay\": 90}").statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(platform.get(
+                plane.url("backup-service", "/instances/" + id + "/backups")).body()).contains("\"scheduleMinute\":90"));
+
         try (TopicReader reader = new TopicReader(KafkaBrokerExtension.bootstrapServers(), Topics.BACKUP_EVENTS.name())) {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(reader.poll().stream()
                     .filter(r -> id.equals(r.key()))

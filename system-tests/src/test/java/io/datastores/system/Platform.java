@@ -70,6 +70,11 @@ final class Platform {
                 get(plane.url("provisioning-service", "/organizations/" + org)).body()).contains("\"tier\":\"PAID\""));
     }
 
+    HttpResponse<String> put(String url, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -26,7 +26,8 @@ import io.micronaut.serde.annotation.SerdeImport;
  * Backups per instance: {@code GET /instances/{id}/backups} (schedule, backups, logs, alarms),
  * {@code GET /instances/{id}/restore-window} (oldest retained full backup to latest archived log),
  * {@code GET /instances/{id}/restore-plan?at=ISO-8601} (base backup and log range to restore to that
- * moment; 422 with the window when it is outside).
+ * moment; 422 with the window when it is outside), {@code PUT /instances/{id}/backup-schedule}
+ * (an operator's minute of the day for the daily full backup).
  */
 @Controller("/instances")
 @SerdeImport(BackupState.class)
@@ -38,9 +39,39 @@ import io.micronaut.serde.annotation.SerdeImport;
 public class BackupController {
 
     private final QueryableStores stores;
+    private final ScheduleRequests scheduleRequests;
 
-    public BackupController(QueryableStores stores) {
+    public BackupController(QueryableStores stores, ScheduleRequests scheduleRequests) {
         this.stores = stores;
+        this.scheduleRequests = scheduleRequests;
+    }
+
+    /** The body of a schedule override: minute of the day (UTC), or null for the spread default. */
+    @io.micronaut.serde.annotation.Serdeable
+    public record Schedule(Integer minuteOfDay) {
+    }
+
+    /** The answer to an accepted override. */
+    @io.micronaut.serde.annotation.Serdeable
+    public record Accepted(String instanceId, Integer minuteOfDay, String eventId) {
+    }
+
+    /** {@code PUT /instances/{id}/backup-schedule {"minuteOfDay": 90}}: the daily full backup runs at 01:30 UTC. */
+    @io.micronaut.http.annotation.Put("/{id}/backup-schedule")
+    public HttpResponse<?> schedule(@PathVariable String id, @io.micronaut.http.annotation.Body Schedule body)
+            throws Exception {
+        Integer minute = body == null ? null : body.minuteOfDay();
+        if (minute != null && (minute < 0 || minute >= 24 * 60)) {
+            return HttpResponse.badRequest(new Problem("minuteOfDay must be from 0 to 1439 (UTC), or null"));
+        }
+        Optional<ReadOnlyKeyValueStore<String, BackupState>> store = stores.store(BackupTopology.STORE);
+        if (store.isEmpty()) {
+            return QueryableStores.unavailable(BackupTopology.STORE);
+        }
+        if (store.get().get(id) == null) {
+            return HttpResponse.notFound(new Problem("no backups for " + id));
+        }
+        return HttpResponse.accepted().body(new Accepted(id, minute, scheduleRequests.set(id, minute)));
     }
 
     @Get("/{id}/backups")

@@ -42,6 +42,10 @@ public sealed interface BackupCommand {
     record PlanRestore(String requestId, String instanceId, Long targetPosition) implements BackupCommand {
     }
 
+    /** An operator sets the minute of the day the daily full backup runs (null: the spread default). */
+    record SetSchedule(String instanceId, Integer minuteOfDay) implements BackupCommand {
+    }
+
     /** Time has come for what {@link BackupDecider#due} said was due. */
     record Tick(String instanceId) implements BackupCommand {
     }

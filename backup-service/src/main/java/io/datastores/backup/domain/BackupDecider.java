@@ -69,9 +69,10 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
         return (int) Math.floorMod(h.getMostSignificantBits(), 24 * 60L);
     }
 
-    /** The first scheduled full backup strictly after {@code t}. */
-    static Instant nextSlot(String instanceId, Instant t) {
-        Instant slot = t.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofMinutes(scheduleMinute(instanceId)));
+    /** The first scheduled full backup strictly after {@code t}, at the minute an operator set or the spread one. */
+    static Instant nextSlot(String instanceId, Integer minute, Instant t) {
+        int m = minute != null ? minute : scheduleMinute(instanceId);
+        Instant slot = t.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofMinutes(m));
         while (!slot.isAfter(t)) {
             slot = slot.plus(FULL_INTERVAL);
         }
@@ -124,9 +125,9 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
             }
         } else if (command instanceof Serve s) {
             if (state.status() == Status.KNOWN) {
-                events.add(new BackupEvent.Serving(at, nextSlot(s.instanceId(), at)));
+                events.add(new BackupEvent.Serving(at, nextSlot(s.instanceId(), state.scheduleMinute(), at)));
                 events.add(new BackupEvent.Requested(s.instanceId(), s.instanceId() + "-full-" + at, at, 1,
-                        nextSlot(s.instanceId(), at)));
+                        nextSlot(s.instanceId(), state.scheduleMinute(), at)));
             }
         } else if (command instanceof ChangePolicy c) {
             if (state.status() != Status.NEW && !c.policy().equals(state.policy())) {
@@ -147,6 +148,13 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
             archived(a, state, events);
         } else if (command instanceof Tick t) {
             tick(t.instanceId(), state, at, events);
+        } else if (command instanceof BackupCommand.SetSchedule set) {
+            Integer minute = set.minuteOfDay();
+            if (state.status() != Status.NEW && state.status() != Status.DELETED
+                    && (minute == null || (minute >= 0 && minute < 24 * 60))
+                    && !Objects.equals(minute, state.scheduleMinute())) {
+                events.add(new BackupEvent.ScheduleChanged(minute, nextSlot(set.instanceId(), minute, at)));
+            }
         } else if (command instanceof BackupCommand.PlanRestore p) {
             RestorePlan.Result result = p.targetPosition() == null ? RestorePlan.latest(state, p.instanceId())
                     : RestorePlan.ofPosition(state, p.instanceId(), p.targetPosition());
@@ -197,7 +205,7 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
         if (s.status() == Status.ACTIVE) {
             if (s.nextFullAt() != null && !s.nextFullAt().isAfter(at)) {
                 events.add(new BackupEvent.Requested(instanceId, instanceId + "-full-" + s.nextFullAt(),
-                        s.nextFullAt(), 1, nextSlot(instanceId, at)));
+                        s.nextFullAt(), 1, nextSlot(instanceId, s.scheduleMinute(), at)));
             } else if (s.retryAt() != null && !s.retryAt().isAfter(at)) {
                 events.add(new BackupEvent.Requested(instanceId, s.pendingBackupId() + "-retry-" + s.attempt(), at,
                         s.attempt(), s.nextFullAt()));
@@ -299,6 +307,9 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
         if (c instanceof BackupCommand.PlanRestore p) {
             return p.instanceId();
         }
+        if (c instanceof BackupCommand.SetSchedule set) {
+            return set.instanceId();
+        }
         return ((Tick) c).instanceId();
     }
 
@@ -309,6 +320,9 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
         }
         if (e instanceof BackupEvent.Serving v) {
             return s.serving(v.since(), v.nextFullAt());
+        }
+        if (e instanceof BackupEvent.ScheduleChanged c) {
+            return s.withSchedule(c.minuteOfDay(), c.nextFullAt());
         }
         if (e instanceof BackupEvent.PolicyChanged p) {
             return s.withPolicy(p.policy());

@@ -13,6 +13,10 @@ public sealed interface BackupEvent {
     record Serving(Instant since, Instant nextFullAt) implements BackupEvent {
     }
 
+    /** Internal: the daily full backup runs at another minute from now on. */
+    record ScheduleChanged(Integer minuteOfDay, Instant nextFullAt) implements BackupEvent {
+    }
+
     /** Internal: the window moved with the plan. */
     record PolicyChanged(BackupPolicy policy) implements BackupEvent {
     }

@@ -9,6 +9,7 @@ import io.datastores.backup.domain.BackupEvent;
 import io.datastores.backup.domain.BackupPolicy;
 import io.datastores.backup.domain.RestoreWindow;
 import io.datastores.events.ArchiveGapDetected;
+import io.datastores.events.BackupCommandEnvelope;
 import io.datastores.events.BackupCompleted;
 import io.datastores.events.BackupEventEnvelope;
 import io.datastores.events.BackupExpired;
@@ -16,6 +17,7 @@ import io.datastores.events.BackupFailed;
 import io.datastores.events.BackupNotRestorable;
 import io.datastores.events.BackupOverdue;
 import io.datastores.events.BackupRequested;
+import io.datastores.events.BackupScheduleSet;
 import io.datastores.events.BackupType;
 import io.datastores.events.DataPlaneEventEnvelope;
 import io.datastores.events.FailoverEventEnvelope;
@@ -76,6 +78,15 @@ public final class BackupMapping {
             return List.of();
         }
         return List.of(new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()), command));
+    }
+
+    /** An operator's schedule override. */
+    public static List<Envelope<BackupCommand>> fromCommands(BackupCommandEnvelope e) {
+        if (e.getPayload() instanceof BackupScheduleSet set) {
+            return List.of(new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()),
+                    new BackupCommand.SetSchedule(set.getInstanceId(), set.getMinuteOfDay())));
+        }
+        return List.of();
     }
 
     /** A restore failover asks for (the restore's event id is the request id of the answer). */

@@ -26,7 +26,8 @@ import io.datastores.kit.streams.DeciderProcessor;
 /**
  * backup-service's topology. Reads {@code dcp.instance-events} (accepted with the plan's backup
  * policy, ready, plan changed, deleted) and {@code dcp.dataplane-events} (backups completed or
- * failed, log segments archived) and {@code dcp.failover-events} (restores asked for); keeps one {@link BackupState} per instance in the queryable
+ * failed, log segments archived), {@code dcp.failover-events} (restores asked for) and
+ * {@code dcp.backup-commands} (operators' schedule overrides); keeps one {@link BackupState} per instance in the queryable
  * {@value #STORE} store, with a timer for schedules, retries, alarms and retention. Writes
  * {@code dcp.backup-events} and the compacted {@code dcp.restore-points}, of both the only writer.
  */
@@ -51,7 +52,10 @@ public final class BackupTopology {
                         Named.as("commands"))
                 .merge(DeadLetters.decode(builder, Topics.FAILOVER_EVENTS, serdes, SERVICE)
                         .flatMapValues(BackupMapping::fromFailover, Named.as("restore-requests")),
-                        Named.as("with-restores"));
+                        Named.as("with-restores"))
+                .merge(DeadLetters.decode(builder, Topics.BACKUP_COMMANDS, serdes, SERVICE)
+                        .flatMapValues(BackupMapping::fromCommands, Named.as("operator-commands")),
+                        Named.as("with-operators"));
         // Decide
         KStream<String, Envelope<BackupEvent>> events = commands.process(DeciderProcessor.supplier(decider, STORE,
                 SERVICE, decider::due, timerInterval, clock), Named.as("decide"), STORE);

@@ -72,6 +72,17 @@ class BackupDeciderTest {
         assertThat(BackupDecider.scheduleMinute("another-instance")).isNotEqualTo(minute);
     }
 
+    @Test
+    void anOperatorMovesTheDailyBackupToAnotherMinute() {
+        Simulation sim = new Simulation(BackupPolicy.of(14, "DAILY"));
+        sim.apply(new BackupCommand.SetSchedule(sim.id, 90), sim.now);
+        assertThat(sim.apply(new BackupCommand.SetSchedule(sim.id, 90), sim.now)).isEmpty();
+        assertThat(sim.apply(new BackupCommand.SetSchedule(sim.id, 1440), sim.now)).isEmpty();
+        sim.run(Duration.ofDays(2), s -> { });
+        assertThat(sim.logged(BackupEvent.Requested.class).stream().skip(1).map(BackupEvent.Requested::scheduledFor))
+                .hasSize(2).allSatisfy(t -> assertThat(t.getEpochSecond() / 60 % 1440).isEqualTo(90));
+    }
+
     @Nested
     @DisplayName("plan changes move the window")
     class PlanChanges {
