@@ -5,6 +5,9 @@ import java.time.Instant;
 /** What backup-service is told about an instance and its backups, or what time asks of it. */
 public sealed interface BackupCommand {
 
+    /** The instance the command is about (the key of its aggregate). */
+    String instanceId();
+
     /** Provisioning accepted the instance, with its plan's backup policy. */
     record Track(String instanceId, String engine, BackupPolicy policy) implements BackupCommand {
     }

@@ -163,10 +163,10 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
             return events; // a plan changes nothing kept
         }
         BackupState after = apply(state, events);
-        retain(instanceIdOf(command), after, at, events);
+        retain(command.instanceId(), after, at, events);
         after = apply(state, events);
-        RestoreWindow before = state.window(instanceIdOf(command));
-        RestoreWindow now = after.window(instanceIdOf(command));
+        RestoreWindow before = state.window(command.instanceId());
+        RestoreWindow now = after.window(command.instanceId());
         if (!events.isEmpty() && !now.equals(before)) {
             events.add(new BackupEvent.WindowChanged(now));
         }
@@ -280,37 +280,6 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
             s = evolve(s, e);
         }
         return s;
-    }
-
-    private static String instanceIdOf(BackupCommand c) {
-        if (c instanceof Track t) {
-            return t.instanceId();
-        }
-        if (c instanceof Serve s) {
-            return s.instanceId();
-        }
-        if (c instanceof ChangePolicy p) {
-            return p.instanceId();
-        }
-        if (c instanceof Gone g) {
-            return g.instanceId();
-        }
-        if (c instanceof Completed c2) {
-            return c2.instanceId();
-        }
-        if (c instanceof Failed f) {
-            return f.instanceId();
-        }
-        if (c instanceof Archived a) {
-            return a.instanceId();
-        }
-        if (c instanceof BackupCommand.PlanRestore p) {
-            return p.instanceId();
-        }
-        if (c instanceof BackupCommand.SetSchedule set) {
-            return set.instanceId();
-        }
-        return ((Tick) c).instanceId();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -19,8 +20,8 @@ import io.datastores.kit.decider.EventMeta;
 
 /**
  * JSON for a service's internal topics (repartitions between its own stages): an
- * {@link Envelope} of one of the records that a sealed domain interface permits, tagged with the
- * record's simple name. The domain needs no annotation for it.
+ * {@link Envelope} of one of the records that a sealed domain interface permits (directly or through
+ * nested sealed interfaces), tagged with the record's simple name. The domain needs no annotation.
  */
 public final class EnvelopeJsonSerde<T> implements Serde<Envelope<T>> {
 
@@ -30,8 +31,13 @@ public final class EnvelopeJsonSerde<T> implements Serde<Envelope<T>> {
         if (!sealedType.isSealed()) {
             throw new IllegalArgumentException(sealedType + " is not sealed");
         }
-        this.types = Arrays.stream(sealedType.getPermittedSubclasses())
-                .collect(Collectors.toMap(Class::getSimpleName, Function.identity()));
+        this.types = concrete(sealedType).collect(Collectors.toMap(Class::getSimpleName, Function.identity()));
+    }
+
+    /** The records a sealed type permits, through nested sealed interfaces. */
+    private static Stream<Class<?>> concrete(Class<?> type) {
+        return type.isSealed() ? Arrays.stream(type.getPermittedSubclasses()).flatMap(EnvelopeJsonSerde::concrete)
+                : Stream.of(type);
     }
 
     @Override

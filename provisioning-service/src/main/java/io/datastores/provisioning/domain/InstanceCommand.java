@@ -8,6 +8,13 @@ public sealed interface InstanceCommand {
 
     String instanceId();
 
+    /** A request of a platform service: it has an id (retries have one effect) and an organization. */
+    sealed interface Request extends InstanceCommand {
+        String requestId();
+
+        String organizationId();
+    }
+
     /**
      * A platform service asks for a new instance. {@code engine} or {@code cloud} is null when the
      * request named one this control plane does not know. {@code trialEndsAt} is set by the
@@ -15,7 +22,7 @@ public sealed interface InstanceCommand {
      */
     record RequestInstance(String requestId, String organizationId, String instanceId, String displayName,
             Engine engine, Cloud cloud, String region, String plan, boolean tlsRequired,
-            List<String> allowlist, Boolean scriptingEnabled, Instant trialEndsAt) implements InstanceCommand {
+            List<String> allowlist, Boolean scriptingEnabled, Instant trialEndsAt) implements Request {
 
         public RequestInstance withTrialEndsAt(Instant end) {
             return new RequestInstance(requestId, organizationId, instanceId, displayName, engine, cloud, region, plan,
@@ -24,18 +31,15 @@ public sealed interface InstanceCommand {
     }
 
     /** A platform service asks to move the instance to another plan. */
-    record ChangePlan(String requestId, String organizationId, String instanceId, String plan)
-            implements InstanceCommand {
+    record ChangePlan(String requestId, String organizationId, String instanceId, String plan) implements Request {
     }
 
     /** A platform service asks to replace the allow-list. */
-    record ChangeAllowlist(String requestId, String organizationId, String instanceId, List<String> allowlist)
-            implements InstanceCommand {
+    record ChangeAllowlist(String requestId, String organizationId, String instanceId, List<String> allowlist) implements Request {
     }
 
     /** A platform service asks to delete the instance. */
-    record DeleteInstance(String requestId, String organizationId, String instanceId)
-            implements InstanceCommand {
+    record DeleteInstance(String requestId, String organizationId, String instanceId) implements Request {
     }
 
     /** The data plane reports a node it was asked for as running. */

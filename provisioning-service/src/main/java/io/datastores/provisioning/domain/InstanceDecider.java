@@ -78,11 +78,11 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         if (command instanceof LiftTrial l) {
             return lift(l, state);
         }
-        String requestId = requestIdOf(command);
-        if (state.handled(requestId)) {
+        InstanceCommand.Request request = (InstanceCommand.Request) command;
+        if (state.handled(request.requestId())) {
             return List.of();
         }
-        Optional<Rejected> refusal = changeRefusal(command, state);
+        Optional<Rejected> refusal = changeRefusal(request, state);
         if (refusal.isPresent()) {
             return List.of(refusal.get());
         }
@@ -131,9 +131,9 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
     }
 
     /** Why a change request about this instance cannot be applied now, if it cannot. */
-    private static Optional<Rejected> changeRefusal(InstanceCommand command, InstanceState state) {
-        String requestId = requestIdOf(command);
-        String organizationId = organizationOf(command);
+    private static Optional<Rejected> changeRefusal(InstanceCommand.Request command, InstanceState state) {
+        String requestId = command.requestId();
+        String organizationId = command.organizationId();
         String instanceId = command.instanceId();
         RejectionCode code = null;
         String message = null;
@@ -256,32 +256,6 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         String id = r.instanceId().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
         return slug + "-" + id.substring(0, Math.min(8, id.length())) + "."
                 + r.region() + "." + r.cloud().name().toLowerCase(Locale.ROOT) + "." + HOST_DOMAIN;
-    }
-
-    private static String requestIdOf(InstanceCommand c) {
-        if (c instanceof ChangePlan p) {
-            return p.requestId();
-        }
-        if (c instanceof ChangeAllowlist a) {
-            return a.requestId();
-        }
-        if (c instanceof DeleteInstance d) {
-            return d.requestId();
-        }
-        return null;
-    }
-
-    private static String organizationOf(InstanceCommand c) {
-        if (c instanceof ChangePlan p) {
-            return p.organizationId();
-        }
-        if (c instanceof ChangeAllowlist a) {
-            return a.organizationId();
-        }
-        if (c instanceof DeleteInstance d) {
-            return d.organizationId();
-        }
-        return null;
     }
 
     private static Rejected reject(String requestId, String organizationId, String instanceId, RejectionCode code,
