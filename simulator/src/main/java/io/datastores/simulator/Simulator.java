@@ -127,25 +127,45 @@ public final class Simulator implements AutoCloseable {
         consumer.subscribe(List.of(Topics.INSTANCE_EVENTS.name(), Topics.BACKUP_EVENTS.name()));
         long lastBeat = System.currentTimeMillis();
         while (running.get()) {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(clockSpeed > 1 ? 20 : 100))) {
-                handle(record);
+            try {
+                lastBeat = step(lastBeat);
+            } catch (RuntimeException e) {
+                // The registry or the broker failed us for now; the data plane keeps running.
+                LOG.error("simulator step failed; going on", e);
+                pauseAfterFailure();
             }
-            long wall = System.currentTimeMillis();
-            String failing;
-            while ((failing = failCommands.poll()) != null) {
-                send(plane.fail(failing, "failed on command"));
-            }
-            send(plane.due(simulatedNow()));
-            send(plane.archiveLogs(simulatedNow()));
-            if (wall - lastBeat >= heartbeatMillis) {
-                send(plane.heartbeats(wall - lastBeat));
-                lastBeat = wall;
-            }
-            liveNodes = plane.liveNodes();
-            nodeIds = plane.nodeIds();
-            producer.flush();
-            consumer.commitSync();
         }
+    }
+
+    private static void pauseAfterFailure() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One round: read what the control plane asked, answer what is due; returns the last heartbeat time. */
+    private long step(long lastBeat) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(clockSpeed > 1 ? 20 : 100))) {
+            handle(record);
+        }
+        long wall = System.currentTimeMillis();
+        String failing;
+        while ((failing = failCommands.poll()) != null) {
+            send(plane.fail(failing, "failed on command"));
+        }
+        send(plane.due(simulatedNow()));
+        send(plane.archiveLogs(simulatedNow()));
+        if (wall - lastBeat >= heartbeatMillis) {
+            send(plane.heartbeats(wall - lastBeat));
+            lastBeat = wall;
+        }
+        liveNodes = plane.liveNodes();
+        nodeIds = plane.nodeIds();
+        producer.flush();
+        consumer.commitSync();
+        return lastBeat;
     }
 
     private void handle(ConsumerRecord<String, byte[]> record) {

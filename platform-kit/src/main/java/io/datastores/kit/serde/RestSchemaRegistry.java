@@ -27,6 +27,10 @@ public final class RestSchemaRegistry implements SchemaRegistry {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Attempts of a request that failed in transit or with a 5xx (Apicurio's H2 store times out on locks). */
+    static final int ATTEMPTS = 6;
+    private static final long FIRST_BACKOFF_MILLIS = 100;
+
     private final String baseUrl;
     private final HttpClient http;
     private final Duration timeout;
@@ -107,7 +111,36 @@ public final class RestSchemaRegistry implements SchemaRegistry {
         }
     }
 
+    /**
+     * Sends a request, again after a transport failure or a 5xx, with doubling pauses (about 3 s in
+     * all): every request here is idempotent. A 4xx is an answer, not a failure, and is not retried.
+     */
     private JsonNode send(String method, String path, String body) {
+        long backoff = FIRST_BACKOFF_MILLIS;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return sendOnce(method, path, body);
+            } catch (SchemaRegistryException e) {
+                boolean transient5xx = e.status() == 0 || e.status() >= 500;
+                if (!transient5xx || attempt >= ATTEMPTS) {
+                    throw e;
+                }
+                pause(backoff);
+                backoff *= 2;
+            }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryException("interrupted while retrying the schema registry", e);
+        }
+    }
+
+    private JsonNode sendOnce(String method, String path, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(timeout)
                 .header("Accept", CONTENT_TYPE + ", application/json");

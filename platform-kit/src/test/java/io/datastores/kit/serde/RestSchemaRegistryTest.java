@@ -29,6 +29,7 @@ class RestSchemaRegistryTest {
     private final List<String> bodies = new ArrayList<>();
     private final List<String> contentTypes = new ArrayList<>();
     private String url;
+    private volatile int failuresLeft;
 
     private final Schema schema = new Schema.Parser().parse(
             "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"x\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"}]}");
@@ -44,7 +45,11 @@ class RestSchemaRegistryTest {
             String path = exchange.getRequestURI().getPath();
             int status = 200;
             String answer;
-            if (path.endsWith("/versions") && exchange.getRequestMethod().equals("POST")) {
+            if (path.startsWith("/flaky") && failuresLeft > 0) {
+                failuresLeft--;
+                status = 500;
+                answer = "{\"error_code\":50001,\"message\":\"Timeout trying to lock table\"}";
+            } else if (path.endsWith("/versions") && exchange.getRequestMethod().equals("POST")) {
                 answer = "{\"id\":17}";
             } else if (path.equals("/schemas/ids/17")) {
                 answer = new ObjectMapper().writeValueAsString(java.util.Map.of("schema", schema.toString()));
@@ -114,6 +119,18 @@ class RestSchemaRegistryTest {
         assertThat(requests).containsExactly("POST /compatibility/subjects/s/versions/latest",
                 "PUT /config", "PUT /config/s", "GET /subjects");
         assertThat(bodies.get(1)).isEqualTo("{\"compatibility\":\"BACKWARD_TRANSITIVE\"}");
+    }
+
+    @Test
+    void aTransientServerErrorIsRetriedAndAPersistentOneReported() {
+        failuresLeft = 2;
+        RestSchemaRegistry registry = new RestSchemaRegistry(url + "flaky");
+        assertThat(registry.register("s", schema)).isEqualTo(17);
+        assertThat(requests).hasSize(3);
+        failuresLeft = 100;
+        assertThatThrownBy(() -> registry.register("s", schema))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.status()).isEqualTo(500));
+        assertThat(requests).hasSize(3 + RestSchemaRegistry.ATTEMPTS);
     }
 
     @Test
