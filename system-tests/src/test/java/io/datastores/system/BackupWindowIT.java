@@ -96,6 +96,10 @@ class BackupWindowIT {
         assertThat(outside.statusCode()).isEqualTo(422);
         assertThat(outside.body()).contains("outside the restorable window");
 
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(JsonSerde.MAPPER.readTree(platform.get(
+                plane.url("marketplace-service", "/instances/" + id)).body()).path("backupWindow").path("retentionDays")
+                .asInt()).as("the fleet view shows the backup window").isEqualTo(2));
+
         String schedule = plane.url("backup-service", "/instances/" + id + "/backup-schedule");
         assertThat(platform.put(schedule, "{\"minuteOfDay\": 1440}").statusCode()).isEqualTo(400);
         assertThat(platform.put(schedule, "{\"minuteOfDay\": 90}").statusCode()).isEqualTo(202);

@@ -27,6 +27,7 @@ import io.micronaut.serde.annotation.SerdeImport;
 @SerdeImport(InstanceView.class)
 @SerdeImport(InstanceView.NodeView.class)
 @SerdeImport(InstanceView.CommandPolicyView.class)
+@SerdeImport(InstanceView.BackupWindow.class)
 @SerdeImport(FleetController.Page.class)
 public class FleetController {
 

@@ -9,7 +9,8 @@ import io.datastores.marketplace.domain.InstanceView.NodeView;
 import io.datastores.marketplace.domain.InstanceView.Status;
 
 /**
- * The fleet view: one {@link InstanceView} per instance, folded from provisioning's events. An
+ * The fleet view: one {@link InstanceView} per instance, folded from provisioning's events and
+ * backup-service's restore windows. An
  * instance enters the view when accepted; a fact about an instance the view never saw accepted
  * changes nothing.
  */
@@ -28,7 +29,7 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
             }
             return new InstanceView(a.instanceId(), a.organizationId(), a.displayName(), a.engine(), a.cloud(), a.region(),
                     a.plan(), Status.PROVISIONING, a.serviceHost(), 0, true, 0, List.of(), List.of(), null,
-                    a.catalogVersion(), meta.occurredAt());
+                    a.catalogVersion(), null, meta.occurredAt());
         }
         if (v == null) {
             return null;
@@ -60,6 +61,11 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
             return with(v, status, v.plan(), v.connectionLimit(), v.allowlist(), v.nodes(), v.commandPolicy(),
                     v.port(), v.catalogVersion(), meta);
         }
+        if (fact instanceof InstanceFact.RestoreWindow r) {
+            return new InstanceView(v.instanceId(), v.organizationId(), v.displayName(), v.engine(), v.cloud(),
+                    v.region(), v.plan(), v.status(), v.serviceHost(), v.port(), v.tlsRequired(), v.connectionLimit(),
+                    v.allowlist(), v.nodes(), v.commandPolicy(), v.catalogVersion(), r.window(), meta.occurredAt());
+        }
         if (fact instanceof InstanceFact.NodeDecommissioned d) {
             return with(v, v.status(), v.plan(), v.connectionLimit(), v.allowlist(),
                     v.nodes().stream().filter(n -> !n.nodeId().equals(d.nodeId())).toList(), v.commandPolicy(),
@@ -74,6 +80,6 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
             EventMeta meta) {
         return new InstanceView(v.instanceId(), v.organizationId(), v.displayName(), v.engine(), v.cloud(),
                 v.region(), plan, status, v.serviceHost(), port, v.tlsRequired(), limit, List.copyOf(allowlist),
-                List.copyOf(nodes), policy, catalogVersion, meta.occurredAt());
+                List.copyOf(nodes), policy, catalogVersion, v.backupWindow(), meta.occurredAt());
     }
 }

@@ -34,6 +34,10 @@ public sealed interface InstanceFact {
     record Resumed() implements InstanceFact {
     }
 
+    /** backup-service's restorable window changed. */
+    record RestoreWindow(InstanceView.BackupWindow window) implements InstanceFact {
+    }
+
     /** A standby left (the plan has fewer nodes). */
     record NodeDecommissioned(String nodeId) implements InstanceFact {
     }

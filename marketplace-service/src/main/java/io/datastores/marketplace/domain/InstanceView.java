@@ -3,11 +3,15 @@ package io.datastores.marketplace.domain;
 import java.time.Instant;
 import java.util.List;
 
-/** The fleet view of one instance: what a dashboard shows of it. */
+/** The fleet view of one instance: what a dashboard shows of it, its backup window included. */
 public record InstanceView(String instanceId, String organizationId, String displayName, String engine, String cloud,
         String region, String plan, Status status, String serviceHost, int port, boolean tlsRequired,
         int connectionLimit, List<String> allowlist, List<NodeView> nodes, CommandPolicyView commandPolicy,
-        String catalogVersion, Instant updatedAt) {
+        String catalogVersion, BackupWindow backupWindow, Instant updatedAt) {
+
+    /** What a restore can reach (from backup-service), or null until the first restore point. */
+    public record BackupWindow(Instant start, Instant end, int retentionDays, int fullBackups) {
+    }
 
     public enum Status {
         PROVISIONING, READY, SUSPENDED, DELETED

@@ -12,15 +12,27 @@ import io.datastores.events.NodeDecommissionRequested;
 import io.datastores.events.TrialExpired;
 import io.datastores.events.NodeProvisioningRequested;
 import io.datastores.events.PlanChanged;
+import io.datastores.events.RestorePointsEnvelope;
+import io.datastores.events.RestoreWindowChanged;
 import io.datastores.kit.decider.Envelope;
 import io.datastores.kit.streams.EnvelopeMeta;
 import io.datastores.marketplace.domain.InstanceFact;
 import io.datastores.marketplace.domain.InstanceView;
 
-/** provisioning's events as the facts the fleet view folds. */
+/** Other services' events as the facts the fleet view folds. */
 public final class FleetMapping {
 
     private FleetMapping() {
+    }
+
+    /** backup-service's window, as the fact the fleet view folds. */
+    public static List<Envelope<InstanceFact>> fromRestorePoints(RestorePointsEnvelope e) {
+        if (e.getPayload() instanceof RestoreWindowChanged w) {
+            return List.of(new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()), new InstanceFact.RestoreWindow(
+                    w.getWindowStart() == null ? null : new InstanceView.BackupWindow(w.getWindowStart(),
+                            w.getWindowEnd(), w.getRetentionDays(), w.getFullBackups().size()))));
+        }
+        return List.of();
     }
 
     public static List<Envelope<InstanceFact>> fromInstanceEvent(InstanceEventEnvelope e) {

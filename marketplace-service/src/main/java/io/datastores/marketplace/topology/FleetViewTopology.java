@@ -8,6 +8,7 @@ import org.apache.kafka.streams.state.Stores;
 
 import io.datastores.contract.Topics;
 import io.datastores.events.InstanceEventEnvelope;
+import io.datastores.events.RestorePointsEnvelope;
 import io.datastores.kit.json.JsonSerde;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.kit.streams.DeadLetters;
@@ -17,7 +18,8 @@ import io.datastores.marketplace.domain.InstanceView;
 import io.datastores.marketplace.mapping.FleetMapping;
 
 /**
- * marketplace-service's fleet read model. Reads {@code dcp.instance-events}; keeps one
+ * marketplace-service's fleet read model. Reads {@code dcp.instance-events} and
+ * {@code dcp.restore-points}; keeps one
  * {@link InstanceView} per instance in the queryable {@value #STORE} store, served over HTTP.
  */
 public final class FleetViewTopology {
@@ -34,9 +36,13 @@ public final class FleetViewTopology {
         // Consume
         KStream<String, InstanceEventEnvelope> events =
                 DeadLetters.decode(builder, Topics.INSTANCE_EVENTS, serdes, SERVICE);
+        KStream<String, RestorePointsEnvelope> windows =
+                DeadLetters.decode(builder, Topics.RESTORE_POINTS, serdes, SERVICE);
         // Project
         return events
                 .flatMapValues(FleetMapping::fromInstanceEvent, Named.as("instance-facts"))
+                .merge(windows.flatMapValues(FleetMapping::fromRestorePoints, Named.as("window-facts")),
+                        Named.as("facts"))
                 .process(ProjectionProcessor.supplier(new FleetProjection(), STORE), Named.as("fleet-project"), STORE);
     }
 }

@@ -51,6 +51,16 @@ class FleetProjectionTest {
     }
 
     @Test
+    void theBackupWindowFollowsBackupService() {
+        InstanceView.BackupWindow window = new InstanceView.BackupWindow(Instant.ofEpochSecond(100),
+                Instant.ofEpochSecond(900), 14, 3);
+        InstanceView v = fold(ACCEPTED, new InstanceFact.RestoreWindow(window),
+                new InstanceFact.AllowlistChanged(List.of("10.0.0.0/8")));
+        assertThat(v.backupWindow()).isEqualTo(window);
+        assertThat(fold(new InstanceFact.RestoreWindow(window))).as("no instance, no view").isNull();
+    }
+
+    @Test
     void aFactAboutAnInstanceNeverAcceptedChangesNothing() {
         assertThat(fold(new InstanceFact.Deleted())).isNull();
     }
