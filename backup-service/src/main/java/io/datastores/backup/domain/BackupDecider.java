@@ -189,8 +189,8 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
     }
 
     private static void archived(Archived a, BackupState state, List<BackupEvent> events) {
-        if (state.status() == Status.NEW || state.wal().stream().anyMatch(s -> s.segment().equals(a.segment()))) {
-            return;
+        if (state.status() == Status.NEW || a.endPosition() <= state.lastArchivedEnd()) {
+            return; // unknown instance, or a segment the archive already covers (a re-delivery)
         }
         if (state.lastArchivedEnd() >= 0 && a.startPosition() > state.lastArchivedEnd()) {
             events.add(new BackupEvent.GapDetected(a.instanceId(), "MISSING_SEGMENT", state.lastArchivedEnd(),
@@ -198,7 +198,7 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
                             + state.lastArchivedEnd()));
         }
         events.add(new BackupEvent.SegmentRecorded(new Segment(a.segment(), a.startPosition(), a.endPosition(),
-                a.archivedAt())));
+                a.archivedAt(), 1)));
     }
 
     private void tick(String instanceId, BackupState s, Instant at, List<BackupEvent> events) {
@@ -226,7 +226,7 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
                         + deletionGrace.toDays() + " days ago"));
             }
             if (!s.wal().isEmpty()) {
-                events.add(new WalExpired(instanceId, s.lastArchivedEnd(), s.wal().size(), "the instance was deleted"));
+                events.add(new WalExpired(instanceId, s.lastArchivedEnd(), segments(s.wal()), "the instance was deleted"));
             }
         }
     }
@@ -261,9 +261,13 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
         long oldestStart = keep.get(0).startPosition();
         List<Segment> old = s.wal().stream().filter(seg -> seg.endPosition() <= oldestStart).toList();
         if (!old.isEmpty()) {
-            events.add(new WalExpired(instanceId, oldestStart, old.size(),
+            events.add(new WalExpired(instanceId, oldestStart, segments(old),
                     "older than the oldest retained full backup " + keep.get(0).backupId()));
         }
+    }
+
+    private static int segments(List<Segment> entries) {
+        return entries.stream().mapToInt(Segment::count).sum();
     }
 
     static Duration backoff(int attempt) {

@@ -102,7 +102,11 @@ public record BackupState(Status status, String engine, BackupPolicy policy, Ins
 
     BackupState archived(Segment s) {
         List<Segment> kept = new ArrayList<>(wal);
-        kept.add(s);
+        if (!kept.isEmpty() && kept.get(kept.size() - 1).absorbs(s)) {
+            kept.set(kept.size() - 1, kept.get(kept.size() - 1).append(s));
+        } else {
+            kept.add(s);
+        }
         Instant at = lastArchivedAt == null || s.archivedAt().isAfter(lastArchivedAt) ? s.archivedAt() : lastArchivedAt;
         return new BackupState(status, engine, policy, servingSince, nextFullAt, pendingBackupId, attempt, retryAt,
                 lastSuccessAt, overdueRaised, fulls, List.copyOf(kept), at, Math.max(lastArchivedEnd, s.endPosition()),

@@ -3,7 +3,10 @@ package io.datastores.backup.domain;
 import java.time.Instant;
 import java.util.Optional;
 
-/** How to restore an instance to {@code target}: a base backup, then logs from one position to another. */
+/**
+ * How to restore an instance to {@code target}: a base backup, then the archived logs from its end
+ * up to the archive entry that covers the target (recovery replays them up to the target).
+ */
 public record RestorePlan(String instanceId, Instant target, String baseBackupId, long fromPosition, long toPosition) {
 
     /** The plan for {@code target}, or why there is none (with the window in the message). */
@@ -16,8 +19,10 @@ public record RestorePlan(String instanceId, Instant target, String baseBackupId
         }
         Backup base = w.fullBackups().stream().filter(b -> !b.completedAt().isAfter(target))
                 .reduce((a, b) -> b).orElseThrow();
-        long to = state.wal().stream().filter(s -> !s.archivedAt().isAfter(target))
-                .mapToLong(Segment::endPosition).max().orElse(base.endPosition());
+        // The logs to fetch reach the archive entry covering the target; recovery stops at the target.
+        long to = state.wal().stream().filter(s -> !s.archivedAt().isBefore(target))
+                .min(java.util.Comparator.comparing(Segment::archivedAt))
+                .map(Segment::endPosition).orElse(state.lastArchivedEnd());
         return new Result(Optional.of(new RestorePlan(instanceId, target, base.backupId(), base.endPosition(),
                 Math.max(to, base.endPosition()))), null);
     }

@@ -62,6 +62,19 @@ class BackupDeciderTest {
     }
 
     @Test
+    void archivedLogIsKeptAsHourlyEntriesSoAThirtyDayWindowStaysSmall() {
+        Simulation sim = new Simulation(BackupPolicy.of(30, "DAILY"));
+        sim.run(Duration.ofDays(31), s -> { });
+        assertThat(sim.state.wal()).hasSizeBetween(30 * 24, 32 * 24);
+        assertThat(sim.state.wal().stream().mapToInt(Segment::count).sum()).isGreaterThan(30 * 288 - 300);
+        assertThat(io.datastores.kit.json.JsonSerde.MAPPER.valueToTree(sim.state).toString().length())
+                .as("the state fits a Kafka record with room to spare").isLessThan(300_000);
+        List<BackupEvent> again = sim.apply(new BackupCommand.Archived(sim.id, "seg-again", sim.position - 1000,
+                sim.position, sim.now), sim.now);
+        assertThat(again).as("a re-delivered segment changes nothing").isEmpty();
+    }
+
+    @Test
     void dailyBackupsRunAtTheInstancesOwnMinute() {
         Simulation sim = new Simulation(BackupPolicy.of(14, "DAILY"));
         sim.run(Duration.ofDays(3), s -> { });
