@@ -88,20 +88,28 @@ public final class DeciderProcessor<C, S, E>
                 }
             });
         }
-        keys.forEach(key -> fireDue(key, now));
+        keys.forEach(key -> fireDue(key, store.get(key), now));
     }
 
-    /** Decides, one at a time and each at its own moment, what time owes {@code key} up to {@code now}. */
-    private void fireDue(String key, Instant now) {
-        for (int i = 0; i < MAX_DUE_PER_KEY; i++) {
-            S state = store.get(key);
-            Optional<Timer.Due<C>> due = state == null ? Optional.empty() : timer.due(key, state, now);
+    /**
+     * Decides, one at a time and each at its own moment, what time owes {@code key} up to
+     * {@code now}, starting from {@code state}; returns the state after them.
+     */
+    private S fireDue(String key, S state, Instant now) {
+        S current = state;
+        for (int i = 0; i < MAX_DUE_PER_KEY && current != null; i++) {
+            Optional<Timer.Due<C>> due = timer.due(key, current, now);
             if (due.isEmpty()) {
-                return;
+                break;
             }
-            decideAndStore(new Record<>(key, new Envelope<>(timerMeta(key, due.get()), due.get().command()),
-                    due.get().at().toEpochMilli()));
+            S next = decideAndStore(new Record<>(key, new Envelope<>(timerMeta(key, due.get()), due.get().command()),
+                    due.get().at().toEpochMilli()), current);
+            if (next == current) {
+                break; // time asked, the aggregate decided nothing: asking again would change nothing
+            }
+            current = next;
         }
+        return current;
     }
 
     private static Instant later(Instant a, Instant b) {
@@ -116,18 +124,17 @@ public final class DeciderProcessor<C, S, E>
 
     @Override
     public void process(Record<String, Envelope<C>> command) {
+        S state = store.get(command.key());
         if (timer != null) {
-            fireDue(command.key(), Instant.ofEpochMilli(command.timestamp()));
+            state = fireDue(command.key(), state, Instant.ofEpochMilli(command.timestamp()));
         }
-        decideAndStore(command);
+        decideAndStore(command, state);
     }
 
-    private void decideAndStore(Record<String, Envelope<C>> command) {
+    /** Decides {@code command} against {@code current} (null: none yet); stores and returns the new state. */
+    private S decideAndStore(Record<String, Envelope<C>> command, S current) {
         String key = command.key();
-        S state = store.get(key);
-        if (state == null) {
-            state = decider.initialState();
-        }
+        S state = current == null ? decider.initialState() : current;
         Envelope<C> in = command.value();
         List<E> events = decider.decide(in.body(), state, in.meta().occurredAt());
         for (int i = 0; i < events.size(); i++) {
@@ -138,5 +145,6 @@ public final class DeciderProcessor<C, S, E>
         if (!events.isEmpty()) {
             store.put(key, state);
         }
+        return events.isEmpty() ? current : state;
     }
 }

@@ -135,6 +135,45 @@ class DeadLettersAndDeciderTest {
     }
 
     @Test
+    @DisplayName("a timer's commands are decided before a later record, each at the moment it was due")
+    void timerDecidesAtTheDueMomentBeforeLaterRecords() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("timed"),
+                Serdes.String(), new JsonSerde<>(Count.class)));
+        io.datastores.kit.decider.Timer<String, Count> everyTenSeconds = (key, state, now) -> {
+            Instant due = Instant.ofEpochMilli(1000 + 10_000L * state.failures());
+            return state.failures() > 0 && state.failures() < 3 && !now.isBefore(due)
+                    ? java.util.Optional.of(new io.datastores.kit.decider.Timer.Due<>("tick", due))
+                    : java.util.Optional.empty();
+        };
+        DeadLetters.decode(builder, Topics.NODE_ALERTS, serde.deserializer(), EnvelopeMeta::contractProblem, "svc")
+                .mapValues(e -> new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()),
+                        ((NodeFailed) e.getPayload()).getNodeId()))
+                .process(DeciderProcessor.supplier(new CountingDecider(), "timed", "svc", everyTenSeconds,
+                        java.time.Duration.ofMinutes(1), java.time.Clock.fixed(Instant.EPOCH, java.time.ZoneOffset.UTC)),
+                        "timed")
+                .mapValues(e -> e.body() + " id=" + e.meta().eventId().substring(0, 8))
+                .to("timed-out", org.apache.kafka.streams.kstream.Produced.with(Serdes.String(), Serdes.String()));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "timer-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try (TopologyTestDriver timed = new TopologyTestDriver(builder.build(), props)) {
+            TestInputTopic<String, byte[]> in = timed.createInputTopic(Topics.NODE_ALERTS.name(),
+                    Serdes.String().serializer(), Serdes.ByteArray().serializer());
+            TestOutputTopic<String, String> out = timed.createOutputTopic("timed-out", Serdes.String().deserializer(),
+                    Serdes.String().deserializer());
+            in.pipeInput("i-1", alert("ev-1", "i-1", "n-1"), Instant.ofEpochMilli(1000));
+            in.pipeInput("i-1", alert("ev-2", "i-1", "n-2"), Instant.ofEpochMilli(60_000));
+            List<String> values = out.readValuesToList();
+            assertThat(values).hasSize(4);
+            assertThat(values.get(0)).startsWith("n-1#1@1000");
+            assertThat(values.get(1)).startsWith("tick#2@11000");
+            assertThat(values.get(2)).startsWith("tick#3@21000");
+            assertThat(values.get(3)).startsWith("n-2#4@1000");
+        }
+    }
+
+    @Test
     @DisplayName("the shell loads state, decides at event time, derives metadata and stores the new state")
     void deciderShellKeepsStatePerKey() {
         input.pipeInput("i-1", alert("ev-1", "i-1", "n-1"));
