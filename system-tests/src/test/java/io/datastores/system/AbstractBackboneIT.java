@@ -40,6 +40,7 @@ import io.datastores.events.InstanceRequestEnvelope;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.kit.serde.WireFormat;
 import io.datastores.kit.streams.DeadLetters;
+import io.datastores.kit.streams.EnvelopeMeta;
 
 /**
  * The backbone, end to end, on a real broker and the real registry, with every service and the
@@ -176,9 +177,7 @@ abstract class AbstractBackboneIT {
 
             await().atMost(Duration.ofSeconds(150)).untilAsserted(() -> {
                 List<InstanceEventEnvelope> events = instanceEvents(reader).stream()
-                        .filter(e -> String.valueOf(((org.apache.avro.generic.IndexedRecord) e.getPayload())
-                                .get(((org.apache.avro.generic.IndexedRecord) e.getPayload()).getSchema()
-                                        .getField("instanceId").pos())).startsWith("kill-" + run))
+                        .filter(e -> EnvelopeMeta.payloadField(e, "instanceId").orElse("").startsWith("kill-" + run))
                         .toList();
                 Map<String, Long> readyPerInstance = payloads(events, InstanceReady.class).stream()
                         .collect(Collectors.groupingBy(InstanceReady::getInstanceId, Collectors.counting()));

@@ -39,7 +39,9 @@ public record RestorePlan(String instanceId, Instant target, String baseBackupId
             return new Result(Optional.empty(), "log position " + position + " is beyond the archive of " + instanceId
                     + " (archived up to " + w.lastArchivedPosition() + ")");
         }
-        return of(state, instanceId, at.isBefore(w.start() == null ? at : w.start()) ? w.start() : at);
+        // A position inside the oldest retained full backup is restored from that backup onwards.
+        Instant target = w.start() != null && at.isBefore(w.start()) ? w.start() : at;
+        return of(state, instanceId, target);
     }
 
     /** The plan to the latest restorable point, or why there is none. */

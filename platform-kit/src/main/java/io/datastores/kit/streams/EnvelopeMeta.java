@@ -47,19 +47,31 @@ public final class EnvelopeMeta {
             return Optional.of("metadata.correlationId is blank");
         }
         Object payload = envelope.get(schema.getField("payload").pos());
-        if (payload instanceof IndexedRecord p) {
-            Schema.Field instanceId = p.getSchema().getField("instanceId");
-            if (instanceId != null) {
-                Object id = p.get(instanceId.pos());
-                if (id == null || id.toString().isBlank()) {
-                    return Optional.of(p.getSchema().getName() + ".instanceId is blank");
-                }
-                if (!id.toString().equals(key)) {
-                    return Optional.of("record key '" + key + "' is not the instanceId '" + id
-                            + "' of " + p.getSchema().getName());
-                }
+        if (payload instanceof IndexedRecord p && p.getSchema().getField("instanceId") != null) {
+            String id = payloadField(envelope, "instanceId").orElse("");
+            if (id.isBlank()) {
+                return Optional.of(p.getSchema().getName() + ".instanceId is blank");
+            }
+            if (!id.equals(key)) {
+                return Optional.of("record key '" + key + "' is not the instanceId '" + id
+                        + "' of " + p.getSchema().getName());
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A field of an envelope's payload, whichever event type it is (every event of an
+     * instance-scoped topic has {@code instanceId}; requests have {@code organizationId}); empty
+     * when the event has no such field or it is null.
+     */
+    public static Optional<String> payloadField(IndexedRecord envelope, String field) {
+        Object payload = envelope.get(envelope.getSchema().getField("payload").pos());
+        if (!(payload instanceof IndexedRecord p)) {
+            return Optional.empty();
+        }
+        Schema.Field f = p.getSchema().getField(field);
+        Object value = f == null ? null : p.get(f.pos());
+        return value == null ? Optional.empty() : Optional.of(value.toString());
     }
 }

@@ -39,9 +39,7 @@ public final class InstanceMapping {
 
     /** The organization a request is about (the key of the organization stage). */
     public static String organizationOf(InstanceRequestEnvelope e) {
-        return String.valueOf(((org.apache.avro.generic.IndexedRecord) e.getPayload())
-                .get(((org.apache.avro.generic.IndexedRecord) e.getPayload()).getSchema().getField("organizationId")
-                        .pos()));
+        return EnvelopeMeta.payloadField(e, "organizationId").orElse("");
     }
 
     public static List<Envelope<OrganizationCommand>> screen(InstanceRequestEnvelope e) {
