@@ -7,6 +7,7 @@ import io.datastores.events.BackupCommandEnvelope;
 import io.datastores.events.BackupEventEnvelope;
 import io.datastores.events.BillingEventEnvelope;
 import io.datastores.events.DataPlaneEventEnvelope;
+import io.datastores.events.FailoverCommandEnvelope;
 import io.datastores.events.FailoverEventEnvelope;
 import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.events.InstanceRequestEnvelope;
@@ -18,7 +19,8 @@ import io.datastores.events.RestorePointsEnvelope;
 /**
  * The topic catalogue: every topic of the control plane, declared once.
  *
- * <p>Every instance-scoped topic is keyed by instance id (billing's, by organization id), so that one instance's history is in
+ * <p>Every instance-scoped topic is keyed by instance id (billing's, by organization id; failover's
+ * region events and commands, by {@code cloud:region}), so that one instance's history is in
  * one partition, in order. Each topic's value is one envelope record (event metadata plus a
  * union of the event types of that topic; see {@code docs/adr/0001-one-envelope-per-topic.md}).
  * Every topic has exactly one writer.
@@ -45,7 +47,7 @@ public final class Topics {
             "dcp.node-alerts", INSTANCE_ID, NodeAlertEnvelope.class, 6, "delete",
             "platform monitoring (external publishers)");
     public static final TopicSpec<FailoverEventEnvelope> FAILOVER_EVENTS = new TopicSpec<>(
-            "dcp.failover-events", INSTANCE_ID, FailoverEventEnvelope.class, 6, "delete",
+            "dcp.failover-events", "instance id (region events: cloud:region)", FailoverEventEnvelope.class, 6, "delete",
             "failover-service");
     public static final TopicSpec<BackupEventEnvelope> BACKUP_EVENTS = new TopicSpec<>(
             "dcp.backup-events", INSTANCE_ID, BackupEventEnvelope.class, 6, "delete", "backup-service");
@@ -67,9 +69,15 @@ public final class Topics {
             "dcp.backup-commands", INSTANCE_ID, BackupCommandEnvelope.class, 6, "delete",
             "backup-service (operator API)");
 
+    /** Operators' decisions about a region whose automatic failover is paused; keyed by cloud:region. */
+    public static final TopicSpec<FailoverCommandEnvelope> FAILOVER_COMMANDS = new TopicSpec<>(
+            "dcp.failover-commands", "region (cloud:region)", FailoverCommandEnvelope.class, 6, "delete",
+            "failover-service (operator API)");
+
     public static final List<TopicSpec<?>> ALL = List.of(
             INSTANCE_REQUESTS, INSTANCE_EVENTS, DATA_PLANE_EVENTS, NODE_TELEMETRY, NODE_ALERTS,
-            FAILOVER_EVENTS, BACKUP_EVENTS, MARKETPLACE_EVENTS, BILLING_EVENTS, RESTORE_POINTS, BACKUP_COMMANDS);
+            FAILOVER_EVENTS, BACKUP_EVENTS, MARKETPLACE_EVENTS, BILLING_EVENTS, RESTORE_POINTS, BACKUP_COMMANDS,
+            FAILOVER_COMMANDS);
 
     private Topics() {
     }

@@ -1,22 +1,58 @@
 package io.datastores.failover.config;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
 import org.apache.kafka.streams.kstream.KStream;
 
-import io.datastores.failover.domain.NodeHealthView;
-import io.datastores.failover.topology.HealthTopology;
+import io.datastores.events.FailoverEventEnvelope;
+import io.datastores.failover.domain.FailoverDecider;
+import io.datastores.failover.domain.FailoverPolicy;
+import io.datastores.failover.domain.RegionGuardDecider;
+import io.datastores.failover.topology.FailoverTopology;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.service.PlatformBeans.PreparedPlatform;
-import io.micronaut.configuration.kafka.streams.ConfiguredStreamBuilder;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.configuration.kafka.streams.ConfiguredStreamBuilder;
 import jakarta.inject.Singleton;
 
-/** Wires {@link HealthTopology} onto Micronaut's default stream builder. */
+/**
+ * Wires {@link FailoverTopology} onto Micronaut's default stream builder. Settings (defaults):
+ * {@code dcp.failover.heartbeat-timeout} (6s), {@code dcp.failover.catch-up-wait} (30s),
+ * {@code dcp.failover.confirm-timeout} (20s), {@code dcp.failover.lag-budget-bytes} (1048576, Business
+ * and Premium), {@code dcp.failover.stability} (10s), {@code dcp.failover.minor-limit} (3 in
+ * {@code dcp.failover.minor-window}, 15m), {@code dcp.failover.region.settle} (3s),
+ * {@code dcp.failover.region.pause-share} (0.3), {@code dcp.failover.region.min-silent} (5),
+ * {@code dcp.failover.timer-interval} (how often the wall clock looks for silence, 500ms).
+ */
 @Factory
 public class FailoverStreams {
 
     @Singleton
-    KStream<String, NodeHealthView> nodeHealth(ConfiguredStreamBuilder builder, ContractSerdes serdes,
-            PreparedPlatform platform) {
-        return HealthTopology.build(builder, serdes);
+    FailoverDecider failoverDecider(@Value("${dcp.failover.heartbeat-timeout:6s}") Duration heartbeatTimeout,
+            @Value("${dcp.failover.catch-up-wait:30s}") Duration catchUpWait,
+            @Value("${dcp.failover.confirm-timeout:20s}") Duration confirmTimeout,
+            @Value("${dcp.failover.lag-budget-bytes:1048576}") long lagBudget,
+            @Value("${dcp.failover.stability:10s}") Duration stability,
+            @Value("${dcp.failover.minor-limit:3}") int minorLimit,
+            @Value("${dcp.failover.minor-window:15m}") Duration minorWindow) {
+        return new FailoverDecider(new FailoverPolicy(heartbeatTimeout, catchUpWait, confirmTimeout,
+                Map.of("BUSINESS", lagBudget, "PREMIUM", lagBudget), stability, minorLimit, minorWindow));
+    }
+
+    @Singleton
+    RegionGuardDecider regionGuard(@Value("${dcp.failover.region.settle:3s}") Duration settle,
+            @Value("${dcp.failover.region.pause-share:0.3}") double share,
+            @Value("${dcp.failover.region.min-silent:5}") int minSilent) {
+        return new RegionGuardDecider(new RegionGuardDecider.Guard(settle, share, minSilent));
+    }
+
+    @Singleton
+    KStream<String, FailoverEventEnvelope> failover(ConfiguredStreamBuilder builder, ContractSerdes serdes,
+            FailoverDecider decider, RegionGuardDecider guard, Clock clock,
+            @Value("${dcp.failover.timer-interval:500ms}") Duration timerInterval, PreparedPlatform platform) {
+        return FailoverTopology.build(builder, serdes, decider, guard, clock, timerInterval);
     }
 }

@@ -1,0 +1,77 @@
+package io.datastores.failover.api;
+
+import java.util.Optional;
+
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import io.datastores.failover.domain.RegionState;
+import io.datastores.failover.topology.FailoverTopology;
+import io.datastores.service.Problem;
+import io.datastores.service.QueryableStores;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.serde.annotation.SerdeImport;
+import io.micronaut.serde.annotation.Serdeable;
+
+/**
+ * The mass-failure guard per region ({@code cloud:region}, e.g. {@code AWS:us-east-1}):
+ * {@code GET /regions/{region}} (watched nodes, pending and held suspicions, whether paused and why)
+ * and {@code POST /regions/{region}/decision {"action": "CONFIRM"|"DISMISS", "operator": "...",
+ * "note": "..."}}: an operator confirms a paused region's held losses (they fail over) or dismisses
+ * them (the monitoring path was at fault). 409 when the region is not paused.
+ */
+@Controller("/regions")
+@SerdeImport(RegionState.class)
+@SerdeImport(RegionState.Suspicion.class)
+public class RegionController {
+
+    private final QueryableStores stores;
+    private final RegionDecisions decisions;
+
+    public RegionController(QueryableStores stores, RegionDecisions decisions) {
+        this.stores = stores;
+        this.decisions = decisions;
+    }
+
+    /** An operator's decision. */
+    @Serdeable
+    public record Decision(String action, String operator, String note) {
+    }
+
+    /** The answer to an accepted decision. */
+    @Serdeable
+    public record Accepted(String region, String action, String eventId) {
+    }
+
+    @Get("/{region}")
+    public HttpResponse<?> region(@PathVariable String region) {
+        return stores.lookup(FailoverTopology.REGION_STORE, region, "watched region");
+    }
+
+    @Post("/{region}/decision")
+    public HttpResponse<?> decide(@PathVariable String region, @Body Decision body) throws Exception {
+        if (body == null || !("CONFIRM".equals(body.action()) || "DISMISS".equals(body.action()))) {
+            return HttpResponse.badRequest(new Problem("action must be CONFIRM (the held losses fail over) or"
+                    + " DISMISS (the held suspicions are dropped)"));
+        }
+        if (body.operator() == null || body.operator().isBlank()) {
+            return HttpResponse.badRequest(new Problem("operator must name who decides"));
+        }
+        Optional<ReadOnlyKeyValueStore<String, RegionState>> store = stores.store(FailoverTopology.REGION_STORE);
+        if (store.isEmpty()) {
+            return QueryableStores.unavailable(FailoverTopology.REGION_STORE);
+        }
+        RegionState state = store.get().get(region);
+        if (state == null || !state.paused()) {
+            return HttpResponse.status(HttpStatus.CONFLICT)
+                    .body(new Problem("automatic failover is not paused in " + region));
+        }
+        String id = decisions.send(region, body.action(), body.operator(), body.note() == null ? "" : body.note());
+        return HttpResponse.accepted().body(new Accepted(region, body.action(), id));
+    }
+}

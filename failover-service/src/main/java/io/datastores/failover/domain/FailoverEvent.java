@@ -1,0 +1,112 @@
+package io.datastores.failover.domain;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What failover decides about one instance. The records under "state" change only what failover
+ * remembers; the others are published on {@code dcp.failover-events}, except {@link RegionNodes},
+ * which goes to the region's guard.
+ */
+public sealed interface FailoverEvent {
+
+    // --- state ---
+
+    /** The instance is watched: its region, plan and host. */
+    record Tracked(String instanceId, String region, String plan, String tier, int nodeCount, String serviceHost)
+            implements FailoverEvent {
+    }
+
+    record PlanRecorded(String plan, String tier, int nodeCount) implements FailoverEvent {
+    }
+
+    /** Nodes provisioning published; unknown ones are watched from {@code at}. */
+    record NodesRecorded(List<FailoverCommand.PlannedNode> nodes, Instant at) implements FailoverEvent {
+    }
+
+    record NodeDropped(String nodeId) implements FailoverEvent {
+    }
+
+    record Untracked() implements FailoverEvent {
+    }
+
+    record HeartbeatRecorded(String nodeId, Role role, long position, long epoch, Instant at)
+            implements FailoverEvent {
+    }
+
+    record MinorFailureRecorded(String nodeId, Instant at) implements FailoverEvent {
+    }
+
+    record RestorePointRecorded(Instant lastArchivedAt, long lastArchivedPosition, String latestBackupId)
+            implements FailoverEvent {
+    }
+
+    /** A replacement node is up; it is watched from {@code at}. */
+    record ReplacementUp(String nodeId, String ip, String zone, Instant at) implements FailoverEvent {
+    }
+
+    /** A held suspicion was dismissed: the node's silence is counted again from {@code at}. */
+    record SuspicionCleared(String nodeId, Instant at) implements FailoverEvent {
+    }
+
+    /** The number of watched nodes of the instance's region changed (for the region's guard). */
+    record RegionNodes(String region, int delta) implements FailoverEvent {
+    }
+
+    // --- published ---
+
+    record Suspected(String nodeId, String region, Instant lastHeartbeatAt, long silentMillis)
+            implements FailoverEvent {
+    }
+
+    record Recovered(String nodeId, String region) implements FailoverEvent {
+    }
+
+    /** A node is declared lost. {@code failedAt}: the last moment it was known healthy. */
+    record Lost(String nodeId, String reason, String detectedBy, long epoch, Instant failedAt)
+            implements FailoverEvent {
+    }
+
+    record RestartRequested(String nodeId, long epoch, String detail) implements FailoverEvent {
+    }
+
+    record Started(String failoverId, String failedNodeId, String kind, String reason, String detectedBy,
+            Instant failedAt, Instant detectedAt, long epoch) implements FailoverEvent {
+    }
+
+    record Blocked(String failoverId, String reason, Instant waitUntil) implements FailoverEvent {
+    }
+
+    record Promoted(String failoverId, String nodeId, long epoch, long position, String previousPrimary,
+            long lagBytes, Instant at) implements FailoverEvent {
+    }
+
+    record EndpointMoved(String failoverId, String serviceHost, String fromIp, String toIp) implements FailoverEvent {
+    }
+
+    record ReplacementRequested(String failoverId, String replacesNodeId, String nodeId, Role role, String zone,
+            String region, long epoch) implements FailoverEvent {
+    }
+
+    record RestoreRequested(String failoverId, String nodeId, String backupId, Long targetPosition,
+            Instant restorePointAt, long epoch) implements FailoverEvent {
+    }
+
+    /**
+     * The instance serves again. Promotions: {@code promotionMillis} from detection to the new
+     * primary reporting itself at the new epoch. Restores: {@code dataLossWindowMillis} is the
+     * failure time minus the last archived point.
+     */
+    record Completed(String failoverId, String kind, String primaryNodeId, long epoch, Instant failedAt,
+            Instant detectedAt, Instant completedAt, long detectionMillis, long promotionMillis,
+            long unavailableMillis, long dataLossBytes, Long dataLossWindowMillis, String note)
+            implements FailoverEvent {
+    }
+
+    record Fenced(String nodeId, long nodeEpoch, long currentEpoch, String reason) implements FailoverEvent {
+    }
+
+    record Ignored(String nodeId, String signal, long signalEpoch, long currentEpoch, String reason)
+            implements FailoverEvent {
+    }
+}

@@ -1,0 +1,6 @@
+package io.datastores.failover.domain;
+
+/** A node's part in its instance. */
+public enum Role {
+    PRIMARY, STANDBY
+}

@@ -1,0 +1,113 @@
+package io.datastores.failover.topology;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+import io.datastores.contract.Topics;
+import io.datastores.events.FailoverEventEnvelope;
+import io.datastores.failover.domain.FailoverCommand;
+import io.datastores.failover.domain.FailoverDecider;
+import io.datastores.failover.domain.FailoverEvent;
+import io.datastores.failover.domain.InstanceHealth;
+import io.datastores.failover.domain.RegionCommand;
+import io.datastores.failover.domain.RegionEvent;
+import io.datastores.failover.domain.RegionGuardDecider;
+import io.datastores.failover.domain.RegionState;
+import io.datastores.failover.mapping.FailoverEvents;
+import io.datastores.failover.mapping.FailoverMapping;
+import io.datastores.kit.decider.Envelope;
+import io.datastores.kit.json.EnvelopeJsonSerde;
+import io.datastores.kit.json.JsonSerde;
+import io.datastores.kit.serde.ContractSerdes;
+import io.datastores.kit.streams.DeadLetters;
+import io.datastores.kit.streams.DeciderProcessor;
+
+/**
+ * failover-service's topology, in two stages.
+ *
+ * <p>The instance stage, keyed by instance id, reads {@code dcp.instance-events} (plans, nodes,
+ * deletions), {@code dcp.node-telemetry} (heartbeats, self-diagnostics), {@code dcp.node-alerts}
+ * ({@code NodeFailed} from other services), {@code dcp.dataplane-events} (replacements up, restores
+ * done), {@code dcp.restore-points} (the newest restorable point) and the region guard's verdicts on
+ * its own {@code dcp.failover-events}. It keeps one {@link InstanceHealth} per instance
+ * ({@value #STORE}) and runs {@link FailoverDecider}, with a wall-clock timer for silence and waits.
+ *
+ * <p>The region stage, keyed by {@code cloud:region}, hears the instance stage's suspicions and
+ * node counts (through a repartition topic) and operators' decisions ({@code dcp.failover-commands});
+ * it keeps one {@link RegionState} per region ({@value #REGION_STORE}) and runs
+ * {@link RegionGuardDecider}. Both stages write {@code dcp.failover-events}, whose only writer is
+ * this service. Undecodable input goes to each topic's {@code .dlq}.
+ */
+public final class FailoverTopology {
+
+    public static final String SERVICE = "failover-service";
+    public static final String STORE = "failover-instances";
+    public static final String REGION_STORE = "failover-regions";
+
+    private FailoverTopology() {
+    }
+
+    public static KStream<String, FailoverEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes,
+            FailoverDecider decider, RegionGuardDecider guard, Clock clock, Duration timerInterval) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
+                Serdes.String(), new JsonSerde<>(InstanceHealth.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REGION_STORE),
+                Serdes.String(), new JsonSerde<>(RegionState.class)));
+
+        // Consume
+        KStream<String, Envelope<FailoverCommand>> commands = DeadLetters
+                .decode(builder, Topics.INSTANCE_EVENTS, serdes, SERVICE)
+                .flatMapValues(FailoverMapping::fromInstanceEvent, Named.as("instance-commands"))
+                .merge(DeadLetters.decode(builder, Topics.NODE_TELEMETRY, serdes, SERVICE)
+                        .flatMapValues(FailoverMapping::fromTelemetry, Named.as("telemetry-commands")),
+                        Named.as("merge-telemetry"))
+                .merge(DeadLetters.decode(builder, Topics.NODE_ALERTS, serdes, SERVICE)
+                        .flatMapValues(FailoverMapping::fromAlert, Named.as("alert-commands")),
+                        Named.as("merge-alerts"))
+                .merge(DeadLetters.decode(builder, Topics.DATA_PLANE_EVENTS, serdes, SERVICE)
+                        .flatMapValues(FailoverMapping::fromDataPlane, Named.as("dataplane-commands")),
+                        Named.as("merge-dataplane"))
+                .merge(DeadLetters.decode(builder, Topics.RESTORE_POINTS, serdes, SERVICE)
+                        .flatMapValues(FailoverMapping::fromRestorePoints, Named.as("restore-point-commands")),
+                        Named.as("merge-restore-points"))
+                .merge(DeadLetters.decode(builder, Topics.FAILOVER_EVENTS, serdes, SERVICE)
+                        .flatMapValues(FailoverMapping::fromVerdicts, Named.as("verdict-commands")),
+                        Named.as("merge-verdicts"));
+
+        // Decide per instance
+        KStream<String, Envelope<FailoverEvent>> events = commands.process(DeciderProcessor.supplier(decider, STORE,
+                SERVICE, decider::due, timerInterval, clock), Named.as("decide-instance"), STORE);
+
+        // Decide per region
+        KStream<String, Envelope<RegionCommand>> signals = events
+                .flatMap(FailoverEvents::toRegion, Named.as("region-signals-by-region"))
+                .repartition(Repartitioned.with(Serdes.String(), new EnvelopeJsonSerde<>(RegionCommand.class))
+                        .withName("region-signals"));
+        KStream<String, Envelope<RegionCommand>> decisions = DeadLetters
+                .decode(builder, Topics.FAILOVER_COMMANDS, serdes, SERVICE)
+                .flatMapValues(FailoverMapping::fromOperators, Named.as("operator-commands"));
+        KStream<String, Envelope<RegionEvent>> regionEvents = signals
+                .merge(decisions, Named.as("region-commands"))
+                .process(DeciderProcessor.supplier(guard, REGION_STORE, SERVICE, RegionGuardDecider::due,
+                        timerInterval, clock), Named.as("decide-region"), REGION_STORE);
+
+        // Produce
+        KStream<String, FailoverEventEnvelope> published = events
+                .flatMap((id, e) -> FailoverEvents.toAvro(id, e).map(v -> KeyValue.pair(id, v)).stream().toList(),
+                        Named.as("instance-events-to-avro"))
+                .merge(regionEvents.flatMap(FailoverEvents::regionToAvro, Named.as("region-events-to-avro")),
+                        Named.as("published"));
+        published.to(Topics.FAILOVER_EVENTS.name(),
+                Produced.with(Serdes.String(), serdes.value(Topics.FAILOVER_EVENTS)).withName("failover-events"));
+        return published;
+    }
+}

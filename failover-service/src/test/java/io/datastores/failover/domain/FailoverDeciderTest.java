@@ -1,0 +1,507 @@
+package io.datastores.failover.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import io.datastores.failover.domain.FailoverCommand.CheckTime;
+import io.datastores.failover.domain.FailoverCommand.ConfirmLoss;
+import io.datastores.failover.domain.FailoverCommand.Diagnose;
+import io.datastores.failover.domain.FailoverCommand.DismissSuspicion;
+import io.datastores.failover.domain.FailoverCommand.Heartbeat;
+import io.datastores.failover.domain.FailoverCommand.NodeUp;
+import io.datastores.failover.domain.FailoverCommand.PlannedNode;
+import io.datastores.failover.domain.FailoverCommand.RecordNodes;
+import io.datastores.failover.domain.FailoverCommand.RecordRestorePoint;
+import io.datastores.failover.domain.FailoverCommand.ReportFailure;
+import io.datastores.failover.domain.FailoverCommand.RestoreDone;
+import io.datastores.failover.domain.FailoverCommand.Track;
+import io.datastores.failover.domain.FailoverEvent.Blocked;
+import io.datastores.failover.domain.FailoverEvent.Completed;
+import io.datastores.failover.domain.FailoverEvent.EndpointMoved;
+import io.datastores.failover.domain.FailoverEvent.Fenced;
+import io.datastores.failover.domain.FailoverEvent.Ignored;
+import io.datastores.failover.domain.FailoverEvent.Lost;
+import io.datastores.failover.domain.FailoverEvent.Promoted;
+import io.datastores.failover.domain.FailoverEvent.Recovered;
+import io.datastores.failover.domain.FailoverEvent.RegionNodes;
+import io.datastores.failover.domain.FailoverEvent.ReplacementRequested;
+import io.datastores.failover.domain.FailoverEvent.RestartRequested;
+import io.datastores.failover.domain.FailoverEvent.RestoreRequested;
+import io.datastores.failover.domain.FailoverEvent.Started;
+import io.datastores.failover.domain.FailoverEvent.Suspected;
+import io.datastores.failover.domain.InstanceHealth.Status;
+
+class FailoverDeciderTest {
+
+    static final Instant T = Instant.parse("2026-11-22T10:00:00Z");
+    static final String ID = "i-1";
+    static final String REGION = "AWS:eu-west-1";
+
+    private final FailoverPolicy policy = FailoverPolicy.defaults();
+    private final FailoverDecider decider = new FailoverDecider(policy);
+
+    /** A history: applies each command at its time, keeps the state. */
+    private final class World {
+        InstanceHealth state = decider.initialState();
+        final List<FailoverEvent> all = new ArrayList<>();
+
+        List<FailoverEvent> at(Instant at, FailoverCommand c) {
+            List<FailoverEvent> events = decider.decide(c, state, at);
+            for (FailoverEvent e : events) {
+                state = decider.evolve(state, e);
+            }
+            all.addAll(events);
+            return events;
+        }
+
+        List<FailoverEvent> at(long seconds, FailoverCommand c) {
+            return at(T.plusSeconds(seconds), c);
+        }
+
+        List<FailoverEvent> beat(long seconds, String node, Role role, long position, long epoch) {
+            return at(seconds, new Heartbeat(ID, node, role, position, epoch));
+        }
+
+        /** What time owes the instance by {@code seconds}, decided at its due moments. */
+        List<FailoverEvent> timeUntil(long seconds) {
+            List<FailoverEvent> events = new ArrayList<>();
+            while (true) {
+                var due = decider.due(ID, state, T.plusSeconds(seconds));
+                if (due.isEmpty()) {
+                    return events;
+                }
+                List<FailoverEvent> decided = at(due.get().at(), due.get().command());
+                if (decided.isEmpty()) {
+                    return events;
+                }
+                events.addAll(decided);
+            }
+        }
+    }
+
+    private World instance(String plan, int nodes) {
+        World w = new World();
+        w.at(0, new Track(ID, REGION, plan, nodes, "db-1.eu-west-1.aws.example"));
+        List<PlannedNode> planned = new ArrayList<>();
+        String[] zones = {"a", "b", "c"};
+        for (int i = 1; i <= nodes; i++) {
+            planned.add(new PlannedNode("n" + i, i == 1 ? Role.PRIMARY : Role.STANDBY, zones[i - 1], "10.0.0." + i));
+        }
+        w.at(0, new RecordNodes(ID, planned));
+        return w;
+    }
+
+    private static <E> List<E> only(List<FailoverEvent> events, Class<E> type) {
+        return events.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    @Nested
+    @DisplayName("primary lost with standbys")
+    class Promotion {
+
+        @Test
+        void givenBusinessPrimaryLost_whenStandbyHealthy_thenPromotesItMovesEndpointAndReplaces() {
+            World w = instance("BUSINESS-4", 2);
+            w.beat(1, "n1", Role.PRIMARY, 5_000, 1);
+            w.beat(1, "n2", Role.STANDBY, 4_900, 1);
+
+            List<FailoverEvent> out = w.at(2, new Diagnose(ID, "n1", "SEVERE", "disk gone"));
+
+            assertThat(only(out, Lost.class)).singleElement()
+                    .satisfies(l -> assertThat(l.detectedBy()).isEqualTo("DIAGNOSTICS"));
+            assertThat(only(out, Started.class)).singleElement()
+                    .satisfies(s -> assertThat(s.kind()).isEqualTo("PROMOTION"));
+            Promoted p = only(out, Promoted.class).get(0);
+            assertThat(p.nodeId()).isEqualTo("n2");
+            assertThat(p.epoch()).isEqualTo(2);
+            assertThat(p.lagBytes()).isEqualTo(100);
+            assertThat(only(out, EndpointMoved.class)).singleElement().satisfies(m -> {
+                assertThat(m.serviceHost()).isEqualTo("db-1.eu-west-1.aws.example");
+                assertThat(m.fromIp()).isEqualTo("10.0.0.1");
+                assertThat(m.toIp()).isEqualTo("10.0.0.2");
+            });
+            assertThat(only(out, ReplacementRequested.class)).singleElement().satisfies(r -> {
+                assertThat(r.replacesNodeId()).isEqualTo("n1");
+                assertThat(r.role()).isEqualTo(Role.STANDBY);
+                assertThat(r.zone()).isEqualTo("a");
+                assertThat(r.epoch()).isEqualTo(2);
+            });
+            assertThat(w.state.primary()).get().extracting(InstanceHealth.Node::nodeId).isEqualTo("n2");
+        }
+
+        @Test
+        void givenPromoted_whenNewPrimaryReportsAtNewEpoch_thenCompletedWithTimings() {
+            World w = instance("BUSINESS-4", 2);
+            w.beat(1, "n1", Role.PRIMARY, 5_000, 1);
+            w.beat(1, "n2", Role.STANDBY, 5_000, 1);
+            w.at(3, new ReportFailure(ID, "n1", "hypervisor lost", 1));
+
+            assertThat(w.beat(4, "n2", Role.STANDBY, 5_000, 1)).noneMatch(Completed.class::isInstance);
+            Completed c = only(w.beat(5, "n2", Role.PRIMARY, 5_010, 2), Completed.class).get(0);
+
+            assertThat(c.detectionMillis()).isEqualTo(2_000); // last heartbeat at 1 s, reported at 3 s
+            assertThat(c.promotionMillis()).isEqualTo(2_000); // reported at 3 s, serving at 5 s
+            assertThat(c.unavailableMillis()).isEqualTo(4_000);
+            assertThat(c.epoch()).isEqualTo(2);
+            assertThat(c.dataLossBytes()).isZero();
+            assertThat(w.state.active()).isNull();
+            assertThat(w.state.history()).singleElement().satisfies(f -> {
+                assertThat(f.state()).isEqualTo("COMPLETED");
+                assertThat(f.phases()).extracting(InstanceHealth.Phase::name).containsExactly("STARTED", "PROMOTED",
+                        "ENDPOINT_MOVED", "REPLACEMENT_REQUESTED", "COMPLETED");
+            });
+        }
+
+        @Test
+        void givenPremiumPrimaryLost_thenMostAdvancedStandbyIsPromoted() {
+            World w = instance("PREMIUM-8", 3);
+            w.beat(1, "n1", Role.PRIMARY, 9_000, 1);
+            w.beat(1, "n2", Role.STANDBY, 8_700, 1);
+            w.beat(1, "n3", Role.STANDBY, 8_950, 1);
+
+            List<FailoverEvent> out = w.at(2, new Diagnose(ID, "n1", "SEVERE", "kernel panic"));
+
+            assertThat(only(out, Promoted.class)).singleElement().satisfies(p -> {
+                assertThat(p.nodeId()).isEqualTo("n3");
+                assertThat(p.lagBytes()).isEqualTo(50);
+            });
+        }
+
+        @Test
+        void givenEqualPositions_thenZoneAwayFromFailedPrimaryThenSmallerIdWins() {
+            World w = new World();
+            w.at(0, new Track(ID, REGION, "PREMIUM-8", 3, "h"));
+            w.at(0, new RecordNodes(ID, List.of(new PlannedNode("n1", Role.PRIMARY, "a", "10.0.0.1"),
+                    new PlannedNode("n2", Role.STANDBY, "a", "10.0.0.2"),
+                    new PlannedNode("n3", Role.STANDBY, "b", "10.0.0.3"))));
+            w.beat(1, "n2", Role.STANDBY, 700, 1);
+            w.beat(1, "n3", Role.STANDBY, 700, 1);
+
+            List<FailoverEvent> out = w.at(2, new ReportFailure(ID, "n1", "lost", 0));
+
+            assertThat(only(out, Promoted.class).get(0).nodeId()).isEqualTo("n3");
+        }
+    }
+
+    @Nested
+    @DisplayName("standbys behind the lag budget")
+    class Lagging {
+
+        private World lagging() {
+            World w = instance("PREMIUM-8", 3);
+            w.beat(1, "n1", Role.PRIMARY, 10 * FailoverPolicy.ONE_MIB, 1);
+            w.beat(1, "n2", Role.STANDBY, 7 * FailoverPolicy.ONE_MIB, 1);
+            w.beat(1, "n3", Role.STANDBY, 8 * FailoverPolicy.ONE_MIB, 1);
+            return w;
+        }
+
+        @Test
+        void givenNoStandbyWithinBudget_thenBlockedWithReasonAndNoPromotion() {
+            World w = lagging();
+            List<FailoverEvent> out = w.at(2, new Diagnose(ID, "n1", "SEVERE", "gone"));
+
+            assertThat(out).noneMatch(Promoted.class::isInstance);
+            Blocked b = only(out, Blocked.class).get(0);
+            assertThat(b.reason()).contains("lag budget of 1048576 bytes").contains("n3 is 2097152 bytes behind")
+                    .contains("n2 is 3145728 bytes behind");
+            assertThat(b.waitUntil()).isEqualTo(T.plusSeconds(32));
+        }
+
+        @Test
+        void givenBlocked_whenAStandbyCatchesUp_thenItIsPromoted() {
+            World w = lagging();
+            w.at(2, new Diagnose(ID, "n1", "SEVERE", "gone"));
+
+            List<FailoverEvent> out = w.beat(4, "n2", Role.STANDBY, 10 * FailoverPolicy.ONE_MIB - 10, 1);
+
+            assertThat(only(out, Promoted.class)).singleElement()
+                    .satisfies(p -> assertThat(p.nodeId()).isEqualTo("n2"));
+        }
+
+        @Test
+        void givenBlocked_whenWaitIsOver_thenMostAdvancedIsPromotedWithTheLossReported() {
+            World w = lagging();
+            w.at(2, new RecordRestorePoint(ID, T, 1_000, "b-1"));
+            w.at(2, new Diagnose(ID, "n1", "SEVERE", "gone"));
+            w.beat(10, "n2", Role.STANDBY, 7 * FailoverPolicy.ONE_MIB, 1);
+            w.beat(10, "n3", Role.STANDBY, 8 * FailoverPolicy.ONE_MIB, 1);
+            w.beat(20, "n2", Role.STANDBY, 7 * FailoverPolicy.ONE_MIB, 1);
+            w.beat(20, "n3", Role.STANDBY, 8 * FailoverPolicy.ONE_MIB, 1);
+            w.beat(30, "n2", Role.STANDBY, 7 * FailoverPolicy.ONE_MIB, 1);
+            w.beat(30, "n3", Role.STANDBY, 8 * FailoverPolicy.ONE_MIB, 1);
+
+            List<FailoverEvent> out = w.timeUntil(32);
+
+            Promoted p = only(out, Promoted.class).get(0);
+            assertThat(p.nodeId()).isEqualTo("n3");
+            assertThat(p.lagBytes()).isEqualTo(2 * FailoverPolicy.ONE_MIB);
+            Completed c = only(w.beat(33, "n3", Role.PRIMARY, 8 * FailoverPolicy.ONE_MIB, 2), Completed.class).get(0);
+            assertThat(c.dataLossBytes()).isEqualTo(2 * FailoverPolicy.ONE_MIB);
+            assertThat(c.note()).contains("2097152 bytes behind");
+        }
+
+        @Test
+        void givenNoStandbyAtAll_whenWaitIsOver_thenRestoresFromBackupNeverLeavingNoPrimary() {
+            World w = instance("BUSINESS-4", 2);
+            w.at(1, new RecordRestorePoint(ID, T, 1_000, "b-1"));
+            w.beat(1, "n1", Role.PRIMARY, 5_000, 1);
+            w.beat(1, "n2", Role.STANDBY, 5_000, 1);
+            w.at(2, new Diagnose(ID, "n2", "SEVERE", "standby gone"));
+
+            List<FailoverEvent> first = w.at(3, new Diagnose(ID, "n1", "SEVERE", "primary gone"));
+            assertThat(only(first, Blocked.class).get(0).reason()).contains("no healthy standby");
+
+            List<FailoverEvent> out = w.timeUntil(40);
+            assertThat(only(out, RestoreRequested.class)).singleElement().satisfies(r -> {
+                assertThat(r.backupId()).isEqualTo("b-1");
+                assertThat(r.targetPosition()).isEqualTo(1_000L);
+                assertThat(r.epoch()).isEqualTo(2);
+            });
+            assertThat(only(out, ReplacementRequested.class)).singleElement()
+                    .satisfies(r -> assertThat(r.role()).isEqualTo(Role.PRIMARY));
+        }
+    }
+
+    @Nested
+    @DisplayName("other losses")
+    class OtherLosses {
+
+        @Test
+        void givenStandbyLost_thenReplacementOnlyNoFailover() {
+            World w = instance("PREMIUM-8", 3);
+            List<FailoverEvent> out = w.at(2, new ReportFailure(ID, "n2", "instance retired by the cloud", 0));
+
+            assertThat(only(out, ReplacementRequested.class)).singleElement().satisfies(r -> {
+                assertThat(r.replacesNodeId()).isEqualTo("n2");
+                assertThat(r.role()).isEqualTo(Role.STANDBY);
+                assertThat(r.failoverId()).isNull();
+                assertThat(r.epoch()).isEqualTo(1);
+            });
+            assertThat(out).noneMatch(e -> e instanceof Started || e instanceof Promoted);
+            assertThat(w.state.epoch()).isEqualTo(1);
+        }
+
+        @Test
+        void givenMinorDiagnostics_thenRestartInPlaceUntilTheyRepeat() {
+            World w = instance("BUSINESS-4", 2);
+            List<FailoverEvent> first = w.at(10, new Diagnose(ID, "n1", "MINOR", "process crashed"));
+            assertThat(first).hasAtLeastOneElementOfType(RestartRequested.class)
+                    .noneMatch(e -> e instanceof Lost || e instanceof Started || e instanceof ReplacementRequested);
+            w.at(20, new Diagnose(ID, "n1", "MINOR", "process crashed"));
+
+            List<FailoverEvent> third = w.at(30, new Diagnose(ID, "n1", "MINOR", "process crashed"));
+            assertThat(only(third, Lost.class).get(0).reason()).contains("3 minor failures within 15 min");
+            assertThat(third).hasAtLeastOneElementOfType(Started.class);
+        }
+
+        @Test
+        void givenMinorFailuresFarApart_thenEachIsARestart() {
+            World w = instance("BUSINESS-4", 2);
+            w.at(0, new Diagnose(ID, "n1", "MINOR", "x"));
+            w.at(Duration.ofMinutes(20).toSeconds(), new Diagnose(ID, "n1", "MINOR", "x"));
+            List<FailoverEvent> out = w.at(Duration.ofMinutes(40).toSeconds(), new Diagnose(ID, "n1", "MINOR", "x"));
+            assertThat(out).hasAtLeastOneElementOfType(RestartRequested.class).noneMatch(Lost.class::isInstance);
+        }
+    }
+
+    @Nested
+    @DisplayName("exactly once and fencing")
+    class Fencing {
+
+        @Test
+        void givenDuplicatedNodeFailed_thenOneFailoverAndTheRepeatIgnoredWithReason() {
+            World w = instance("BUSINESS-4", 2);
+            w.at(2, new ReportFailure(ID, "n1", "lost", 1));
+            List<FailoverEvent> repeat = w.at(3, new ReportFailure(ID, "n1", "lost", 1));
+
+            assertThat(only(w.all, Started.class)).hasSize(1);
+            assertThat(repeat).singleElement().isInstanceOfSatisfying(Ignored.class,
+                    i -> assertThat(i.reason()).contains("already lost"));
+        }
+
+        @Test
+        void givenReportCarryingAnOlderEpoch_thenIgnoredWithReason() {
+            World w = instance("PREMIUM-8", 3);
+            w.at(2, new ReportFailure(ID, "n1", "lost", 1));
+            List<FailoverEvent> out = w.at(3, new ReportFailure(ID, "n3", "lost (stale monitor)", 1));
+
+            assertThat(out).singleElement().isInstanceOfSatisfying(Ignored.class,
+                    i -> assertThat(i.reason()).contains("epoch 1").contains("epoch 2"));
+        }
+
+        @Test
+        void givenStalePrimaryReturns_thenFencedOnceAndPrimaryUnchanged() {
+            World w = instance("BUSINESS-4", 2);
+            w.beat(1, "n1", Role.PRIMARY, 100, 1);
+            w.beat(1, "n2", Role.STANDBY, 100, 1);
+            w.at(2, new ReportFailure(ID, "n1", "unreachable", 1));
+            w.beat(3, "n2", Role.PRIMARY, 100, 2);
+
+            List<FailoverEvent> back = w.beat(10, "n1", Role.PRIMARY, 150, 1);
+            assertThat(back).singleElement().isInstanceOfSatisfying(Fenced.class, f -> {
+                assertThat(f.nodeEpoch()).isEqualTo(1);
+                assertThat(f.currentEpoch()).isEqualTo(2);
+            });
+            assertThat(w.beat(12, "n1", Role.PRIMARY, 160, 1)).isEmpty();
+            assertThat(w.state.primary()).get().extracting(InstanceHealth.Node::nodeId).isEqualTo("n2");
+        }
+
+        @Test
+        void givenStandbyClaimingPrimary_thenFencedAndRebuilt() {
+            World w = instance("PREMIUM-8", 3);
+            List<FailoverEvent> out = w.beat(1, "n3", Role.PRIMARY, 100, 1);
+            assertThat(out).hasAtLeastOneElementOfType(Fenced.class);
+            assertThat(only(out, ReplacementRequested.class)).singleElement()
+                    .satisfies(r -> assertThat(r.replacesNodeId()).isEqualTo("n3"));
+        }
+
+        @Test
+        void givenTwoFailuresCloseTogetherInPremium_thenOneDecisionAtATimeAndNeverTwoPrimaries() {
+            World w = instance("PREMIUM-8", 3);
+            w.beat(1, "n1", Role.PRIMARY, 1_000, 1);
+            w.beat(1, "n2", Role.STANDBY, 990, 1);
+            w.beat(1, "n3", Role.STANDBY, 980, 1);
+
+            w.at(2, new ReportFailure(ID, "n1", "lost", 1));
+            assertThat(w.state.primary()).get().extracting(InstanceHealth.Node::nodeId).isEqualTo("n2");
+            List<FailoverEvent> second = w.at(2, new ReportFailure(ID, "n2", "lost too", 0));
+
+            assertThat(only(second, Promoted.class)).singleElement().satisfies(p -> {
+                assertThat(p.nodeId()).isEqualTo("n3");
+                assertThat(p.epoch()).isEqualTo(3);
+            });
+            assertThat(w.state.nodes().stream().filter(n -> n.role() == Role.PRIMARY
+                    && (n.status() == Status.HEALTHY || n.status() == Status.SUSPECTED))).hasSize(1);
+            assertThat(w.state.history()).singleElement()
+                    .satisfies(f -> assertThat(f.state()).isEqualTo("SUPERSEDED"));
+        }
+    }
+
+    @Nested
+    @DisplayName("single-node plans")
+    class SingleNode {
+
+        @Test
+        void givenOnlyNodeLost_thenRestoresFromLatestBackupAndReportsTheExactWindows() {
+            World w = instance("STARTUP-2", 1);
+            Instant archived = T.plusSeconds(50);
+            w.at(55, new RecordRestorePoint(ID, archived, 42_000, "b-7"));
+            w.beat(58, "n1", Role.PRIMARY, 43_000, 1);
+
+            List<FailoverEvent> out = w.at(60, new Diagnose(ID, "n1", "SEVERE", "volume corrupted"));
+            assertThat(only(out, Started.class).get(0).kind()).isEqualTo("RESTORE");
+            ReplacementRequested r = only(out, ReplacementRequested.class).get(0);
+            assertThat(r.role()).isEqualTo(Role.PRIMARY);
+            assertThat(only(out, RestoreRequested.class)).singleElement().satisfies(x -> {
+                assertThat(x.nodeId()).isEqualTo(r.nodeId());
+                assertThat(x.backupId()).isEqualTo("b-7");
+                assertThat(x.targetPosition()).isEqualTo(42_000L);
+                assertThat(x.restorePointAt()).isEqualTo(archived);
+            });
+
+            w.at(70, new NodeUp(ID, r.nodeId(), "10.0.0.9", "a"));
+            List<FailoverEvent> done = w.at(95, new RestoreDone(ID, r.nodeId(), "b-7", 42_000, T.plusSeconds(95)));
+            assertThat(only(done, EndpointMoved.class).get(0).toIp()).isEqualTo("10.0.0.9");
+            Completed c = only(done, Completed.class).get(0);
+            assertThat(c.kind()).isEqualTo("RESTORE");
+            assertThat(c.unavailableMillis()).isEqualTo(37_000); // last heartbeat 58 s to serving 95 s
+            assertThat(c.dataLossWindowMillis()).isEqualTo(8_000); // 58 s minus the archived point at 50 s
+            assertThat(c.note()).contains("lost");
+        }
+
+        @Test
+        void givenRestoreDoneForAnotherNode_thenIgnoredWithReason() {
+            World w = instance("STARTUP-2", 1);
+            assertThat(w.at(5, new RestoreDone(ID, "x", "b", 1, T))).singleElement()
+                    .isInstanceOf(Ignored.class);
+        }
+    }
+
+    @Nested
+    @DisplayName("silence")
+    class Silence {
+
+        @Test
+        void givenHeartbeatsStop_thenSuspectedAfterTimeoutNotBefore() {
+            World w = instance("BUSINESS-4", 2);
+            w.beat(1, "n1", Role.PRIMARY, 1, 1);
+            w.beat(1, "n2", Role.STANDBY, 1, 1);
+            w.beat(5, "n2", Role.STANDBY, 1, 1);
+
+            assertThat(w.timeUntil(6)).isEmpty();
+            List<FailoverEvent> out = w.timeUntil(7);
+            assertThat(out).singleElement().isInstanceOfSatisfying(Suspected.class, s -> {
+                assertThat(s.nodeId()).isEqualTo("n1");
+                assertThat(s.region()).isEqualTo(REGION);
+                assertThat(s.silentMillis()).isEqualTo(6_000);
+            });
+            assertThat(out).noneMatch(e -> e instanceof Lost || e instanceof Started);
+        }
+
+        @Test
+        void givenSuspected_whenRegionConfirms_thenLostAndFailover() {
+            World w = instance("BUSINESS-4", 2);
+            w.beat(1, "n1", Role.PRIMARY, 1, 1);
+            w.beat(6, "n2", Role.STANDBY, 1, 1);
+            w.timeUntil(7);
+
+            List<FailoverEvent> out = w.at(10, new ConfirmLoss(ID, "n1", "2 of 40 silent"));
+            assertThat(only(out, Lost.class).get(0).detectedBy()).isEqualTo("HEARTBEAT");
+            assertThat(out).hasAtLeastOneElementOfType(Promoted.class);
+        }
+
+        @Test
+        void givenSuspected_whenHeardAgain_thenRecoveredAndAConfirmationComingLateChangesNothing() {
+            World w = instance("BUSINESS-4", 2);
+            w.beat(1, "n1", Role.PRIMARY, 1, 1);
+            w.beat(6, "n2", Role.STANDBY, 1, 1);
+            w.timeUntil(7);
+
+            assertThat(w.beat(8, "n1", Role.PRIMARY, 2, 1)).hasAtLeastOneElementOfType(Recovered.class);
+            assertThat(w.at(9, new ConfirmLoss(ID, "n1", "late"))).isEmpty();
+        }
+
+        @Test
+        void givenSuspicionDismissed_thenSilenceCountsAgainFromTheDismissal() {
+            World w = instance("BUSINESS-4", 2);
+            w.beat(1, "n1", Role.PRIMARY, 1, 1);
+            w.beat(6, "n2", Role.STANDBY, 1, 1);
+            w.timeUntil(7);
+            w.at(20, new DismissSuspicion(ID, "n1", "monitoring outage"));
+            w.beat(24, "n2", Role.STANDBY, 1, 1);
+
+            assertThat(w.timeUntil(25)).isEmpty();
+            assertThat(only(w.timeUntil(26), Suspected.class)).extracting(Suspected::nodeId).containsExactly("n1");
+        }
+
+        @Test
+        void givenStandbyThatJustFlapped_thenNotACandidateUntilStable() {
+            World w = instance("BUSINESS-4", 2);
+            w.beat(1, "n1", Role.PRIMARY, 100, 1);
+            w.beat(1, "n2", Role.STANDBY, 100, 1);
+            w.beat(7, "n1", Role.PRIMARY, 100, 1);
+            w.timeUntil(8); // n2 suspected
+            w.beat(9, "n2", Role.STANDBY, 100, 1); // back, but only just
+
+            List<FailoverEvent> out = w.at(10, new ReportFailure(ID, "n1", "lost", 0));
+            assertThat(only(out, Blocked.class).get(0).reason()).contains("recovered only at");
+            assertThat(only(w.beat(19, "n2", Role.STANDBY, 100, 1), Promoted.class)).hasSize(1);
+        }
+
+        @Test
+        void watchedNodesAreCountedForTheRegion() {
+            World w = instance("PREMIUM-8", 3);
+            assertThat(only(w.all, RegionNodes.class)).extracting(RegionNodes::delta).containsExactly(3);
+            List<FailoverEvent> out = w.at(2, new ReportFailure(ID, "n2", "lost", 0));
+            assertThat(only(out, RegionNodes.class)).extracting(RegionNodes::delta).containsExactly(-1);
+        }
+    }
+}
