@@ -21,6 +21,10 @@ import io.datastores.events.NodeHeartbeat;
 import io.datastores.events.NodeProvisioned;
 import io.datastores.events.NodeProvisioningRequested;
 import io.datastores.events.NodeRole;
+import io.datastores.events.ReplacementNodeRequested;
+import io.datastores.events.RestoreCompleted;
+import io.datastores.events.RestoreRequested;
+import io.datastores.events.StandbyPromoted;
 import io.datastores.events.WalSegmentArchived;
 
 /**
@@ -44,6 +48,8 @@ public final class DataPlane {
         long epoch;
         long position;
         boolean failed;
+        /** A replacement primary restoring from backup: silent until the restore is done. */
+        boolean restoring;
 
         SimNode(String instanceId, String nodeId, String zone, NodeRole role, long epoch) {
             this.instanceId = instanceId;
@@ -65,6 +71,8 @@ public final class DataPlane {
     private final long backupDurationMillis;
     private final double failuresPerNodeHour;
     private final Map<String, SimNode> nodes = new LinkedHashMap<>();
+    /** Restores under way: node id to the position it restores to. */
+    private final Map<String, Long> restores = new LinkedHashMap<>();
     private final PriorityQueue<Pending> pending = new PriorityQueue<>(
             (a, b) -> a.dueMillis != b.dueMillis ? Long.compare(a.dueMillis, b.dueMillis) : Long.compare(a.seq, b.seq));
     private long seq;
@@ -93,6 +101,59 @@ public final class DataPlane {
         NodeProvisioned provisioned = new NodeProvisioned(r.getInstanceId(), r.getNodeId(),
                 r.getNodeId() + ".nodes." + r.getRegion() + ".sim", ipOf(r.getNodeId()), r.getZone());
         schedule(nowMillis + provisioningDelayMillis, new Emitted(r.getInstanceId(), provisioned, cause), node);
+    }
+
+    /**
+     * failover asks for a replacement node: it comes up like any other (a replacement primary
+     * heartbeats only once it has restored).
+     */
+    public void replace(ReplacementNodeRequested r, EventMetadata cause, long nowMillis) {
+        if (nodes.containsKey(r.getNodeId())) {
+            return;
+        }
+        String region = r.getRegion().contains(":") ? r.getRegion().substring(r.getRegion().indexOf(':') + 1)
+                : r.getRegion();
+        SimNode node = new SimNode(r.getInstanceId(), r.getNodeId(), r.getZone(), r.getRole(), r.getEpoch());
+        node.restoring = r.getRole() == NodeRole.PRIMARY;
+        node.position = nodes.values().stream()
+                .filter(n -> n.instanceId.equals(r.getInstanceId()) && !n.failed && n.role == NodeRole.PRIMARY)
+                .mapToLong(n -> n.position).max().orElse(0);
+        NodeProvisioned provisioned = new NodeProvisioned(r.getInstanceId(), r.getNodeId(),
+                r.getNodeId() + ".nodes." + region + ".sim", ipOf(r.getNodeId()), r.getZone());
+        schedule(nowMillis + provisioningDelayMillis, new Emitted(r.getInstanceId(), provisioned, cause), node);
+    }
+
+    /** A standby is promoted: it serves as primary at the new epoch; the instance's other live nodes follow it. */
+    public void promote(StandbyPromoted p) {
+        for (SimNode n : nodes.values()) {
+            if (!n.instanceId.equals(p.getInstanceId()) || n.failed) {
+                continue;
+            }
+            if (n.nodeId.equals(p.getNodeId())) {
+                n.role = NodeRole.PRIMARY;
+            } else if (n.role == NodeRole.PRIMARY) {
+                continue; // a stale primary keeps its old epoch until it is fenced
+            }
+            n.epoch = p.getEpoch();
+        }
+    }
+
+    /** A node is fenced: demoted and rebuilt; in the simulation it is removed (its replacement takes over). */
+    public void fence(String nodeId) {
+        nodes.remove(nodeId);
+    }
+
+    /**
+     * A replacement restores from backup: once it is up and the restore has run (one backup
+     * duration), it serves as primary at the backup's position.
+     */
+    public void restore(RestoreRequested r, EventMetadata cause, long nowMillis) {
+        long position = r.getTargetPosition() == null ? 0 : r.getTargetPosition();
+        long done = nowMillis + provisioningDelayMillis + backupDurationMillis;
+        RestoreCompleted completed = new RestoreCompleted(r.getInstanceId(), r.getNodeId(),
+                r.getBackupId() == null ? "" : r.getBackupId(), position, Instant.ofEpochMilli(done));
+        schedule(done, new Emitted(r.getInstanceId(), completed, cause), null);
+        restores.put(r.getNodeId(), position);
     }
 
     /** A backup is asked for: it completes after the backup duration, encrypted, or fails at the seeded rate. */
@@ -124,7 +185,7 @@ public final class DataPlane {
     public List<Emitted> archiveLogs(long nowMillis) {
         List<Emitted> out = new ArrayList<>();
         for (SimNode n : nodes.values()) {
-            if (n.failed || n.role != NodeRole.PRIMARY) {
+            if (n.failed || n.restoring || n.role != NodeRole.PRIMARY) {
                 continue;
             }
             long[] a = archives.computeIfAbsent(n.instanceId, id -> new long[] {nowMillis, n.position, 0});
@@ -172,6 +233,14 @@ public final class DataPlane {
             if (p.startsNode != null) {
                 nodes.put(p.startsNode.nodeId, p.startsNode);
             }
+            if (p.emitted.event() instanceof RestoreCompleted r) {
+                SimNode n = nodes.get(r.getNodeId());
+                if (n != null) {
+                    n.restoring = false;
+                    n.position = restores.getOrDefault(r.getNodeId(), 0L);
+                }
+                restores.remove(r.getNodeId());
+            }
             out.add(p.emitted);
         }
         return out;
@@ -186,13 +255,13 @@ public final class DataPlane {
         double failureChance = failuresPerNodeHour * elapsedMillis / 3_600_000.0;
         Map<String, Long> primaryPosition = new LinkedHashMap<>();
         for (SimNode n : nodes.values()) {
-            if (!n.failed && n.role == NodeRole.PRIMARY) {
+            if (!n.failed && !n.restoring && n.role == NodeRole.PRIMARY) {
                 n.position += 1 + random.nextInt(4096);
                 primaryPosition.put(n.instanceId, n.position);
             }
         }
         for (SimNode n : nodes.values()) {
-            if (n.failed) {
+            if (n.failed || n.restoring) {
                 continue;
             }
             if (failureChance > 0 && random.nextDouble() < failureChance) {

@@ -34,7 +34,12 @@ import io.datastores.events.BackupRequested;
 import io.datastores.events.DataPlaneEventEnvelope;
 import io.datastores.events.EventMetadata;
 import io.datastores.events.InstanceDeleted;
+import io.datastores.events.FailoverEventEnvelope;
 import io.datastores.events.InstanceEventEnvelope;
+import io.datastores.events.NodeFenced;
+import io.datastores.events.ReplacementNodeRequested;
+import io.datastores.events.RestoreRequested;
+import io.datastores.events.StandbyPromoted;
 import io.datastores.events.NodeDecommissionRequested;
 import io.datastores.events.NodeProvisioningRequested;
 import io.datastores.events.NodeTelemetryEnvelope;
@@ -44,7 +49,8 @@ import io.datastores.kit.serde.UndecodableRecordException;
 
 /**
  * The data-plane simulator process: reads what the control plane asks of the clouds
- * ({@code dcp.instance-events}, {@code dcp.backup-events}), answers on {@code dcp.dataplane-events}
+ * ({@code dcp.instance-events}, {@code dcp.backup-events}, {@code dcp.failover-events}: promotions,
+ * replacements, restores, fencing), answers on {@code dcp.dataplane-events}
  * and {@code dcp.node-telemetry}, of which it is the writer in development. HTTP: {@code GET /health},
  * {@code POST /nodes/{nodeId}/fail} to fail a node on command, {@code GET /nodes}.
  *
@@ -124,7 +130,8 @@ public final class Simulator implements AutoCloseable {
     }
 
     public void run() {
-        consumer.subscribe(List.of(Topics.INSTANCE_EVENTS.name(), Topics.BACKUP_EVENTS.name()));
+        consumer.subscribe(List.of(Topics.INSTANCE_EVENTS.name(), Topics.BACKUP_EVENTS.name(),
+                Topics.FAILOVER_EVENTS.name()));
         long lastBeat = System.currentTimeMillis();
         while (running.get()) {
             try {
@@ -180,6 +187,19 @@ public final class Simulator implements AutoCloseable {
                     plane.decommission(d.getNodeId());
                 } else if (e.getPayload() instanceof InstanceDeleted d) {
                     plane.delete(d.getInstanceId());
+                }
+            } else if (record.topic().equals(Topics.FAILOVER_EVENTS.name())) {
+                FailoverEventEnvelope e = serdes.value(Topics.FAILOVER_EVENTS).deserializer()
+                        .deserialize(record.topic(), record.value());
+                Object p = e.getPayload();
+                if (p instanceof ReplacementNodeRequested r) {
+                    plane.replace(r, e.getMetadata(), now);
+                } else if (p instanceof StandbyPromoted sp) {
+                    plane.promote(sp);
+                } else if (p instanceof RestoreRequested r) {
+                    plane.restore(r, e.getMetadata(), now);
+                } else if (p instanceof NodeFenced f) {
+                    plane.fence(f.getNodeId());
                 }
             } else {
                 BackupEventEnvelope e = serdes.value(Topics.BACKUP_EVENTS).deserializer()

@@ -19,6 +19,10 @@ import io.datastores.events.NodeHeartbeat;
 import io.datastores.events.NodeProvisioned;
 import io.datastores.events.NodeProvisioningRequested;
 import io.datastores.events.NodeRole;
+import io.datastores.events.ReplacementNodeRequested;
+import io.datastores.events.RestoreCompleted;
+import io.datastores.events.RestoreRequested;
+import io.datastores.events.StandbyPromoted;
 import io.datastores.events.WalSegmentArchived;
 
 class DataPlaneTest {
@@ -107,5 +111,47 @@ class DataPlaneTest {
         plane.due(0);
         return plane.heartbeats(500).stream().map(DataPlane.Emitted::event)
                 .filter(e -> e instanceof NodeDiagnosticsReported).map(Object::toString).map(o -> (Object) o).toList();
+    }
+
+    @Test
+    void aPromotedStandbyHeartbeatsAsPrimaryAtTheNewEpochAndAReplacementJoins() {
+        DataPlane plane = new DataPlane(5, 100, 50, 0);
+        plane.provision(request("i-1-n1", NodeRole.PRIMARY), cause, 0);
+        plane.provision(request("i-1-n2", NodeRole.STANDBY), cause, 0);
+        plane.due(100);
+        plane.fail("i-1-n1", "test");
+        plane.promote(new StandbyPromoted("i-1", "i-1-n2", 2L, 10L, "f", "i-1-n1", 0L));
+        plane.replace(new ReplacementNodeRequested("i-1", "i-1-n1", "i-1-r1", NodeRole.STANDBY, "z-a", 2L, "f",
+                "AWS:us-east-1"), cause, 200);
+        assertThat(plane.heartbeats(1000)).singleElement().satisfies(e -> {
+            NodeHeartbeat h = (NodeHeartbeat) e.event();
+            assertThat(h.getNodeId()).isEqualTo("i-1-n2");
+            assertThat(h.getRole()).isEqualTo(NodeRole.PRIMARY);
+            assertThat(h.getEpoch()).isEqualTo(2);
+        });
+        assertThat(plane.due(300)).singleElement().satisfies(e -> assertThat(((NodeProvisioned) e.event()).getHost())
+                .isEqualTo("i-1-r1.nodes.us-east-1.sim"));
+        assertThat(plane.heartbeats(1000)).hasSize(2);
+    }
+
+    @Test
+    void aReplacementPrimaryIsSilentUntilItHasRestoredThenServesAtTheBackupsPosition() {
+        DataPlane plane = new DataPlane(5, 100, 50, 0);
+        plane.replace(new ReplacementNodeRequested("i-1", "i-1-n1", "i-1-r1", NodeRole.PRIMARY, "z-a", 2L, "f",
+                "AWS:us-east-1"), cause, 0);
+        plane.restore(new RestoreRequested("i-1", "i-1-r1", "b-1", 4_000L, "f", null, 2L), cause, 0);
+        assertThat(plane.due(100)).singleElement().extracting(DataPlane.Emitted::event)
+                .isInstanceOf(NodeProvisioned.class);
+        assertThat(plane.heartbeats(1000)).isEmpty();
+        assertThat(plane.due(150)).singleElement().satisfies(e -> {
+            RestoreCompleted r = (RestoreCompleted) e.event();
+            assertThat(r.getRestoredToPosition()).isEqualTo(4_000);
+            assertThat(r.getRestoredAt()).isEqualTo(Instant.ofEpochMilli(150));
+        });
+        assertThat(plane.heartbeats(1000)).singleElement().satisfies(e -> {
+            NodeHeartbeat h = (NodeHeartbeat) e.event();
+            assertThat(h.getRole()).isEqualTo(NodeRole.PRIMARY);
+            assertThat(h.getReplicationPosition()).isGreaterThan(4_000);
+        });
     }
 }

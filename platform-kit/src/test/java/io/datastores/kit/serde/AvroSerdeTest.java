@@ -30,7 +30,7 @@ class AvroSerdeTest {
 
     static NodeAlertEnvelope alert(String instance) {
         return new NodeAlertEnvelope(new EventMetadata("e-" + instance, "c", null,
-                Instant.ofEpochMilli(5), "test"), new NodeFailed(instance, "n1", "gone", "PLATFORM"));
+                Instant.ofEpochMilli(5), "test"), new NodeFailed(instance, "n1", "gone", "PLATFORM", 0L));
     }
 
     @Test

@@ -57,7 +57,7 @@ class ConfluentWireFixturesTest {
     void nodeAlertMatchesConfluentBytes() throws IOException {
         NodeAlertEnvelope envelope = NodeAlertEnvelope.newBuilder()
                 .setMetadata(new EventMetadata("e1", "c1", null, Instant.ofEpochMilli(1_700_000_000_000L), "p"))
-                .setPayload(new NodeFailed("i1", "n1", "lost", "PLATFORM"))
+                .setPayload(new NodeFailed("i1", "n1", "lost", "PLATFORM", 3L))
                 .build();
         FixedIdRegistry registry = new FixedIdRegistry(42);
 

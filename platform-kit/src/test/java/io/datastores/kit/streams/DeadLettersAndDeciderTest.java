@@ -96,7 +96,7 @@ class DeadLettersAndDeciderTest {
     private byte[] alert(String eventId, String instance, String node) {
         return serde.serializer().serialize(Topics.NODE_ALERTS.name(), new NodeAlertEnvelope(
                 new EventMetadata(eventId, "corr", null, Instant.ofEpochMilli(1000), "monitor"),
-                new NodeFailed(instance, node, "gone", "PLATFORM")));
+                new NodeFailed(instance, node, "gone", "PLATFORM", 0L)));
     }
 
     private static String header(Headers headers, String key) {

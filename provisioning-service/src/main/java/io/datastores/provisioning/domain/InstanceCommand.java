@@ -54,4 +54,13 @@ public sealed interface InstanceCommand {
     /** The trial's end has come (a timer asks, on the instance's trial end). */
     record ExpireTrial(String instanceId) implements InstanceCommand {
     }
+
+    /** failover replaced a lost node (the instance keeps its node count). */
+    record RecordReplacement(String instanceId, String replacesNodeId, String nodeId, NodeRole role, String zone,
+            long epoch) implements InstanceCommand {
+    }
+
+    /** failover promoted a standby: it is the primary from {@code epoch} on. */
+    record RecordPromotion(String instanceId, String nodeId, long epoch) implements InstanceCommand {
+    }
 }

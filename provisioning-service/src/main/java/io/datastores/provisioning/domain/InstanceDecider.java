@@ -72,6 +72,19 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         if (command instanceof RecordNodeProvisioned n) {
             return nodeProvisioned(n, state);
         }
+        if (command instanceof InstanceCommand.RecordReplacement r) {
+            boolean live = state.status() != Status.NEW && state.status() != Status.DELETED;
+            return live && state.nodes().stream().noneMatch(n -> n.nodeId().equals(r.nodeId()))
+                    ? List.of(new InstanceEvent.NodeReplaced(r.instanceId(), r.replacesNodeId(), r.nodeId(), r.role(),
+                            r.zone(), r.epoch()))
+                    : List.of();
+        }
+        if (command instanceof InstanceCommand.RecordPromotion p) {
+            boolean known = state.nodes().stream().anyMatch(n -> n.nodeId().equals(p.nodeId())
+                    && n.role() != NodeRole.PRIMARY);
+            return known && state.status() != Status.DELETED
+                    ? List.of(new InstanceEvent.PrimaryChanged(p.instanceId(), p.nodeId(), p.epoch())) : List.of();
+        }
         if (command instanceof ExpireTrial e) {
             return expire(e, state);
         }
@@ -183,8 +196,11 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         for (int i = state.nodes().size(); i < count; i++) {
             events.add(nodeRequest(instance, c.plan(), region, next++, false, state.epoch()));
         }
-        for (int i = state.nodes().size() - 1; i >= count; i--) {
-            events.add(new NodeDecommissioned(instance.instanceId(), state.nodes().get(i).nodeId(), state.epoch()));
+        // Standbys go, newest first; the primary stays, wherever failovers have put it in the list.
+        List<Node> standbys = state.nodes().stream().filter(n -> n.role() != NodeRole.PRIMARY).toList();
+        for (int i = 0; i < state.nodes().size() - count && i < standbys.size(); i++) {
+            events.add(new NodeDecommissioned(instance.instanceId(), standbys.get(standbys.size() - 1 - i).nodeId(),
+                    state.epoch()));
         }
         if (count <= state.nodes().size()) {
             InstanceState after = state;
@@ -211,8 +227,9 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         events.add(recorded);
         InstanceState after = evolve(state, recorded);
         boolean coming = state.status() == Status.PROVISIONING || state.status() == Status.CHANGING;
-        if (coming && after.allNodesUp()) {
-            events.add(ready(after));
+        boolean replaced = state.status() == Status.READY && state.replacements().contains(n.nodeId());
+        if ((coming || replaced) && after.allNodesUp()) {
+            events.add(ready(after)); // after a failover's replacement: ready again with the nodes as they are
         }
         return events;
     }
@@ -267,7 +284,7 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
     public InstanceState evolve(InstanceState state, InstanceEvent event) {
         if (event instanceof Accepted a) {
             return new InstanceState(Status.PROVISIONING, a, a.plan(), a.allowlist(), List.of(), a.nodeCount(), 1,
-                    state.epoch(), a.trialEndsAt(), state.requestIds()).withRequest(a.requestId());
+                    state.epoch(), a.trialEndsAt(), state.requestIds(), state.replacements()).withRequest(a.requestId());
         }
         if (event instanceof NodeRequested n) {
             List<Node> nodes = new ArrayList<>(state.nodes());
@@ -280,6 +297,23 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
                     .map(x -> x.nodeId().equals(n.nodeId()) ? new Node(x.nodeId(), x.role(), n.zone(), n.host(), n.ip())
                             : x)
                     .toList(), state.nextNode());
+        }
+        if (event instanceof InstanceEvent.NodeReplaced r) {
+            List<Node> nodes = new ArrayList<>(state.nodes().stream()
+                    .filter(x -> !x.nodeId().equals(r.replacesNodeId())).toList());
+            nodes.add(new Node(r.nodeId(), r.role(), r.zone(), null, null));
+            List<String> replacements = new ArrayList<>(state.replacements());
+            replacements.add(r.nodeId());
+            return state.withNodes(nodes, state.nextNode()).withEpoch(Math.max(state.epoch(), r.epoch()))
+                    .withReplacements(replacements);
+        }
+        if (event instanceof InstanceEvent.PrimaryChanged p) {
+            return state.withNodes(state.nodes().stream()
+                    .map(x -> x.nodeId().equals(p.nodeId()) ? new Node(x.nodeId(), NodeRole.PRIMARY, x.zone(), x.host(),
+                            x.ip())
+                            : x.role() == NodeRole.PRIMARY ? new Node(x.nodeId(), NodeRole.STANDBY, x.zone(), x.host(),
+                                    x.ip()) : x)
+                    .toList(), state.nextNode()).withEpoch(Math.max(state.epoch(), p.epoch()));
         }
         if (event instanceof NodeDecommissioned d) {
             return state.withNodes(state.nodes().stream().filter(x -> !x.nodeId().equals(d.nodeId())).toList(),

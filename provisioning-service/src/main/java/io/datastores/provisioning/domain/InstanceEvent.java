@@ -68,4 +68,13 @@ public sealed interface InstanceEvent {
     /** The effective command policy of a cache instance (null for databases). */
     record CommandPolicy(List<String> disabledCommands, boolean scriptingEnabled) {
     }
+
+    /** Internal: a lost node's replacement takes its place in the instance's topology. */
+    record NodeReplaced(String instanceId, String replacesNodeId, String nodeId, NodeRole role, String zone,
+            long epoch) implements InstanceEvent {
+    }
+
+    /** Internal: the primary changed with a failover. */
+    record PrimaryChanged(String instanceId, String nodeId, long epoch) implements InstanceEvent {
+    }
 }

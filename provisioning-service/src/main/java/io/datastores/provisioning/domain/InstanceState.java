@@ -11,7 +11,11 @@ import java.util.List;
  */
 public record InstanceState(Status status, InstanceEvent.Accepted instance, String plan, List<String> allowlist,
         List<InstanceEvent.Node> nodes, int nodeCount, int nextNode, long epoch, Instant trialEndsAt,
-        List<String> requestIds) {
+        List<String> requestIds, List<String> replacements) {
+
+    public InstanceState {
+        replacements = replacements == null ? List.of() : List.copyOf(replacements);
+    }
 
     /**
      * NEW: never accepted. PROVISIONING: nodes coming up. READY: serving. CHANGING: serving while a
@@ -22,7 +26,7 @@ public record InstanceState(Status status, InstanceEvent.Accepted instance, Stri
     }
 
     public static InstanceState initial() {
-        return new InstanceState(Status.NEW, null, null, List.of(), List.of(), 0, 1, 1, null, List.of());
+        return new InstanceState(Status.NEW, null, null, List.of(), List.of(), 0, 1, 1, null, List.of(), List.of());
     }
 
     public boolean handled(String requestId) {
@@ -41,30 +45,41 @@ public record InstanceState(Status status, InstanceEvent.Accepted instance, Stri
         List<String> ids = new ArrayList<>(requestIds);
         ids.add(requestId);
         return new InstanceState(status, instance, plan, allowlist, nodes, nodeCount, nextNode, epoch, trialEndsAt,
-                List.copyOf(ids));
+                List.copyOf(ids), replacements);
     }
 
     InstanceState with(Status s) {
         return new InstanceState(s, instance, plan, allowlist, nodes, nodeCount, nextNode, epoch, trialEndsAt,
-                requestIds);
+                requestIds, replacements);
     }
 
     InstanceState withNodes(List<InstanceEvent.Node> n, int next) {
         return new InstanceState(status, instance, plan, allowlist, List.copyOf(n), nodeCount, next, epoch,
-                trialEndsAt, requestIds);
+                trialEndsAt, requestIds, replacements);
     }
 
     InstanceState withPlan(String p, int count) {
         return new InstanceState(status, instance, p, allowlist, nodes, count, nextNode, epoch, trialEndsAt,
-                requestIds);
+                requestIds, replacements);
     }
 
     InstanceState withAllowlist(List<String> a) {
         return new InstanceState(status, instance, plan, List.copyOf(a), nodes, nodeCount, nextNode, epoch,
-                trialEndsAt, requestIds);
+                trialEndsAt, requestIds, replacements);
     }
 
     InstanceState withTrialEndsAt(Instant t) {
-        return new InstanceState(status, instance, plan, allowlist, nodes, nodeCount, nextNode, epoch, t, requestIds);
+        return new InstanceState(status, instance, plan, allowlist, nodes, nodeCount, nextNode, epoch, t, requestIds, replacements);
+    }
+
+    InstanceState withEpoch(long e) {
+        return new InstanceState(status, instance, plan, allowlist, nodes, nodeCount, nextNode, e, trialEndsAt,
+                requestIds, replacements);
+    }
+
+    /** Nodes failover asked for in place of lost ones. */
+    InstanceState withReplacements(List<String> r) {
+        return new InstanceState(status, instance, plan, allowlist, nodes, nodeCount, nextNode, epoch, trialEndsAt,
+                requestIds, r);
     }
 }

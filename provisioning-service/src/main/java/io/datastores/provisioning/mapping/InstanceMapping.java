@@ -6,6 +6,9 @@ import java.util.Optional;
 import io.datastores.events.AllowlistChangeRequested;
 import io.datastores.events.BillingEventEnvelope;
 import io.datastores.events.DataPlaneEventEnvelope;
+import io.datastores.events.FailoverEventEnvelope;
+import io.datastores.events.ReplacementNodeRequested;
+import io.datastores.events.StandbyPromoted;
 import io.datastores.events.InstanceAccepted;
 import io.datastores.events.InstanceDeleted;
 import io.datastores.events.InstanceDeletionRequested;
@@ -113,6 +116,21 @@ public final class InstanceMapping {
                             n.getIp(), n.getZone())));
         }
         return List.of();
+    }
+
+    /** failover's replacements and promotions, which change the instance's nodes. */
+    public static List<Envelope<InstanceCommand>> fromFailover(FailoverEventEnvelope e) {
+        Object p = e.getPayload();
+        InstanceCommand c;
+        if (p instanceof ReplacementNodeRequested r) {
+            c = new InstanceCommand.RecordReplacement(r.getInstanceId(), r.getReplacesNodeId(), r.getNodeId(),
+                    NodeRole.valueOf(r.getRole().name()), r.getZone(), r.getEpoch());
+        } else if (p instanceof StandbyPromoted sp) {
+            c = new InstanceCommand.RecordPromotion(sp.getInstanceId(), sp.getNodeId(), sp.getEpoch());
+        } else {
+            return List.of();
+        }
+        return List.of(new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()), c));
     }
 
     /** What the organization stage passes on to an instance, keyed by instance id. */

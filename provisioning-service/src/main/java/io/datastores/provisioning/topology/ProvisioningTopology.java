@@ -38,7 +38,8 @@ import io.datastores.provisioning.mapping.InstanceMapping;
  * (re-keyed), {@code dcp.billing-events} and provisioning's own {@code dcp.instance-events} (what
  * became of its requests); it validates new instances, enforces the entitlement and unique display
  * names ({@value #ORG_STORE} store). The instance stage, keyed by instance id, reads what the first
- * stage admitted and {@code dcp.dataplane-events} (NodeProvisioned); it keeps one
+ * stage admitted, {@code dcp.dataplane-events} (NodeProvisioned) and {@code dcp.failover-events}
+ * (replacements and promotions change its nodes); it keeps one
  * {@link InstanceState} per instance ({@value #STORE} store) and expires trials on a wall-clock timer.
  * Both stages write {@code dcp.instance-events}, whose only writer is this service. Undecodable input
  * goes to each topic's {@code .dlq}.
@@ -93,8 +94,12 @@ public final class ProvisioningTopology {
         KStream<String, Envelope<InstanceCommand>> dataPlane = DeadLetters
                 .decode(builder, Topics.DATA_PLANE_EVENTS, serdes, SERVICE)
                 .flatMapValues(InstanceMapping::fromDataPlane, Named.as("dataplane-to-commands"));
+        KStream<String, Envelope<InstanceCommand>> failovers = DeadLetters
+                .decode(builder, Topics.FAILOVER_EVENTS, serdes, SERVICE)
+                .flatMapValues(InstanceMapping::fromFailover, Named.as("failover-to-commands"));
         KStream<String, Envelope<InstanceEvent>> events = admitted
                 .merge(dataPlane, Named.as("instance-commands"))
+                .merge(failovers, Named.as("merge-failovers"))
                 .process(DeciderProcessor.supplier(new InstanceDecider(catalog), STORE, SERVICE,
                         InstanceDecider::due, timerInterval, clock), Named.as("decide-instance"), STORE);
 

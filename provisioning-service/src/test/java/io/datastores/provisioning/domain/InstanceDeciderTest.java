@@ -238,6 +238,34 @@ class InstanceDeciderTest {
         }
 
         @Test
+        void givenAFailoverPromotedAndReplaced_thenReadyAgainWithTheNewRolesAndADowngradeKeepsThePrimary() {
+            InstanceState s = ready(request("PREMIUM-8", Engine.POSTGRESQL));
+            for (InstanceCommand c : List.<InstanceCommand>of(
+                    new InstanceCommand.RecordPromotion("i-1", "i-1-n3", 2),
+                    new InstanceCommand.RecordReplacement("i-1", "i-1-n1", "i-1-r1", NodeRole.STANDBY, "z", 2))) {
+                for (InstanceEvent e : when(s, c)) {
+                    s = decider.evolve(s, e);
+                }
+            }
+            assertThat(when(s, new InstanceCommand.RecordPromotion("i-1", "i-1-n3", 2))).as("repeat").isEmpty();
+            List<InstanceEvent> up = when(s, new RecordNodeProvisioned("i-1", "i-1-r1", "r1.host", "10.0.0.99", "z"));
+            Ready again = (Ready) up.get(up.size() - 1);
+            assertThat(again.nodes()).extracting(InstanceEvent.Node::nodeId, InstanceEvent.Node::role)
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("i-1-n2", NodeRole.STANDBY),
+                            org.assertj.core.groups.Tuple.tuple("i-1-n3", NodeRole.PRIMARY),
+                            org.assertj.core.groups.Tuple.tuple("i-1-r1", NodeRole.STANDBY));
+            for (InstanceEvent e : up) {
+                s = decider.evolve(s, e);
+            }
+            assertThat(s.epoch()).isEqualTo(2);
+            List<InstanceEvent> down = when(s, new ChangePlan("r-down", "org-1", "i-1", "STARTUP-2"));
+            assertThat(down).filteredOn(NodeDecommissioned.class::isInstance)
+                    .extracting(e -> ((NodeDecommissioned) e).nodeId()).containsExactly("i-1-r1", "i-1-n2");
+            assertThat(down).filteredOn(NodeDecommissioned.class::isInstance)
+                    .allSatisfy(e -> assertThat(((NodeDecommissioned) e).epoch()).isEqualTo(2));
+        }
+
+        @Test
         void nodeIdsAreNeverReused() {
             InstanceState[] s = {given(request("PREMIUM-4", Engine.MYSQL))};
             allNodesUp(s);

@@ -1,0 +1,272 @@
+package io.datastores.failover.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.datastores.contract.Topics;
+import io.datastores.events.Cloud;
+import io.datastores.events.DiagnosticSeverity;
+import io.datastores.events.Engine;
+import io.datastores.events.EventMetadata;
+import io.datastores.events.FailoverCommandEnvelope;
+import io.datastores.events.FailoverCompleted;
+import io.datastores.events.FailoverEventEnvelope;
+import io.datastores.events.InstanceAccepted;
+import io.datastores.events.InstanceEventEnvelope;
+import io.datastores.events.InstanceReady;
+import io.datastores.events.NodeDiagnosticsReported;
+import io.datastores.events.NodeFailed;
+import io.datastores.events.NodeHeartbeat;
+import io.datastores.events.NodeInfo;
+import io.datastores.events.NodeLossConfirmed;
+import io.datastores.events.NodeRole;
+import io.datastores.events.NodeTelemetryEnvelope;
+import io.datastores.events.RegionFailoverDecision;
+import io.datastores.events.RegionFailoverPaused;
+import io.datastores.events.RegionFailoverResumed;
+import io.datastores.events.ReplacementNodeRequested;
+import io.datastores.events.RestoreRequested;
+import io.datastores.events.StandbyPromoted;
+import io.datastores.failover.domain.FailoverDecider;
+import io.datastores.failover.domain.FailoverPolicy;
+import io.datastores.failover.domain.RegionGuardDecider;
+import io.datastores.kit.serde.ContractSerdes;
+import io.datastores.kit.serde.MockSchemaRegistry;
+
+class FailoverTopologyTest {
+
+    static final Instant START = Instant.parse("2026-11-22T10:00:00Z");
+    static final String SCOPE = "failover-topology-test";
+
+    /** A wall clock the test moves. */
+    static final class TestClock extends Clock {
+        Instant now = START;
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private TestClock clock;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, InstanceEventEnvelope> instances;
+    private TestInputTopic<String, NodeTelemetryEnvelope> telemetry;
+    private TestInputTopic<String, byte[]> rawTelemetry;
+    private TestInputTopic<String, FailoverCommandEnvelope> operators;
+    private TestOutputTopic<String, FailoverEventEnvelope> out;
+    private TestOutputTopic<String, byte[]> telemetryDlq;
+    private int seq;
+
+    @BeforeEach
+    void setUp() {
+        start();
+    }
+
+    private void start() {
+        clock = new TestClock();
+        seq = 0;
+        ContractSerdes serdes = new ContractSerdes("mock://" + SCOPE);
+        StreamsBuilder builder = new StreamsBuilder();
+        FailoverTopology.build(builder, serdes, new FailoverDecider(FailoverPolicy.defaults()),
+                new RegionGuardDecider(new RegionGuardDecider.Guard(Duration.ofSeconds(3), 0.3, 5)), clock,
+                Duration.ofMillis(500));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "failover-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/failover-test-"
+                + UUID.randomUUID());
+        driver = new TopologyTestDriver(builder.build(), props, START);
+        instances = driver.createInputTopic(Topics.INSTANCE_EVENTS.name(), Serdes.String().serializer(),
+                serdes.value(Topics.INSTANCE_EVENTS).serializer());
+        telemetry = driver.createInputTopic(Topics.NODE_TELEMETRY.name(), Serdes.String().serializer(),
+                serdes.value(Topics.NODE_TELEMETRY).serializer());
+        rawTelemetry = driver.createInputTopic(Topics.NODE_TELEMETRY.name(), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer());
+        operators = driver.createInputTopic(Topics.FAILOVER_COMMANDS.name(), Serdes.String().serializer(),
+                serdes.value(Topics.FAILOVER_COMMANDS).serializer());
+        out = driver.createOutputTopic(Topics.FAILOVER_EVENTS.name(), Serdes.String().deserializer(),
+                serdes.value(Topics.FAILOVER_EVENTS).deserializer());
+        telemetryDlq = driver.createOutputTopic(Topics.NODE_TELEMETRY.deadLetterTopic(),
+                Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+        MockSchemaRegistry.drop(SCOPE);
+    }
+
+    private EventMetadata meta() {
+        String id = "ev-" + (++seq);
+        return new EventMetadata(id, "corr-" + id, null, clock.now, "test");
+    }
+
+    /** Moves the wall clock, letting the timers run. */
+    private void advance(Duration d) {
+        for (long ms = 0; ms < d.toMillis(); ms += 500) {
+            clock.now = clock.now.plusMillis(500);
+            driver.advanceWallClockTime(Duration.ofMillis(500));
+        }
+    }
+
+    private void instance(String id, String plan, int nodes) {
+        instances.pipeInput(id, new InstanceEventEnvelope(meta(), InstanceAccepted.newBuilder().setRequestId("r-" + id)
+                .setOrganizationId("org").setInstanceId(id).setDisplayName(id).setEngine(Engine.POSTGRESQL)
+                .setCloud(Cloud.AWS).setRegion("eu-west-1").setPlan(plan).setCatalogVersion("v").setNodeCount(nodes)
+                .setServiceHost(id + ".db.example").build()), clock.now);
+        List<NodeInfo> info = new ArrayList<>();
+        for (int i = 1; i <= nodes; i++) {
+            info.add(new NodeInfo(id + "-n" + i, i == 1 ? NodeRole.PRIMARY : NodeRole.STANDBY, "z" + i, "h",
+                    "10.0." + seq + "." + i));
+        }
+        instances.pipeInput(id, new InstanceEventEnvelope(meta(), InstanceReady.newBuilder().setOrganizationId("org")
+                .setInstanceId(id).setServiceHost(id + ".db.example").setPort(5432).setTlsRequired(true)
+                .setConnectionLimit(100).setAllowlist(List.of()).setNodes(info).setCatalogVersion("v").build()),
+                clock.now);
+    }
+
+    private void beat(String id, String node, NodeRole role, long position, long epoch) {
+        telemetry.pipeInput(id, new NodeTelemetryEnvelope(meta(), new NodeHeartbeat(id, node, role, position, epoch)),
+                clock.now);
+    }
+
+    private List<TestRecord<String, FailoverEventEnvelope>> drain() {
+        return out.readRecordsToList();
+    }
+
+    private static <T> List<T> payloads(List<TestRecord<String, FailoverEventEnvelope>> records, Class<T> type) {
+        return records.stream().map(r -> r.value().getPayload()).filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private List<TestRecord<String, FailoverEventEnvelope>> premiumPrimaryLost() {
+        instance("i-1", "PREMIUM-8", 3);
+        beat("i-1", "i-1-n1", NodeRole.PRIMARY, 10_000, 1);
+        beat("i-1", "i-1-n2", NodeRole.STANDBY, 9_800, 1);
+        beat("i-1", "i-1-n3", NodeRole.STANDBY, 9_900, 1);
+        clock.now = clock.now.plusSeconds(1);
+        telemetry.pipeInput("i-1", new NodeTelemetryEnvelope(meta(), new NodeDiagnosticsReported("i-1", "i-1-n1",
+                DiagnosticSeverity.SEVERE, "storage lost")), clock.now);
+        clock.now = clock.now.plusSeconds(1);
+        beat("i-1", "i-1-n3", NodeRole.PRIMARY, 9_950, 2);
+        return drain();
+    }
+
+    @Test
+    void premiumPrimaryLost_mostAdvancedStandbyPromotedAtNewEpochAndFailoverCompleted() {
+        List<TestRecord<String, FailoverEventEnvelope>> records = premiumPrimaryLost();
+
+        assertThat(records).allSatisfy(r -> assertThat(r.key()).isEqualTo("i-1"));
+        assertThat(records.stream().map(r -> r.value().getPayload().getClass().getSimpleName()))
+                .containsExactly("NodeFailed", "FailoverStarted", "StandbyPromoted", "EndpointMoved",
+                        "ReplacementNodeRequested", "FailoverCompleted");
+        StandbyPromoted promoted = payloads(records, StandbyPromoted.class).get(0);
+        assertThat(promoted.getNodeId()).isEqualTo("i-1-n3");
+        assertThat(promoted.getEpoch()).isEqualTo(2);
+        FailoverCompleted done = payloads(records, FailoverCompleted.class).get(0);
+        assertThat(done.getPromotionMillis()).isEqualTo(1_000);
+        assertThat(done.getDetectionMillis()).isEqualTo(1_000);
+        assertThat(done.getEstimatedDataLossBytes()).isEqualTo(100);
+        assertThat(done.getFailoverId()).isEqualTo(promoted.getFailoverId()).isNotBlank();
+        assertThat(payloads(records, ReplacementNodeRequested.class).get(0).getRegion()).isEqualTo("AWS:eu-west-1");
+    }
+
+    @Test
+    void aReplayOfTheSameInputDecidesTheSameEventsWithTheSameIds() {
+        List<String> first = premiumPrimaryLost().stream().map(r -> r.value().getMetadata().getEventId()
+                + r.value().getPayload()).toList();
+        driver.close();
+        MockSchemaRegistry.drop(SCOPE);
+        start();
+        List<String> second = premiumPrimaryLost().stream().map(r -> r.value().getMetadata().getEventId()
+                + r.value().getPayload()).toList();
+        assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void silentPrimary_isSuspectedThenConfirmedByTheRegionThenFailedOver() {
+        instance("i-1", "BUSINESS-4", 2);
+        for (int s = 0; s < 12; s++) {
+            beat("i-1", "i-1-n2", NodeRole.STANDBY, 500, 1);
+            if (s < 2) {
+                beat("i-1", "i-1-n1", NodeRole.PRIMARY, 500, 1);
+            }
+            advance(Duration.ofSeconds(1));
+        }
+        List<TestRecord<String, FailoverEventEnvelope>> records = drain();
+
+        List<String> types = records.stream().map(r -> r.value().getPayload().getClass().getSimpleName()).toList();
+        assertThat(types).containsSubsequence("NodeSuspected", "NodeLossConfirmed", "NodeFailed", "FailoverStarted",
+                "StandbyPromoted");
+        assertThat(payloads(records, NodeFailed.class).get(0).getDetectedBy()).isEqualTo("HEARTBEAT");
+        assertThat(payloads(records, NodeLossConfirmed.class).get(0).getRegion()).isEqualTo("AWS:eu-west-1");
+    }
+
+    @Test
+    void massSilenceInARegion_pausesFailoverUntilAnOperatorConfirms() {
+        for (int i = 1; i <= 6; i++) {
+            instance("i-" + i, "STARTUP-2", 1);
+            beat("i-" + i, "i-" + i + "-n1", NodeRole.PRIMARY, 100, 1);
+        }
+        advance(Duration.ofSeconds(12));
+        List<TestRecord<String, FailoverEventEnvelope>> paused = drain();
+
+        assertThat(payloads(paused, RegionFailoverPaused.class)).singleElement().satisfies(p -> {
+            assertThat(p.getSilentNodes()).isEqualTo(6);
+            assertThat(p.getMonitoredNodes()).isEqualTo(6);
+        });
+        assertThat(paused.stream().filter(r -> r.value().getPayload() instanceof RegionFailoverPaused))
+                .allSatisfy(r -> assertThat(r.key()).isEqualTo("AWS:eu-west-1"));
+        assertThat(payloads(paused, NodeFailed.class)).isEmpty();
+
+        operators.pipeInput("AWS:eu-west-1", new FailoverCommandEnvelope(meta(),
+                new RegionFailoverDecision("AWS:eu-west-1", "CONFIRM", "alice", "AZ outage")), clock.now);
+        List<TestRecord<String, FailoverEventEnvelope>> confirmed = drain();
+        assertThat(payloads(confirmed, NodeFailed.class)).hasSize(6);
+        assertThat(payloads(confirmed, RestoreRequested.class)).hasSize(6);
+        assertThat(payloads(confirmed, RegionFailoverResumed.class)).singleElement()
+                .satisfies(r -> assertThat(r.getAction()).isEqualTo("CONFIRMED"));
+    }
+
+    @Test
+    void undecodableTelemetryIsDeadLetteredAndTheNextRecordStillDecides() {
+        instance("i-1", "BUSINESS-4", 2);
+        rawTelemetry.pipeInput("i-1", new byte[] {1, 2, 3});
+        telemetry.pipeInput("i-1", new NodeTelemetryEnvelope(meta(), new NodeDiagnosticsReported("i-1", "i-1-n1",
+                DiagnosticSeverity.SEVERE, "gone")), clock.now);
+
+        assertThat(telemetryDlq.readRecordsToList()).singleElement()
+                .satisfies(r -> assertThat(new String(r.headers().lastHeader("dlq.cause").value()))
+                        .isEqualTo("NOT_WIRE_FORMAT"));
+        assertThat(payloads(drain(), StandbyPromoted.class)).hasSize(1);
+    }
+}
