@@ -51,7 +51,9 @@ class BackupWindowIT {
                         "sim.clock-speed", "8640",
                         "sim.provisioning-delay-ms", "60000",
                         "sim.backup-ms", "600000",
-                        "dcp.timer-interval", "500ms")).start();
+                        "dcp.timer-interval", "500ms",
+                        // heartbeats keep the wall clock's cadence: 2.4 simulated hours apart at 8640x
+                        "dcp.failover.heartbeat-timeout", "1d")).start();
         platform = new Platform(KafkaBrokerExtension.bootstrapServers(), serdes);
         platform.pays(ORG, plane);
     }
