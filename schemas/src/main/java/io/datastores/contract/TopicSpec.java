@@ -16,6 +16,7 @@ import org.apache.avro.specific.SpecificRecord;
  * @param partitions   partition count created by the platform
  * @param cleanupPolicy {@code delete} or {@code compact}
  * @param writer       the single writer of the topic
+ * @param settings     further topic configuration (compaction timing, say)
  * @param <T>          the envelope type
  */
 public record TopicSpec<T extends SpecificRecord>(
@@ -24,7 +25,13 @@ public record TopicSpec<T extends SpecificRecord>(
         Class<T> valueType,
         int partitions,
         String cleanupPolicy,
-        String writer) {
+        String writer,
+        Map<String, String> settings) {
+
+    /** A topic with no settings beyond its cleanup policy. */
+    public TopicSpec(String name, String key, Class<T> valueType, int partitions, String cleanupPolicy, String writer) {
+        this(name, key, valueType, partitions, cleanupPolicy, writer, Map.of());
+    }
 
     /** Suffix of the dead-letter topic that every consumer of this topic writes undecodable input to. */
     public static final String DLQ_SUFFIX = ".dlq";
@@ -57,6 +64,8 @@ public record TopicSpec<T extends SpecificRecord>(
 
     /** Topic-level configuration the platform creates the topic with. */
     public Map<String, String> config() {
-        return Map.of("cleanup.policy", cleanupPolicy);
+        Map<String, String> config = new java.util.TreeMap<>(settings);
+        config.put("cleanup.policy", cleanupPolicy);
+        return config;
     }
 }

@@ -6,11 +6,13 @@ import java.util.Optional;
 import io.datastores.events.BackupCommandEnvelope;
 import io.datastores.events.BackupEventEnvelope;
 import io.datastores.events.BillingEventEnvelope;
+import io.datastores.events.CredentialKeyEnvelope;
 import io.datastores.events.DataPlaneEventEnvelope;
 import io.datastores.events.FailoverCommandEnvelope;
 import io.datastores.events.FailoverEventEnvelope;
 import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.events.InstanceRequestEnvelope;
+import io.datastores.events.MarketplaceCommandEnvelope;
 import io.datastores.events.MarketplaceEventEnvelope;
 import io.datastores.events.NodeAlertEnvelope;
 import io.datastores.events.NodeTelemetryEnvelope;
@@ -74,10 +76,26 @@ public final class Topics {
             "dcp.failover-commands", "region (cloud:region)", FailoverCommandEnvelope.class, 6, "delete",
             "failover-service (operator API)");
 
+    /** Requests to marketplace-service (credentials, listings, connections), from its HTTP API. */
+    public static final TopicSpec<MarketplaceCommandEnvelope> MARKETPLACE_COMMANDS = new TopicSpec<>(
+            "dcp.marketplace-commands", INSTANCE_ID, MarketplaceCommandEnvelope.class, 6, "delete",
+            "marketplace-service (HTTP API)");
+
+    /**
+     * Each credential's data key, wrapped by the master key; keyed by credential id. Deleting a
+     * credential writes a tombstone, and compaction runs within about a minute, so the key (and
+     * with it the secret, in any replay) is gone for good.
+     */
+    public static final TopicSpec<CredentialKeyEnvelope> CREDENTIAL_KEYS = new TopicSpec<>(
+            "dcp.credential-keys", "credential id", CredentialKeyEnvelope.class, 6, "compact",
+            "marketplace-service (HTTP API)", java.util.Map.of("segment.ms", "60000",
+                    "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "1000",
+                    "min.compaction.lag.ms", "0", "max.compaction.lag.ms", "60000"));
+
     public static final List<TopicSpec<?>> ALL = List.of(
             INSTANCE_REQUESTS, INSTANCE_EVENTS, DATA_PLANE_EVENTS, NODE_TELEMETRY, NODE_ALERTS,
             FAILOVER_EVENTS, BACKUP_EVENTS, MARKETPLACE_EVENTS, BILLING_EVENTS, RESTORE_POINTS, BACKUP_COMMANDS,
-            FAILOVER_COMMANDS);
+            FAILOVER_COMMANDS, MARKETPLACE_COMMANDS, CREDENTIAL_KEYS);
 
     private Topics() {
     }

@@ -1,0 +1,279 @@
+package io.datastores.marketplace.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.datastores.kit.decider.Decider;
+import io.datastores.marketplace.domain.MarketplaceCommand.AddListing;
+import io.datastores.marketplace.domain.MarketplaceCommand.Connect;
+import io.datastores.marketplace.domain.MarketplaceCommand.CredentialKind;
+import io.datastores.marketplace.domain.MarketplaceCommand.DeleteCredential;
+import io.datastores.marketplace.domain.MarketplaceCommand.Disconnect;
+import io.datastores.marketplace.domain.MarketplaceCommand.Forget;
+import io.datastores.marketplace.domain.MarketplaceCommand.ImportCredential;
+import io.datastores.marketplace.domain.MarketplaceCommand.Know;
+import io.datastores.marketplace.domain.MarketplaceCommand.RemoveListing;
+import io.datastores.marketplace.domain.MarketplaceCommand.Request;
+import io.datastores.marketplace.domain.MarketplaceCommand.Serve;
+import io.datastores.marketplace.domain.MarketplaceEvent.ConnectionCreated;
+import io.datastores.marketplace.domain.MarketplaceEvent.ConnectionRemoved;
+import io.datastores.marketplace.domain.MarketplaceEvent.CredentialDeleted;
+import io.datastores.marketplace.domain.MarketplaceEvent.CredentialImported;
+import io.datastores.marketplace.domain.MarketplaceEvent.Forgotten;
+import io.datastores.marketplace.domain.MarketplaceEvent.Known;
+import io.datastores.marketplace.domain.MarketplaceEvent.ListingAdded;
+import io.datastores.marketplace.domain.MarketplaceEvent.ListingRemoved;
+import io.datastores.marketplace.domain.MarketplaceEvent.Rejected;
+import io.datastores.marketplace.domain.MarketplaceEvent.RejectionCode;
+import io.datastores.marketplace.domain.MarketplaceEvent.Serving;
+import io.datastores.marketplace.domain.MarketplaceState.Connection;
+import io.datastores.marketplace.domain.MarketplaceState.Credential;
+
+/**
+ * The marketplace rules of one instance (DOMAIN.md, "Marketplace").
+ *
+ * <ul>
+ * <li>A credential is "created" (display name, username, password, environment) or "super admin"
+ * (display name, environment; the platform's administrator account, user {@value #SUPER_ADMIN_USER});
+ * display names are unique per environment among active credentials. Secrets arrive encrypted.</li>
+ * <li>An instance is listed only while it exists, is not deleted, and has an active credential.</li>
+ * <li>A connection needs the instance listed and an active credential of the connection's
+ * environment; it hands out the service host, port, TLS, database and user name.</li>
+ * <li>Removing the listing or deleting a credential blocks new connections and leaves existing ones
+ * working. Deleting the instance ends its listing.</li>
+ * <li>A caller acts only on its own organization's instances (an operator on all); every refusal is a
+ * {@link Rejected} with a code and a reason; a repeated request changes nothing.</li>
+ * </ul>
+ */
+public final class MarketplaceDecider implements Decider<MarketplaceCommand, MarketplaceState, MarketplaceEvent> {
+
+    public static final String SUPER_ADMIN_USER = "admin";
+    public static final String DEFAULT_DATABASE = "defaultdb";
+
+    @Override
+    public MarketplaceState initialState() {
+        return MarketplaceState.initial();
+    }
+
+    @Override
+    public List<MarketplaceEvent> decide(MarketplaceCommand command, MarketplaceState s, Instant at) {
+        if (command instanceof Know k) {
+            return s.known() ? List.of() : List.of(new Known(k.organizationId(), k.displayName(), k.engine(), k.plan(),
+                    k.cloud(), k.region()));
+        }
+        if (command instanceof Serve v) {
+            return s.deleted() ? List.of() : List.of(new Serving(v.serviceHost(), v.port(), v.tlsRequired()));
+        }
+        if (command instanceof Forget) {
+            if (s.deleted()) {
+                return List.of();
+            }
+            List<MarketplaceEvent> events = new ArrayList<>();
+            if (s.listed()) {
+                events.add(new ListingRemoved(s.organizationId(), "the instance was deleted"));
+            }
+            events.add(new Forgotten());
+            return events;
+        }
+        Request r = (Request) command;
+        if (s.requestIds().contains(r.requestId())) {
+            return List.of();
+        }
+        Optional<Rejected> refusal = instanceRefusal(r, s);
+        if (refusal.isPresent()) {
+            return List.of(refusal.get());
+        }
+        if (command instanceof ImportCredential c) {
+            return importCredential(c, s);
+        }
+        if (command instanceof DeleteCredential d) {
+            Optional<Credential> credential = s.credential(d.credentialId());
+            if (credential.isEmpty()) {
+                return reject(r, s, RejectionCode.UNKNOWN_CREDENTIAL, "no credential " + d.credentialId());
+            }
+            return credential.get().active() ? List.of(new CredentialDeleted(d.credentialId())) : List.of();
+        }
+        if (command instanceof AddListing) {
+            if (s.listed()) {
+                return List.of();
+            }
+            return s.activeCredentials().isEmpty()
+                    ? reject(r, s, RejectionCode.NO_ACTIVE_CREDENTIAL,
+                            "an instance is listed only with at least one active credential; import one first")
+                    : List.of(new ListingAdded(s.organizationId()));
+        }
+        if (command instanceof RemoveListing) {
+            return s.listed() ? List.of(new ListingRemoved(s.organizationId(), "removed on request"))
+                    : reject(r, s, RejectionCode.NOT_LISTED, "the instance is not in the marketplace");
+        }
+        if (command instanceof Connect c) {
+            return connect(c, s);
+        }
+        if (command instanceof Disconnect d) {
+            Optional<Connection> connection = s.connection(d.connectionId());
+            if (connection.isEmpty()) {
+                return reject(r, s, RejectionCode.UNKNOWN_CONNECTION, "no connection " + d.connectionId());
+            }
+            return connection.get().active() ? List.of(new ConnectionRemoved(d.connectionId())) : List.of();
+        }
+        throw new IllegalArgumentException("unknown command " + command);
+    }
+
+    private static Optional<Rejected> instanceRefusal(Request r, MarketplaceState s) {
+        if (!s.known()) {
+            return Optional.of(rejection(r, s, RejectionCode.UNKNOWN_INSTANCE, "no such instance"));
+        }
+        if (r.callerOrganization() != null && !r.callerOrganization().equals(s.organizationId())) {
+            return Optional.of(rejection(r, s, RejectionCode.WRONG_ORGANIZATION,
+                    "the instance belongs to another organization"));
+        }
+        if (s.deleted() && !(r instanceof Disconnect)) {
+            return Optional.of(rejection(r, s, RejectionCode.INSTANCE_DELETED, "the instance is deleted"));
+        }
+        return Optional.empty();
+    }
+
+    private static List<MarketplaceEvent> importCredential(ImportCredential c, MarketplaceState s) {
+        if (s.credential(c.credentialId()).isPresent()) {
+            return List.of(); // the same credential again: imported once
+        }
+        if (blank(c.displayName()) || blank(c.environment()) || c.kind() == null) {
+            return reject(c, s, RejectionCode.INVALID_REQUEST, "a credential needs a kind, a display name and an"
+                    + " environment");
+        }
+        if (c.kind() == CredentialKind.CREATED && (blank(c.username()) || c.encryptedSecret() == null
+                || c.encryptedSecret().length == 0)) {
+            return reject(c, s, RejectionCode.INVALID_REQUEST, "created credentials need a username and a password");
+        }
+        if (c.kind() == CredentialKind.SUPER_ADMIN && (!blank(c.username()) || c.encryptedSecret() != null)) {
+            return reject(c, s, RejectionCode.INVALID_REQUEST,
+                    "super admin credentials take only a display name and an environment");
+        }
+        boolean taken = s.activeCredentials().stream().anyMatch(x -> x.environment().equals(c.environment())
+                && x.displayName().equalsIgnoreCase(c.displayName()));
+        if (taken) {
+            return reject(c, s, RejectionCode.DUPLICATE_CREDENTIAL_NAME, "a credential named '" + c.displayName()
+                    + "' exists in " + c.environment());
+        }
+        String user = c.kind() == CredentialKind.SUPER_ADMIN ? SUPER_ADMIN_USER : c.username();
+        return List.of(new CredentialImported(c.requestId(), c.credentialId(), s.organizationId(), c.kind(),
+                c.displayName(), c.environment(), user, c.encryptedSecret()));
+    }
+
+    private static List<MarketplaceEvent> connect(Connect c, MarketplaceState s) {
+        if (s.connection(c.connectionId()).isPresent()) {
+            return List.of();
+        }
+        if (blank(c.componentId()) || blank(c.environment()) || blank(c.credentialId())) {
+            return reject(c, s, RejectionCode.INVALID_REQUEST,
+                    "a connection needs a component, an environment and a credential");
+        }
+        if (!s.listed()) {
+            return reject(c, s, RejectionCode.NOT_LISTED,
+                    "the instance is not in the marketplace: new connections are not accepted");
+        }
+        Optional<Credential> credential = s.credential(c.credentialId());
+        if (credential.isEmpty()) {
+            return reject(c, s, RejectionCode.UNKNOWN_CREDENTIAL, "no credential " + c.credentialId());
+        }
+        if (!credential.get().active()) {
+            return reject(c, s, RejectionCode.CREDENTIAL_INACTIVE,
+                    "credential " + c.credentialId() + " is deleted: new connections may not use it");
+        }
+        if (!credential.get().environment().equals(c.environment())) {
+            return reject(c, s, RejectionCode.ENVIRONMENT_MISMATCH, "credential " + c.credentialId() + " is for "
+                    + credential.get().environment() + ", not " + c.environment());
+        }
+        if (s.serviceHost() == null) {
+            return reject(c, s, RejectionCode.INSTANCE_NOT_SERVING, "the instance is not ready yet");
+        }
+        String database = blank(c.database()) ? DEFAULT_DATABASE : c.database();
+        return List.of(new ConnectionCreated(c.connectionId(), c.componentId(), c.environment(), c.credentialId(),
+                s.serviceHost(), s.port(), s.tlsRequired(), database, credential.get().username()));
+    }
+
+    private static List<MarketplaceEvent> reject(Request r, MarketplaceState s, RejectionCode code, String reason) {
+        return List.of(rejection(r, s, code, reason));
+    }
+
+    private static Rejected rejection(Request r, MarketplaceState s, RejectionCode code, String reason) {
+        String org = s.organizationId() != null ? s.organizationId()
+                : r.callerOrganization() == null ? "" : r.callerOrganization();
+        return new Rejected(r.requestId(), org, r.action(), code, reason);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    @Override
+    public MarketplaceState evolve(MarketplaceState s, MarketplaceEvent event) {
+        if (event instanceof Known k) {
+            return new MarketplaceState(k.organizationId(), k.displayName(), k.engine(), k.plan(), k.cloud(), k.region(),
+                    s.deleted(), s.serviceHost(), s.port(), s.tlsRequired(), s.listed(), s.credentials(),
+                    s.connections(), s.requestIds());
+        }
+        if (event instanceof Serving v) {
+            return new MarketplaceState(s.organizationId(), s.displayName(), s.engine(), s.plan(), s.cloud(),
+                    s.region(), s.deleted(), v.serviceHost(), v.port(), v.tlsRequired(), s.listed(), s.credentials(),
+                    s.connections(), s.requestIds());
+        }
+        if (event instanceof Forgotten) {
+            return with(s, true, s.listed(), s.credentials(), s.connections(), null);
+        }
+        if (event instanceof CredentialImported c) {
+            List<Credential> credentials = new ArrayList<>(s.credentials());
+            credentials.add(new Credential(c.credentialId(), c.kind(), c.displayName(), c.environment(), c.username(),
+                    c.encryptedSecret(), true));
+            return with(s, s.deleted(), s.listed(), credentials, s.connections(), c.requestId());
+        }
+        if (event instanceof CredentialDeleted d) {
+            return with(s, s.deleted(), s.listed(), s.credentials().stream()
+                    .map(c -> c.credentialId().equals(d.credentialId())
+                            ? new Credential(c.credentialId(), c.kind(), c.displayName(), c.environment(), c.username(),
+                                    null, false)
+                            : c)
+                    .toList(), s.connections(), null);
+        }
+        if (event instanceof ListingAdded) {
+            return with(s, s.deleted(), true, s.credentials(), s.connections(), null);
+        }
+        if (event instanceof ListingRemoved) {
+            return with(s, s.deleted(), false, s.credentials(), s.connections(), null);
+        }
+        if (event instanceof ConnectionCreated c) {
+            List<Connection> connections = new ArrayList<>(s.connections());
+            connections.add(new Connection(c.connectionId(), c.componentId(), c.environment(), c.credentialId(),
+                    c.database(), c.username(), true));
+            return with(s, s.deleted(), s.listed(), s.credentials(), connections, null);
+        }
+        if (event instanceof ConnectionRemoved r) {
+            return with(s, s.deleted(), s.listed(), s.credentials(), s.connections().stream()
+                    .map(c -> c.connectionId().equals(r.connectionId())
+                            ? new Connection(c.connectionId(), c.componentId(), c.environment(), c.credentialId(),
+                                    c.database(), c.username(), false)
+                            : c)
+                    .toList(), null);
+        }
+        if (event instanceof Rejected r) {
+            return with(s, s.deleted(), s.listed(), s.credentials(), s.connections(), r.requestId());
+        }
+        return s;
+    }
+
+    private static MarketplaceState with(MarketplaceState s, boolean deleted, boolean listed,
+            List<Credential> credentials, List<Connection> connections, String requestId) {
+        List<String> ids = s.requestIds();
+        if (requestId != null && !ids.contains(requestId)) {
+            List<String> more = new ArrayList<>(ids);
+            more.add(requestId);
+            ids = List.copyOf(more.subList(Math.max(0, more.size() - MarketplaceState.REMEMBERED_REQUESTS),
+                    more.size()));
+        }
+        return new MarketplaceState(s.organizationId(), s.displayName(), s.engine(), s.plan(), s.cloud(), s.region(),
+                deleted, s.serviceHost(), s.port(), s.tlsRequired(), listed, List.copyOf(credentials),
+                List.copyOf(connections), ids);
+    }
+}

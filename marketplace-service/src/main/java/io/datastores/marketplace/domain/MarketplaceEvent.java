@@ -1,0 +1,50 @@
+package io.datastores.marketplace.domain;
+
+import io.datastores.marketplace.domain.MarketplaceCommand.CredentialKind;
+
+/** What marketplace-service decides about one instance. Known, Serving and Forgotten change only its state. */
+public sealed interface MarketplaceEvent {
+
+    record Known(String organizationId, String displayName, String engine, String plan, String cloud, String region)
+            implements MarketplaceEvent {
+    }
+
+    record Serving(String serviceHost, int port, boolean tlsRequired) implements MarketplaceEvent {
+    }
+
+    record Forgotten() implements MarketplaceEvent {
+    }
+
+    record CredentialImported(String requestId, String credentialId, String organizationId, CredentialKind kind,
+            String displayName, String environment, String username, byte[] encryptedSecret)
+            implements MarketplaceEvent {
+    }
+
+    record CredentialDeleted(String credentialId) implements MarketplaceEvent {
+    }
+
+    record ListingAdded(String organizationId) implements MarketplaceEvent {
+    }
+
+    record ListingRemoved(String organizationId, String reason) implements MarketplaceEvent {
+    }
+
+    record ConnectionCreated(String connectionId, String componentId, String environment, String credentialId,
+            String serviceHost, int port, boolean tlsRequired, String database, String username)
+            implements MarketplaceEvent {
+    }
+
+    record ConnectionRemoved(String connectionId) implements MarketplaceEvent {
+    }
+
+    record Rejected(String requestId, String organizationId, String action, RejectionCode code, String reason)
+            implements MarketplaceEvent {
+    }
+
+    /** Why a marketplace request is refused. */
+    enum RejectionCode {
+        UNKNOWN_INSTANCE, INSTANCE_DELETED, WRONG_ORGANIZATION, INVALID_REQUEST, DUPLICATE_CREDENTIAL_NAME,
+        UNKNOWN_CREDENTIAL, NO_ACTIVE_CREDENTIAL, NOT_LISTED, CREDENTIAL_INACTIVE, ENVIRONMENT_MISMATCH,
+        UNKNOWN_CONNECTION, INSTANCE_NOT_SERVING
+    }
+}

@@ -1,0 +1,49 @@
+package io.datastores.marketplace.domain;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.datastores.marketplace.domain.MarketplaceCommand.CredentialKind;
+
+/**
+ * marketplace-service's state of one instance: what provisioning said of it, its credentials
+ * (secrets encrypted; a deleted one keeps its name but loses its ciphertext), whether it is listed,
+ * and its connections. {@code requestIds}: requests already decided, so a retried one has one effect.
+ */
+public record MarketplaceState(String organizationId, String displayName, String engine, String plan, String cloud,
+        String region, boolean deleted, String serviceHost, int port, boolean tlsRequired, boolean listed,
+        List<Credential> credentials, List<Connection> connections, List<String> requestIds) {
+
+    /** Requests remembered per instance, for idempotence. */
+    static final int REMEMBERED_REQUESTS = 200;
+
+    public record Credential(String credentialId, CredentialKind kind, String displayName, String environment,
+            String username, byte[] encryptedSecret, boolean active) {
+    }
+
+    /** {@code active}: false once removed. Deleting its credential or the listing leaves it working. */
+    public record Connection(String connectionId, String componentId, String environment, String credentialId,
+            String database, String username, boolean active) {
+    }
+
+    public static MarketplaceState initial() {
+        return new MarketplaceState(null, null, null, null, null, null, false, null, 0, true, false, List.of(), List.of(),
+                List.of());
+    }
+
+    public boolean known() {
+        return organizationId != null;
+    }
+
+    public Optional<Credential> credential(String id) {
+        return credentials.stream().filter(c -> c.credentialId().equals(id)).findFirst();
+    }
+
+    public Optional<Connection> connection(String id) {
+        return connections.stream().filter(c -> c.connectionId().equals(id)).findFirst();
+    }
+
+    public List<Credential> activeCredentials() {
+        return credentials.stream().filter(Credential::active).toList();
+    }
+}

@@ -1,0 +1,249 @@
+package io.datastores.marketplace.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import io.datastores.marketplace.domain.MarketplaceCommand.AddListing;
+import io.datastores.marketplace.domain.MarketplaceCommand.Connect;
+import io.datastores.marketplace.domain.MarketplaceCommand.CredentialKind;
+import io.datastores.marketplace.domain.MarketplaceCommand.DeleteCredential;
+import io.datastores.marketplace.domain.MarketplaceCommand.Disconnect;
+import io.datastores.marketplace.domain.MarketplaceCommand.Forget;
+import io.datastores.marketplace.domain.MarketplaceCommand.ImportCredential;
+import io.datastores.marketplace.domain.MarketplaceCommand.Know;
+import io.datastores.marketplace.domain.MarketplaceCommand.RemoveListing;
+import io.datastores.marketplace.domain.MarketplaceCommand.Serve;
+import io.datastores.marketplace.domain.MarketplaceEvent.ConnectionCreated;
+import io.datastores.marketplace.domain.MarketplaceEvent.CredentialImported;
+import io.datastores.marketplace.domain.MarketplaceEvent.ListingAdded;
+import io.datastores.marketplace.domain.MarketplaceEvent.ListingRemoved;
+import io.datastores.marketplace.domain.MarketplaceEvent.Rejected;
+import io.datastores.marketplace.domain.MarketplaceEvent.RejectionCode;
+
+class MarketplaceDeciderTest {
+
+    static final Instant T = Instant.parse("2026-11-22T10:00:00Z");
+    static final byte[] SECRET = {1, 2, 3, 4};
+
+    private final MarketplaceDecider decider = new MarketplaceDecider();
+    private MarketplaceState state = decider.initialState();
+    private int seq;
+
+    private List<MarketplaceEvent> when(MarketplaceCommand c) {
+        List<MarketplaceEvent> events = decider.decide(c, state, T);
+        for (MarketplaceEvent e : events) {
+            state = decider.evolve(state, e);
+        }
+        return events;
+    }
+
+    private String req() {
+        return "r" + (++seq);
+    }
+
+    private void serving() {
+        when(new Know("acme", "orders", "POSTGRESQL", "BUSINESS-4", "AWS", "us-east-1"));
+        when(new Serve("orders.db", 5432, true));
+    }
+
+    private List<MarketplaceEvent> created(String id, String name, String env) {
+        return when(new ImportCredential(req(), "acme", id, CredentialKind.CREATED, name, env, "app", SECRET));
+    }
+
+    private RejectionCode code(List<MarketplaceEvent> events) {
+        assertThat(events).singleElement().isInstanceOf(Rejected.class);
+        return ((Rejected) events.get(0)).code();
+    }
+
+    private List<MarketplaceEvent> connect(String id, String env, String credential) {
+        return when(new Connect(req(), "acme", id, "billing-api", env, credential, null));
+    }
+
+    @Nested
+    @DisplayName("credentials")
+    class Credentials {
+
+        @Test
+        void createdCredentialKeepsItsEncryptedSecretAndUsername() {
+            serving();
+            List<MarketplaceEvent> out = created("c1", "app", "prod");
+            assertThat(out).singleElement().isInstanceOfSatisfying(CredentialImported.class, c -> {
+                assertThat(c.username()).isEqualTo("app");
+                assertThat(c.encryptedSecret()).isEqualTo(SECRET);
+                assertThat(c.organizationId()).isEqualTo("acme");
+            });
+        }
+
+        @Test
+        void superAdminTakesOnlyNameAndEnvironment() {
+            serving();
+            assertThat(when(new ImportCredential(req(), "acme", "c1", CredentialKind.SUPER_ADMIN, "root", "prod", null,
+                    null))).singleElement().isInstanceOfSatisfying(CredentialImported.class,
+                            c -> assertThat(c.username()).isEqualTo(MarketplaceDecider.SUPER_ADMIN_USER));
+            assertThat(code(when(new ImportCredential(req(), "acme", "c2", CredentialKind.SUPER_ADMIN, "x", "prod",
+                    "u", SECRET)))).isEqualTo(RejectionCode.INVALID_REQUEST);
+        }
+
+        @Test
+        void refusals() {
+            assertThat(code(created("c0", "app", "prod"))).isEqualTo(RejectionCode.UNKNOWN_INSTANCE);
+            serving();
+            assertThat(code(when(new ImportCredential(req(), "acme", "c1", CredentialKind.CREATED, "app", "prod", "",
+                    SECRET)))).isEqualTo(RejectionCode.INVALID_REQUEST);
+            assertThat(code(when(new ImportCredential(req(), "other-org", "c1", CredentialKind.CREATED, "app", "prod",
+                    "u", SECRET)))).isEqualTo(RejectionCode.WRONG_ORGANIZATION);
+            created("c1", "app", "prod");
+            assertThat(code(created("c2", "APP", "prod"))).isEqualTo(RejectionCode.DUPLICATE_CREDENTIAL_NAME);
+            assertThat(created("c3", "app", "staging")).singleElement().isInstanceOf(CredentialImported.class);
+        }
+
+        @Test
+        void theSameImportTwiceHasOneEffect() {
+            serving();
+            ImportCredential c = new ImportCredential("r-x", "acme", "c1", CredentialKind.CREATED, "app", "prod", "u",
+                    SECRET);
+            assertThat(when(c)).hasSize(1);
+            assertThat(when(c)).isEmpty();
+        }
+
+        @Test
+        void deletingDropsTheCiphertextFromState() {
+            serving();
+            created("c1", "app", "prod");
+            when(new DeleteCredential(req(), "acme", "c1"));
+            assertThat(state.credential("c1")).get().satisfies(c -> {
+                assertThat(c.active()).isFalse();
+                assertThat(c.encryptedSecret()).isNull();
+            });
+            assertThat(code(when(new DeleteCredential(req(), "acme", "nope")))).isEqualTo(
+                    RejectionCode.UNKNOWN_CREDENTIAL);
+        }
+
+        @Test
+        void anOperatorActsOnAnyOrganization() {
+            serving();
+            assertThat(when(new ImportCredential(req(), null, "c1", CredentialKind.CREATED, "app", "prod", "u",
+                    SECRET))).singleElement().isInstanceOf(CredentialImported.class);
+        }
+    }
+
+    @Nested
+    @DisplayName("listing")
+    class Listing {
+
+        @Test
+        void onlyWithAnActiveCredential() {
+            serving();
+            assertThat(code(when(new AddListing(req(), "acme")))).isEqualTo(RejectionCode.NO_ACTIVE_CREDENTIAL);
+            created("c1", "app", "prod");
+            assertThat(when(new AddListing(req(), "acme"))).singleElement().isInstanceOf(ListingAdded.class);
+            assertThat(when(new AddListing(req(), "acme"))).as("listed already").isEmpty();
+        }
+
+        @Test
+        void notForADeletedOrUnknownInstance() {
+            assertThat(code(when(new AddListing(req(), "acme")))).isEqualTo(RejectionCode.UNKNOWN_INSTANCE);
+            serving();
+            created("c1", "app", "prod");
+            when(new Forget());
+            assertThat(code(when(new AddListing(req(), "acme")))).isEqualTo(RejectionCode.INSTANCE_DELETED);
+        }
+
+        @Test
+        void deletingTheInstanceEndsItsListing() {
+            serving();
+            created("c1", "app", "prod");
+            when(new AddListing(req(), "acme"));
+            assertThat(when(new Forget())).hasAtLeastOneElementOfType(ListingRemoved.class);
+            assertThat(state.listed()).isFalse();
+        }
+
+        @Test
+        void removingWhatIsNotListedIsRefused() {
+            serving();
+            assertThat(code(when(new RemoveListing(req(), "acme")))).isEqualTo(RejectionCode.NOT_LISTED);
+        }
+    }
+
+    @Nested
+    @DisplayName("connections")
+    class Connections {
+
+        private void listedWithProdCredential() {
+            serving();
+            created("c1", "app", "prod");
+            when(new AddListing(req(), "acme"));
+        }
+
+        @Test
+        void aConnectionHandsOutItsParametersButNoSecret() {
+            listedWithProdCredential();
+            assertThat(connect("k1", "prod", "c1")).singleElement().isInstanceOfSatisfying(ConnectionCreated.class,
+                    c -> {
+                        assertThat(c.serviceHost()).isEqualTo("orders.db");
+                        assertThat(c.port()).isEqualTo(5432);
+                        assertThat(c.tlsRequired()).isTrue();
+                        assertThat(c.database()).isEqualTo(MarketplaceDecider.DEFAULT_DATABASE);
+                        assertThat(c.username()).isEqualTo("app");
+                    });
+        }
+
+        @Test
+        void theCredentialMustBeOfTheConnectionsEnvironment() {
+            listedWithProdCredential();
+            assertThat(code(connect("k1", "staging", "c1"))).isEqualTo(RejectionCode.ENVIRONMENT_MISMATCH);
+        }
+
+        @Test
+        void notListed_noNewConnections() {
+            serving();
+            created("c1", "app", "prod");
+            assertThat(code(connect("k1", "prod", "c1"))).isEqualTo(RejectionCode.NOT_LISTED);
+        }
+
+        @Test
+        void removingTheListingBlocksNewConnectionsAndKeepsExistingOnes() {
+            listedWithProdCredential();
+            connect("k1", "prod", "c1");
+            when(new RemoveListing(req(), "acme"));
+
+            assertThat(code(connect("k2", "prod", "c1"))).isEqualTo(RejectionCode.NOT_LISTED);
+            assertThat(state.connection("k1")).get().satisfies(c -> assertThat(c.active()).isTrue());
+        }
+
+        @Test
+        void deletingTheCredentialBlocksNewConnectionsAndKeepsExistingOnes() {
+            listedWithProdCredential();
+            created("c2", "other", "prod");
+            connect("k1", "prod", "c1");
+            when(new DeleteCredential(req(), "acme", "c1"));
+
+            assertThat(code(connect("k2", "prod", "c1"))).isEqualTo(RejectionCode.CREDENTIAL_INACTIVE);
+            assertThat(state.connection("k1")).get().satisfies(c -> assertThat(c.active()).isTrue());
+            assertThat(state.listed()).as("still listed: c2 is active").isTrue();
+            assertThat(connect("k3", "prod", "c2")).singleElement().isInstanceOf(ConnectionCreated.class);
+        }
+
+        @Test
+        void removingAConnection() {
+            listedWithProdCredential();
+            connect("k1", "prod", "c1");
+            assertThat(when(new Disconnect(req(), "acme", "k1"))).hasSize(1);
+            assertThat(state.connection("k1")).get().satisfies(c -> assertThat(c.active()).isFalse());
+            assertThat(code(when(new Disconnect(req(), "acme", "nope")))).isEqualTo(RejectionCode.UNKNOWN_CONNECTION);
+        }
+
+        @Test
+        void anotherOrganizationCannotConnect() {
+            listedWithProdCredential();
+            assertThat(code(when(new Connect(req(), "evil", "k9", "x", "prod", "c1", null))))
+                    .isEqualTo(RejectionCode.WRONG_ORGANIZATION);
+        }
+    }
+}
