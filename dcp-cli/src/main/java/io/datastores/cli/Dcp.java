@@ -41,7 +41,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code dcp}: publish events to and tail events from the control plane's topics. */
 @Command(name = "dcp", mixinStandardHelpOptions = true, subcommands = {Dcp.Publish.class, Dcp.Tail.class,
-        Dcp.TopicList.class}, description = "Publish and read the control plane's events.")
+        Dcp.TopicList.class, Dcp.Token.class}, description = "Publish and read the control plane's events.")
 public final class Dcp {
 
     /** Where the stack is: flags, else DCP_BOOTSTRAP / DCP_REGISTRY, else the dev stack's ports. */
@@ -209,6 +209,51 @@ public final class Dcp {
                 System.out.printf("%-24s key=%s partitions=%d cleanup=%s writer=%s%n    events: %s%n", t.name(),
                         t.key(), t.partitions(), t.cleanupPolicy(), t.writer(), String.join(", ", t.eventTypes()));
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "token", description = "Print a bearer token for the services' HTTP APIs, signed with the "
+            + "stack's secret (DCP_AUTH_SECRET_FILE, default .stack/auth.secret).")
+    static final class Token implements Callable<Integer> {
+        @Option(names = "--role", description = "viewer, platform or operator (comma-separated for several)",
+                defaultValue = "viewer")
+        String roles;
+
+        @Option(names = "--org", description = "the organization the token is scoped to (all roles but operator)")
+        String organization;
+
+        @Option(names = "--subject", description = "who the token is for", defaultValue = "dcp-cli")
+        String subject;
+
+        @Option(names = "--ttl-hours", description = "hours until it expires", defaultValue = "24")
+        long hours;
+
+        @Option(names = "--secret-file", description = "the token secret's file")
+        String secretFile = System.getenv().getOrDefault("DCP_AUTH_SECRET_FILE", ".stack/auth.secret");
+
+        @Override
+        public Integer call() throws Exception {
+            java.util.Set<io.datastores.kit.auth.Role> set;
+            try {
+                set = io.datastores.kit.auth.Tokens.roles(roles);
+            } catch (IllegalArgumentException e) {
+                System.err.println("dcp token: --role must be viewer, platform or operator, not '" + roles + "'");
+                return 2;
+            }
+            if (organization == null && !set.contains(io.datastores.kit.auth.Role.OPERATOR)) {
+                System.err.println("dcp token: --org is required unless the role is operator");
+                return 2;
+            }
+            java.nio.file.Path file = java.nio.file.Path.of(secretFile);
+            if (!java.nio.file.Files.exists(file)) {
+                System.err.println("dcp token: no secret at " + file + " (./dcp up writes it)");
+                return 2;
+            }
+            io.datastores.kit.auth.Tokens tokens = new io.datastores.kit.auth.Tokens(
+                    java.nio.file.Files.readString(file).trim());
+            System.out.println(tokens.issue(subject, set, organization,
+                    java.time.Instant.now().plus(java.time.Duration.ofHours(hours))));
             return 0;
         }
     }

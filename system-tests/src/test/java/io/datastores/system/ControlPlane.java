@@ -1,5 +1,16 @@
 package io.datastores.system;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+import io.datastores.kit.auth.Role;
+import io.datastores.kit.auth.Tokens;
+import io.datastores.marketplace.secrets.SecretBox;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -42,6 +53,24 @@ final class ControlPlane implements AutoCloseable {
         this.dir = dir;
         this.extra = extra;
         PARTS.keySet().forEach(name -> ports.put(name, KafkaBroker.freePort()));
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("auth.secret"), AUTH_SECRET);
+            Files.writeString(dir.resolve("master.key"), SecretBox.newMasterKey());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The token secret every part of a test control plane shares. */
+    static final String AUTH_SECRET = "system-tests-token-secret-" + UUID.randomUUID();
+    private static final Tokens TOKENS = new Tokens(AUTH_SECRET);
+
+    /** A bearer token for tests: an operator's when {@code organization} is null. */
+    static String token(String organization, Role... roles) {
+        Set<Role> set = roles.length == 0 ? Set.of(organization == null ? Role.OPERATOR : Role.PLATFORM)
+                : Set.of(roles);
+        return TOKENS.issue("system-tests", set, organization, Instant.now().plus(Duration.ofHours(2)));
     }
 
     /** Starts every part and waits until each is healthy. */
@@ -61,6 +90,8 @@ final class ControlPlane implements AutoCloseable {
         props.put("dcp.state.dir", dir.resolve("state").resolve(name).toString());
         props.put("sim.heartbeat-ms", "1000");
         props.put("sim.provisioning-delay-ms", "50");
+        props.put("dcp.auth.secret-file", dir.resolve("auth.secret").toString());
+        props.put("dcp.marketplace.master-key-file", dir.resolve("master.key").toString());
         props.putAll(extra);
         running.put(name, JavaProcess.module(part.module(), part.mainClass(), props, dir.resolve("logs")).start());
     }

@@ -1,5 +1,9 @@
 package io.datastores.marketplace.api;
 
+import io.datastores.kit.auth.Caller;
+import io.datastores.service.auth.AuthFilter;
+import io.micronaut.http.HttpRequest;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,13 +25,14 @@ import io.micronaut.serde.annotation.SerdeImport;
 
 /**
  * The fleet view over HTTP: {@code GET /instances/{id}} and {@code GET /instances} (paged, filtered
- * by organization, engine and status). Answers 503 while the store is (re)building.
+ * by organization, engine and status; a caller sees its own organization, an operator any). Answers 503 while the store is (re)building.
  */
 @Controller("/instances")
 @SerdeImport(InstanceView.class)
 @SerdeImport(InstanceView.NodeView.class)
 @SerdeImport(InstanceView.CommandPolicyView.class)
 @SerdeImport(InstanceView.BackupWindow.class)
+@SerdeImport(InstanceView.FailoverView.class)
 @SerdeImport(FleetController.Page.class)
 public class FleetController {
 
@@ -44,14 +49,31 @@ public class FleetController {
     }
 
     @Get("/{id}")
-    public HttpResponse<?> instance(@PathVariable String id) {
-        return stores.lookup(FleetViewTopology.STORE, id, "instance in the fleet view");
+    public HttpResponse<?> instance(@PathVariable String id, HttpRequest<?> request) {
+        Optional<ReadOnlyKeyValueStore<String, InstanceView>> store = stores.store(FleetViewTopology.STORE);
+        if (store.isEmpty()) {
+            return QueryableStores.unavailable(FleetViewTopology.STORE);
+        }
+        InstanceView view = store.get().get(id);
+        if (view == null) {
+            return HttpResponse.notFound(new Problem("no instance " + id + " in the fleet view"));
+        }
+        return AuthFilter.outsideScope(request, view.organizationId()).<HttpResponse<?>>map(r -> r)
+                .orElseGet(() -> HttpResponse.ok(view));
     }
 
     @Get
     public HttpResponse<?> instances(@Nullable @QueryValue String organization, @Nullable @QueryValue String engine,
             @Nullable @QueryValue String status, @QueryValue(defaultValue = "0") int page,
-            @QueryValue(defaultValue = "50") int size) {
+            @QueryValue(defaultValue = "50") int size, HttpRequest<?> request) {
+        Caller caller = AuthFilter.caller(request);
+        if (!caller.operator()) {
+            if (organization != null && !organization.equals(caller.organization())) {
+                return HttpResponse.status(io.micronaut.http.HttpStatus.FORBIDDEN).body(new Problem(
+                        "this token is for organization " + caller.organization()));
+            }
+        }
+        String org = caller.operator() ? organization : caller.organization();
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
             return HttpResponse.badRequest(new Problem("page must be >= 0 and size from 1 to " + MAX_PAGE_SIZE));
         }
@@ -63,7 +85,7 @@ public class FleetController {
         try (KeyValueIterator<String, InstanceView> all = store.get().all()) {
             all.forEachRemaining(kv -> {
                 InstanceView v = kv.value;
-                if ((organization == null || organization.equals(v.organizationId()))
+                if ((org == null || org.equals(v.organizationId()))
                         && (engine == null || engine.equalsIgnoreCase(v.engine()))
                         && (status == null || status.equalsIgnoreCase(v.status().name()))) {
                     matching.add(v);

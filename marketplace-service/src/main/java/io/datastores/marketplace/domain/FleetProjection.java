@@ -9,8 +9,8 @@ import io.datastores.marketplace.domain.InstanceView.NodeView;
 import io.datastores.marketplace.domain.InstanceView.Status;
 
 /**
- * The fleet view: one {@link InstanceView} per instance, folded from provisioning's events and
- * backup-service's restore windows. An
+ * The fleet view: one {@link InstanceView} per instance, folded from provisioning's events,
+ * failover-service's failovers and backup-service's restore windows. An
  * instance enters the view when accepted; a fact about an instance the view never saw accepted
  * changes nothing.
  */
@@ -29,7 +29,7 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
             }
             return new InstanceView(a.instanceId(), a.organizationId(), a.displayName(), a.engine(), a.cloud(), a.region(),
                     a.plan(), Status.PROVISIONING, a.serviceHost(), 0, true, 0, List.of(), List.of(), null,
-                    a.catalogVersion(), null, meta.occurredAt());
+                    a.catalogVersion(), null, meta.occurredAt(), null);
         }
         if (v == null) {
             return null;
@@ -64,7 +64,26 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
         if (fact instanceof InstanceFact.RestoreWindow r) {
             return new InstanceView(v.instanceId(), v.organizationId(), v.displayName(), v.engine(), v.cloud(),
                     v.region(), v.plan(), v.status(), v.serviceHost(), v.port(), v.tlsRequired(), v.connectionLimit(),
-                    v.allowlist(), v.nodes(), v.commandPolicy(), v.catalogVersion(), r.window(), meta.occurredAt());
+                    v.allowlist(), v.nodes(), v.commandPolicy(), v.catalogVersion(), r.window(), meta.occurredAt(),
+                    v.failover());
+        }
+        if (fact instanceof InstanceFact.FailoverStarted f) {
+            return withFailover(v, new InstanceView.FailoverView(f.failoverId(), f.kind(), "IN_PROGRESS",
+                    f.failedNodeId(), f.failedAt(), null, null, null, null, null, null), v.nodes(), meta);
+        }
+        if (fact instanceof InstanceFact.Promoted p) {
+            List<NodeView> nodes = v.nodes().stream().map(n -> n.nodeId().equals(p.nodeId())
+                    ? new NodeView(n.nodeId(), "PRIMARY", n.zone(), n.host(), n.ip())
+                    : "PRIMARY".equals(n.role()) ? new NodeView(n.nodeId(), "LOST", n.zone(), n.host(), n.ip()) : n)
+                    .toList();
+            return withFailover(v, v.failover(), nodes, meta);
+        }
+        if (fact instanceof InstanceFact.FailoverCompleted c) {
+            InstanceView.FailoverView f = v.failover();
+            return withFailover(v, new InstanceView.FailoverView(c.failoverId(), f == null ? null : f.kind(),
+                    "COMPLETED", f == null ? null : f.failedNodeId(), f == null ? null : f.failedAt(), c.completedAt(),
+                    c.detectionMillis(), c.promotionMillis(), c.unavailableMillis(), c.dataLossBytes(),
+                    c.dataLossWindowMillis()), v.nodes(), meta);
         }
         if (fact instanceof InstanceFact.NodeDecommissioned d) {
             return with(v, v.status(), v.plan(), v.connectionLimit(), v.allowlist(),
@@ -80,6 +99,14 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
             EventMeta meta) {
         return new InstanceView(v.instanceId(), v.organizationId(), v.displayName(), v.engine(), v.cloud(),
                 v.region(), plan, status, v.serviceHost(), port, v.tlsRequired(), limit, List.copyOf(allowlist),
-                List.copyOf(nodes), policy, catalogVersion, v.backupWindow(), meta.occurredAt());
+                List.copyOf(nodes), policy, catalogVersion, v.backupWindow(), meta.occurredAt(), v.failover());
+    }
+
+    private static InstanceView withFailover(InstanceView v, InstanceView.FailoverView f, List<NodeView> nodes,
+            EventMeta meta) {
+        return new InstanceView(v.instanceId(), v.organizationId(), v.displayName(), v.engine(), v.cloud(),
+                v.region(), v.plan(), v.status(), v.serviceHost(), v.port(), v.tlsRequired(), v.connectionLimit(),
+                v.allowlist(), List.copyOf(nodes), v.commandPolicy(), v.catalogVersion(), v.backupWindow(),
+                meta.occurredAt(), f);
     }
 }

@@ -1,5 +1,6 @@
 package io.datastores.marketplace.domain;
 
+import java.time.Instant;
 import java.util.List;
 
 /** What the fleet view learns about an instance from other services' events. */
@@ -40,5 +41,20 @@ public sealed interface InstanceFact {
 
     /** A standby left (the plan has fewer nodes). */
     record NodeDecommissioned(String nodeId) implements InstanceFact {
+    }
+
+    /** failover-service started a failover. */
+    record FailoverStarted(String failoverId, String kind, String failedNodeId, Instant failedAt)
+            implements InstanceFact {
+    }
+
+    /** A standby is the new primary. */
+    record Promoted(String nodeId) implements InstanceFact {
+    }
+
+    /** The failover is over: timings and data loss. */
+    record FailoverCompleted(String failoverId, String primaryNodeId, Instant completedAt, long detectionMillis,
+            long promotionMillis, long unavailableMillis, long dataLossBytes, Long dataLossWindowMillis)
+            implements InstanceFact {
     }
 }

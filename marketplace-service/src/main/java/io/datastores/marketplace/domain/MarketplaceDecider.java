@@ -72,7 +72,7 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
             }
             List<MarketplaceEvent> events = new ArrayList<>();
             if (s.listed()) {
-                events.add(new ListingRemoved(s.organizationId(), "the instance was deleted"));
+                events.add(new ListingRemoved(null, s.organizationId(), "the instance was deleted"));
             }
             events.add(new Forgotten());
             return events;
@@ -93,7 +93,7 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
             if (credential.isEmpty()) {
                 return reject(r, s, RejectionCode.UNKNOWN_CREDENTIAL, "no credential " + d.credentialId());
             }
-            return credential.get().active() ? List.of(new CredentialDeleted(d.credentialId())) : List.of();
+            return credential.get().active() ? List.of(new CredentialDeleted(d.requestId(), d.credentialId())) : List.of();
         }
         if (command instanceof AddListing) {
             if (s.listed()) {
@@ -102,10 +102,10 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
             return s.activeCredentials().isEmpty()
                     ? reject(r, s, RejectionCode.NO_ACTIVE_CREDENTIAL,
                             "an instance is listed only with at least one active credential; import one first")
-                    : List.of(new ListingAdded(s.organizationId()));
+                    : List.of(new ListingAdded(r.requestId(), s.organizationId()));
         }
         if (command instanceof RemoveListing) {
-            return s.listed() ? List.of(new ListingRemoved(s.organizationId(), "removed on request"))
+            return s.listed() ? List.of(new ListingRemoved(r.requestId(), s.organizationId(), "removed on request"))
                     : reject(r, s, RejectionCode.NOT_LISTED, "the instance is not in the marketplace");
         }
         if (command instanceof Connect c) {
@@ -116,7 +116,7 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
             if (connection.isEmpty()) {
                 return reject(r, s, RejectionCode.UNKNOWN_CONNECTION, "no connection " + d.connectionId());
             }
-            return connection.get().active() ? List.of(new ConnectionRemoved(d.connectionId())) : List.of();
+            return connection.get().active() ? List.of(new ConnectionRemoved(d.requestId(), d.connectionId())) : List.of();
         }
         throw new IllegalArgumentException("unknown command " + command);
     }
@@ -190,7 +190,7 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
             return reject(c, s, RejectionCode.INSTANCE_NOT_SERVING, "the instance is not ready yet");
         }
         String database = blank(c.database()) ? DEFAULT_DATABASE : c.database();
-        return List.of(new ConnectionCreated(c.connectionId(), c.componentId(), c.environment(), c.credentialId(),
+        return List.of(new ConnectionCreated(c.requestId(), c.connectionId(), c.componentId(), c.environment(), c.credentialId(),
                 s.serviceHost(), s.port(), s.tlsRequired(), database, credential.get().username()));
     }
 
@@ -213,12 +213,12 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
         if (event instanceof Known k) {
             return new MarketplaceState(k.organizationId(), k.displayName(), k.engine(), k.plan(), k.cloud(), k.region(),
                     s.deleted(), s.serviceHost(), s.port(), s.tlsRequired(), s.listed(), s.credentials(),
-                    s.connections(), s.requestIds());
+                    s.connections(), s.requestIds(), s.refusals());
         }
         if (event instanceof Serving v) {
             return new MarketplaceState(s.organizationId(), s.displayName(), s.engine(), s.plan(), s.cloud(),
                     s.region(), s.deleted(), v.serviceHost(), v.port(), v.tlsRequired(), s.listed(), s.credentials(),
-                    s.connections(), s.requestIds());
+                    s.connections(), s.requestIds(), s.refusals());
         }
         if (event instanceof Forgotten) {
             return with(s, true, s.listed(), s.credentials(), s.connections(), null);
@@ -235,19 +235,19 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
                             ? new Credential(c.credentialId(), c.kind(), c.displayName(), c.environment(), c.username(),
                                     null, false)
                             : c)
-                    .toList(), s.connections(), null);
+                    .toList(), s.connections(), d.requestId());
         }
-        if (event instanceof ListingAdded) {
-            return with(s, s.deleted(), true, s.credentials(), s.connections(), null);
+        if (event instanceof ListingAdded l) {
+            return with(s, s.deleted(), true, s.credentials(), s.connections(), l.requestId());
         }
-        if (event instanceof ListingRemoved) {
-            return with(s, s.deleted(), false, s.credentials(), s.connections(), null);
+        if (event instanceof ListingRemoved l) {
+            return with(s, s.deleted(), false, s.credentials(), s.connections(), l.requestId());
         }
         if (event instanceof ConnectionCreated c) {
             List<Connection> connections = new ArrayList<>(s.connections());
             connections.add(new Connection(c.connectionId(), c.componentId(), c.environment(), c.credentialId(),
                     c.database(), c.username(), true));
-            return with(s, s.deleted(), s.listed(), s.credentials(), connections, null);
+            return with(s, s.deleted(), s.listed(), s.credentials(), connections, c.requestId());
         }
         if (event instanceof ConnectionRemoved r) {
             return with(s, s.deleted(), s.listed(), s.credentials(), s.connections().stream()
@@ -255,10 +255,14 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
                             ? new Connection(c.connectionId(), c.componentId(), c.environment(), c.credentialId(),
                                     c.database(), c.username(), false)
                             : c)
-                    .toList(), null);
+                    .toList(), r.requestId());
         }
         if (event instanceof Rejected r) {
-            return with(s, s.deleted(), s.listed(), s.credentials(), s.connections(), r.requestId());
+            MarketplaceState after = with(s, s.deleted(), s.listed(), s.credentials(), s.connections(), r.requestId());
+            List<MarketplaceState.Refusal> refusals = new ArrayList<>(after.refusals());
+            refusals.add(new MarketplaceState.Refusal(r.requestId(), r.action(), r.code().name(), r.reason()));
+            return after.withRefusals(refusals.subList(Math.max(0, refusals.size() - MarketplaceState.REMEMBERED_REFUSALS),
+                    refusals.size()));
         }
         return s;
     }
@@ -274,6 +278,6 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
         }
         return new MarketplaceState(s.organizationId(), s.displayName(), s.engine(), s.plan(), s.cloud(), s.region(),
                 deleted, s.serviceHost(), s.port(), s.tlsRequired(), listed, List.copyOf(credentials),
-                List.copyOf(connections), ids);
+                List.copyOf(connections), ids, s.refusals());
     }
 }

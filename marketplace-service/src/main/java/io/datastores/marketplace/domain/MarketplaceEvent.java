@@ -20,21 +20,21 @@ public sealed interface MarketplaceEvent {
             implements MarketplaceEvent {
     }
 
-    record CredentialDeleted(String credentialId) implements MarketplaceEvent {
+    record CredentialDeleted(String requestId, String credentialId) implements MarketplaceEvent {
     }
 
-    record ListingAdded(String organizationId) implements MarketplaceEvent {
+    record ListingAdded(String requestId, String organizationId) implements MarketplaceEvent {
     }
 
-    record ListingRemoved(String organizationId, String reason) implements MarketplaceEvent {
+    record ListingRemoved(String requestId, String organizationId, String reason) implements MarketplaceEvent {
     }
 
-    record ConnectionCreated(String connectionId, String componentId, String environment, String credentialId,
+    record ConnectionCreated(String requestId, String connectionId, String componentId, String environment, String credentialId,
             String serviceHost, int port, boolean tlsRequired, String database, String username)
             implements MarketplaceEvent {
     }
 
-    record ConnectionRemoved(String connectionId) implements MarketplaceEvent {
+    record ConnectionRemoved(String requestId, String connectionId) implements MarketplaceEvent {
     }
 
     record Rejected(String requestId, String organizationId, String action, RejectionCode code, String reason)

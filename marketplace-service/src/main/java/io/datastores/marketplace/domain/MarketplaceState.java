@@ -12,10 +12,33 @@ import io.datastores.marketplace.domain.MarketplaceCommand.CredentialKind;
  */
 public record MarketplaceState(String organizationId, String displayName, String engine, String plan, String cloud,
         String region, boolean deleted, String serviceHost, int port, boolean tlsRequired, boolean listed,
-        List<Credential> credentials, List<Connection> connections, List<String> requestIds) {
+        List<Credential> credentials, List<Connection> connections, List<String> requestIds, List<Refusal> refusals) {
 
     /** Requests remembered per instance, for idempotence. */
     static final int REMEMBERED_REQUESTS = 200;
+    /** The last refusals, so that a caller can be told why. */
+    static final int REMEMBERED_REFUSALS = 20;
+
+    public MarketplaceState {
+        refusals = refusals == null ? List.of() : List.copyOf(refusals);
+    }
+
+    /** A refused request: its code and reason. */
+    public record Refusal(String requestId, String action, String code, String reason) {
+    }
+
+    public Optional<Refusal> refusal(String requestId) {
+        return refusals.stream().filter(r -> r.requestId().equals(requestId)).findFirst();
+    }
+
+    public boolean decided(String requestId) {
+        return requestIds.contains(requestId);
+    }
+
+    MarketplaceState withRefusals(List<Refusal> r) {
+        return new MarketplaceState(organizationId, displayName, engine, plan, cloud, region, deleted, serviceHost,
+                port, tlsRequired, listed, credentials, connections, requestIds, r);
+    }
 
     public record Credential(String credentialId, CredentialKind kind, String displayName, String environment,
             String username, byte[] encryptedSecret, boolean active) {
@@ -28,7 +51,7 @@ public record MarketplaceState(String organizationId, String displayName, String
 
     public static MarketplaceState initial() {
         return new MarketplaceState(null, null, null, null, null, null, false, null, 0, true, false, List.of(), List.of(),
-                List.of());
+                List.of(), List.of());
     }
 
     public boolean known() {

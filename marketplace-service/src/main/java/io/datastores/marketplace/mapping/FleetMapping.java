@@ -3,7 +3,11 @@ package io.datastores.marketplace.mapping;
 import java.util.List;
 
 import io.datastores.events.AllowlistChanged;
+import io.datastores.events.FailoverCompleted;
+import io.datastores.events.FailoverEventEnvelope;
+import io.datastores.events.FailoverStarted;
 import io.datastores.events.InstanceAccepted;
+import io.datastores.events.StandbyPromoted;
 import io.datastores.events.InstanceDeleted;
 import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.events.InstanceReady;
@@ -33,6 +37,24 @@ public final class FleetMapping {
                             w.getWindowEnd(), w.getRetentionDays(), w.getFullBackups().size()))));
         }
         return List.of();
+    }
+
+    /** failover-service's failovers, as the facts the fleet view folds. */
+    public static List<Envelope<InstanceFact>> fromFailoverEvent(FailoverEventEnvelope e) {
+        Object p = e.getPayload();
+        InstanceFact fact;
+        if (p instanceof FailoverStarted s) {
+            fact = new InstanceFact.FailoverStarted(s.getFailoverId(), s.getKind(), s.getFailedNodeId(), s.getFailedAt());
+        } else if (p instanceof StandbyPromoted sp) {
+            fact = new InstanceFact.Promoted(sp.getNodeId());
+        } else if (p instanceof FailoverCompleted c) {
+            fact = new InstanceFact.FailoverCompleted(c.getFailoverId(), c.getPrimaryNodeId(), c.getCompletedAt(),
+                    c.getDetectionMillis(), c.getPromotionMillis(), c.getUnavailableMillis(),
+                    c.getEstimatedDataLossBytes(), c.getDataLossWindowMillis());
+        } else {
+            return List.of();
+        }
+        return List.of(new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()), fact));
     }
 
     public static List<Envelope<InstanceFact>> fromInstanceEvent(InstanceEventEnvelope e) {

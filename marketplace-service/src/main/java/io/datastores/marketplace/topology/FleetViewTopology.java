@@ -4,11 +4,11 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
 import io.datastores.contract.Topics;
 import io.datastores.events.InstanceEventEnvelope;
-import io.datastores.events.RestorePointsEnvelope;
 import io.datastores.kit.json.JsonSerde;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.kit.streams.DeadLetters;
@@ -18,9 +18,10 @@ import io.datastores.marketplace.domain.InstanceView;
 import io.datastores.marketplace.mapping.FleetMapping;
 
 /**
- * marketplace-service's fleet read model. Reads {@code dcp.instance-events} and
- * {@code dcp.restore-points}; keeps one
- * {@link InstanceView} per instance in the queryable {@value #STORE} store, served over HTTP.
+ * marketplace-service's fleet read model. Reads {@code dcp.instance-events}, {@code dcp.failover-events}
+ * and {@code dcp.restore-points}; keeps one {@link InstanceView} per instance in the queryable
+ * {@value #STORE} store, served over HTTP, and publishes each new view on the compacted
+ * {@value ViewTopics#FLEET} (JSON) for dashboards.
  */
 public final class FleetViewTopology {
 
@@ -30,19 +31,24 @@ public final class FleetViewTopology {
     private FleetViewTopology() {
     }
 
-    public static KStream<String, InstanceView> build(StreamsBuilder builder, ContractSerdes serdes) {
+    public static KStream<String, InstanceView> build(StreamsBuilder builder, ContractSerdes serdes,
+            KStream<String, InstanceEventEnvelope> instanceEvents) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), new JsonSerde<>(InstanceView.class)));
         // Consume
-        KStream<String, InstanceEventEnvelope> events =
-                DeadLetters.decode(builder, Topics.INSTANCE_EVENTS, serdes, SERVICE);
-        KStream<String, RestorePointsEnvelope> windows =
-                DeadLetters.decode(builder, Topics.RESTORE_POINTS, serdes, SERVICE);
-        // Project
-        return events
+        var facts = instanceEvents
                 .flatMapValues(FleetMapping::fromInstanceEvent, Named.as("instance-facts"))
-                .merge(windows.flatMapValues(FleetMapping::fromRestorePoints, Named.as("window-facts")),
-                        Named.as("facts"))
-                .process(ProjectionProcessor.supplier(new FleetProjection(), STORE), Named.as("fleet-project"), STORE);
+                .merge(DeadLetters.decode(builder, Topics.RESTORE_POINTS, serdes, SERVICE)
+                        .flatMapValues(FleetMapping::fromRestorePoints, Named.as("window-facts")), Named.as("facts"))
+                .merge(DeadLetters.decode(builder, Topics.FAILOVER_EVENTS, serdes, SERVICE)
+                        .flatMapValues(FleetMapping::fromFailoverEvent, Named.as("failover-facts")),
+                        Named.as("facts-and-failovers"));
+        // Project
+        KStream<String, InstanceView> views = facts.process(ProjectionProcessor.supplier(new FleetProjection(), STORE),
+                Named.as("fleet-project"), STORE);
+        // Publish
+        views.to(ViewTopics.FLEET, Produced.with(Serdes.String(), new JsonSerde<>(InstanceView.class))
+                .withName("fleet-view-topic"));
+        return views;
     }
 }

@@ -1,5 +1,13 @@
 package io.datastores.provisioning.api;
 
+import java.util.Optional;
+
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import io.datastores.service.Problem;
+import io.datastores.service.auth.AuthFilter;
+import io.micronaut.http.HttpRequest;
+
 import io.datastores.provisioning.domain.InstanceEvent;
 import io.datastores.provisioning.domain.InstanceState;
 import io.datastores.provisioning.domain.OrganizationState;
@@ -12,7 +20,7 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.serde.annotation.SerdeImport;
 
 /**
- * Operators' read access to provisioning's own state: {@code GET /instances/{id}} (status, plan,
+ * Read access to provisioning's own state (a caller sees its organization's; operators, all): {@code GET /instances/{id}} (status, plan,
  * nodes, trial, requests decided) and {@code GET /organizations/{id}} (tier, held names, instances).
  */
 @Controller
@@ -31,12 +39,22 @@ public class StateController {
     }
 
     @Get("/instances/{id}")
-    public HttpResponse<?> instance(@PathVariable String id) {
-        return stores.lookup(ProvisioningTopology.STORE, id, "instance");
+    public HttpResponse<?> instance(@PathVariable String id, HttpRequest<?> request) {
+        Optional<ReadOnlyKeyValueStore<String, InstanceState>> store = stores.store(ProvisioningTopology.STORE);
+        if (store.isEmpty()) {
+            return QueryableStores.unavailable(ProvisioningTopology.STORE);
+        }
+        InstanceState state = store.get().get(id);
+        if (state == null || state.instance() == null) {
+            return HttpResponse.notFound(new Problem("no instance " + id));
+        }
+        return AuthFilter.outsideScope(request, state.instance().organizationId())
+                .<HttpResponse<?>>map(r -> r).orElseGet(() -> HttpResponse.ok(state));
     }
 
     @Get("/organizations/{id}")
-    public HttpResponse<?> organization(@PathVariable String id) {
-        return stores.lookup(ProvisioningTopology.ORG_STORE, id, "organization known to provisioning");
+    public HttpResponse<?> organization(@PathVariable String id, HttpRequest<?> request) {
+        return AuthFilter.outsideScope(request, id).<HttpResponse<?>>map(r -> r)
+                .orElseGet(() -> stores.lookup(ProvisioningTopology.ORG_STORE, id, "organization known to provisioning"));
     }
 }

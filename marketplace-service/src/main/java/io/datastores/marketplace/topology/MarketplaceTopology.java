@@ -1,0 +1,72 @@
+package io.datastores.marketplace.topology;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+import io.datastores.contract.Topics;
+import io.datastores.events.InstanceEventEnvelope;
+import io.datastores.events.MarketplaceEventEnvelope;
+import io.datastores.kit.decider.Envelope;
+import io.datastores.kit.json.JsonSerde;
+import io.datastores.kit.serde.ContractSerdes;
+import io.datastores.kit.streams.DeadLetters;
+import io.datastores.kit.streams.DeciderProcessor;
+import io.datastores.kit.streams.ProjectionProcessor;
+import io.datastores.marketplace.domain.ListingProjection;
+import io.datastores.marketplace.domain.ListingView;
+import io.datastores.marketplace.domain.MarketplaceCommand;
+import io.datastores.marketplace.domain.MarketplaceDecider;
+import io.datastores.marketplace.domain.MarketplaceEvent;
+import io.datastores.marketplace.domain.MarketplaceState;
+import io.datastores.marketplace.mapping.MarketplaceMapping;
+
+/**
+ * The marketplace decisions. Reads {@code dcp.instance-events} (which instances exist, where they
+ * serve, deletions) and {@code dcp.marketplace-commands} (callers' requests, written by the HTTP
+ * API); keeps one {@link MarketplaceState} per instance ({@value #STORE}) and writes
+ * {@code dcp.marketplace-events}, of which it is the only writer. Secrets reach it encrypted only.
+ * It also folds those events into the marketplace read model ({@link ListingView}, {@value #LISTING_STORE}),
+ * published on the compacted {@value ViewTopics#MARKETPLACE}.
+ */
+public final class MarketplaceTopology {
+
+    public static final String STORE = "marketplace";
+    public static final String LISTING_STORE = "marketplace-view";
+
+    private MarketplaceTopology() {
+    }
+
+    public static KStream<String, MarketplaceEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes,
+            KStream<String, InstanceEventEnvelope> instanceEvents) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
+                Serdes.String(), new JsonSerde<>(MarketplaceState.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LISTING_STORE),
+                Serdes.String(), new JsonSerde<>(ListingView.class)));
+        // Consume
+        KStream<String, Envelope<MarketplaceCommand>> commands = instanceEvents
+                .flatMapValues(MarketplaceMapping::fromInstanceEvent, Named.as("marketplace-instance-facts"))
+                .merge(DeadLetters.decode(builder, Topics.MARKETPLACE_COMMANDS, serdes, FleetViewTopology.SERVICE)
+                        .flatMapValues(MarketplaceMapping::fromCommand, Named.as("marketplace-requests")),
+                        Named.as("marketplace-commands"));
+        // Decide
+        KStream<String, Envelope<MarketplaceEvent>> events = commands.process(
+                DeciderProcessor.supplier(new MarketplaceDecider(), STORE, FleetViewTopology.SERVICE),
+                Named.as("decide-marketplace"), STORE);
+        // Produce
+        KStream<String, MarketplaceEventEnvelope> published = events.flatMap((id, e) -> MarketplaceMapping
+                .toAvro(id, e).map(v -> KeyValue.pair(id, v)).stream().toList(), Named.as("marketplace-to-avro"));
+        published.to(Topics.MARKETPLACE_EVENTS.name(), Produced.with(Serdes.String(),
+                serdes.value(Topics.MARKETPLACE_EVENTS)).withName("marketplace-events"));
+        // Project the marketplace read model, and publish it for dashboards
+        events.process(ProjectionProcessor.supplier(new ListingProjection(), LISTING_STORE),
+                Named.as("marketplace-project"), LISTING_STORE)
+                .to(ViewTopics.MARKETPLACE, Produced.with(Serdes.String(), new JsonSerde<>(ListingView.class))
+                        .withName("marketplace-view-topic"));
+        return published;
+    }
+}

@@ -1,0 +1,2 @@
+/** Bearer tokens: who calls, with which roles, for which organization. */
+package io.datastores.kit.auth;
