@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -94,6 +95,44 @@ final class ControlPlane implements AutoCloseable {
         props.put("dcp.marketplace.master-key-file", dir.resolve("master.key").toString());
         props.putAll(extra);
         running.put(name, JavaProcess.module(part.module(), part.mainClass(), props, dir.resolve("logs")).start());
+    }
+
+    /**
+     * A second copy of a service under its own application id, state and port, publishing nothing
+     * ({@code dcp.shadow}): it rebuilds from the log; returns its base URL.
+     */
+    String launchShadow(String name) {
+        Part part = PARTS.get(name);
+        int port = KafkaBroker.freePort();
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("kafka.bootstrap.servers", bootstrap);
+        props.put("schema.registry.url", registryUrl);
+        props.put("micronaut.server.port", String.valueOf(port));
+        props.put("dcp.state.dir", dir.resolve("state").resolve(name + "-shadow").toString());
+        props.put("kafka.streams.default.application.id", name + "-shadow-" + UUID.randomUUID());
+        props.put("dcp.shadow", "true");
+        props.put("dcp.auth.secret-file", dir.resolve("auth.secret").toString());
+        props.put("dcp.marketplace.master-key-file", dir.resolve("master.key").toString());
+        JavaProcess shadow = JavaProcess.module(part.module(), part.mainClass(), props, dir.resolve("logs-shadow"))
+                .start();
+        running.put(name + "-shadow", shadow);
+        shadow.awaitHttpOk("http://127.0.0.1:" + port + "/health", Duration.ofSeconds(120));
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Every log line every part wrote so far. */
+    String allLogs() throws IOException {
+        StringBuilder all = new StringBuilder();
+        for (Path logs : List.of(dir.resolve("logs"), dir.resolve("logs-shadow"))) {
+            if (Files.isDirectory(logs)) {
+                try (var files = Files.list(logs)) {
+                    for (Path f : files.toList()) {
+                        all.append(Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1));
+                    }
+                }
+            }
+        }
+        return all.toString();
     }
 
     void awaitHealthy(String name) {

@@ -13,19 +13,25 @@ import io.datastores.marketplace.topology.ViewTopics;
 import io.datastores.service.PlatformBeans.PreparedPlatform;
 import io.micronaut.configuration.kafka.streams.ConfiguredStreamBuilder;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
-/** Wires {@link FleetViewTopology} and {@link MarketplaceTopology} onto Micronaut's default stream builder. */
+/**
+ * Wires {@link FleetViewTopology} and {@link MarketplaceTopology} onto Micronaut's default stream
+ * builder. With {@code dcp.shadow=true} (and its own {@code kafka.streams.default.application.id}),
+ * the service rebuilds its state and read models from the log without publishing anything: a shadow
+ * to compare with the live one.
+ */
 @Factory
 public class MarketplaceStreams {
 
     @Singleton
     KStream<String, MarketplaceEventEnvelope> marketplace(ConfiguredStreamBuilder builder, ContractSerdes serdes,
-            PreparedPlatform platform) {
+            PreparedPlatform platform, @Value("${dcp.shadow:false}") boolean shadow) {
         ViewTopics.ensure(platform.bootstrapServers());
         KStream<String, InstanceEventEnvelope> instanceEvents = DeadLetters.decode(builder, Topics.INSTANCE_EVENTS,
                 serdes, FleetViewTopology.SERVICE);
-        FleetViewTopology.build(builder, serdes, instanceEvents);
-        return MarketplaceTopology.build(builder, serdes, instanceEvents);
+        FleetViewTopology.build(builder, serdes, instanceEvents, !shadow);
+        return MarketplaceTopology.build(builder, serdes, instanceEvents, !shadow);
     }
 }

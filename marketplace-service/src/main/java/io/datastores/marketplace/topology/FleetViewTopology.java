@@ -32,7 +32,7 @@ public final class FleetViewTopology {
     }
 
     public static KStream<String, InstanceView> build(StreamsBuilder builder, ContractSerdes serdes,
-            KStream<String, InstanceEventEnvelope> instanceEvents) {
+            KStream<String, InstanceEventEnvelope> instanceEvents, boolean publish) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), new JsonSerde<>(InstanceView.class)));
         // Consume
@@ -46,9 +46,11 @@ public final class FleetViewTopology {
         // Project
         KStream<String, InstanceView> views = facts.process(ProjectionProcessor.supplier(new FleetProjection(), STORE),
                 Named.as("fleet-project"), STORE);
-        // Publish
-        views.to(ViewTopics.FLEET, Produced.with(Serdes.String(), new JsonSerde<>(InstanceView.class))
-                .withName("fleet-view-topic"));
+        // Publish (not from a shadow)
+        if (publish) {
+            views.to(ViewTopics.FLEET, Produced.with(Serdes.String(), new JsonSerde<>(InstanceView.class))
+                    .withName("fleet-view-topic"));
+        }
         return views;
     }
 }

@@ -42,7 +42,7 @@ public final class MarketplaceTopology {
     }
 
     public static KStream<String, MarketplaceEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes,
-            KStream<String, InstanceEventEnvelope> instanceEvents) {
+            KStream<String, InstanceEventEnvelope> instanceEvents, boolean publish) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), new JsonSerde<>(MarketplaceState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LISTING_STORE),
@@ -60,13 +60,17 @@ public final class MarketplaceTopology {
         // Produce
         KStream<String, MarketplaceEventEnvelope> published = events.flatMap((id, e) -> MarketplaceMapping
                 .toAvro(id, e).map(v -> KeyValue.pair(id, v)).stream().toList(), Named.as("marketplace-to-avro"));
-        published.to(Topics.MARKETPLACE_EVENTS.name(), Produced.with(Serdes.String(),
-                serdes.value(Topics.MARKETPLACE_EVENTS)).withName("marketplace-events"));
-        // Project the marketplace read model, and publish it for dashboards
-        events.process(ProjectionProcessor.supplier(new ListingProjection(), LISTING_STORE),
-                Named.as("marketplace-project"), LISTING_STORE)
-                .to(ViewTopics.MARKETPLACE, Produced.with(Serdes.String(), new JsonSerde<>(ListingView.class))
-                        .withName("marketplace-view-topic"));
+        if (publish) {
+            published.to(Topics.MARKETPLACE_EVENTS.name(), Produced.with(Serdes.String(),
+                    serdes.value(Topics.MARKETPLACE_EVENTS)).withName("marketplace-events"));
+        }
+        // Project the marketplace read model, and publish it for dashboards (not from a shadow)
+        KStream<String, ListingView> views = events.process(ProjectionProcessor.supplier(new ListingProjection(),
+                LISTING_STORE), Named.as("marketplace-project"), LISTING_STORE);
+        if (publish) {
+            views.to(ViewTopics.MARKETPLACE, Produced.with(Serdes.String(), new JsonSerde<>(ListingView.class))
+                    .withName("marketplace-view-topic"));
+        }
         return published;
     }
 }

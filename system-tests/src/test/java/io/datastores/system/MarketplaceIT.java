@@ -1,0 +1,254 @@
+package io.datastores.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.datastores.contract.Topics;
+import io.datastores.events.Engine;
+import io.datastores.kit.auth.Role;
+import io.datastores.kit.serde.ContractSerdes;
+import io.datastores.testkit.KafkaBrokerExtension;
+import io.datastores.testkit.SchemaRegistryExtension;
+
+/**
+ * marketplace-service on the real broker and registry, every part its own process: from
+ * {@code InstanceReady} to a listed database with a connection, over HTTP with tokens; secrets that
+ * never leak; read models that a rebuild from the log reproduces.
+ */
+@ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MarketplaceIT {
+
+    private static final String ORG = "org-mkt";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The plaintext that must never show up anywhere but the password endpoint. */
+    private final String secret = "leak-marker-" + UUID.randomUUID();
+    private final String instance = "mkt-" + UUID.randomUUID();
+    private ControlPlane plane;
+    private Platform operator;
+    private Platform owner;
+    private Platform ownerViewer;
+    private Platform stranger;
+
+    @BeforeAll
+    void start() throws Exception {
+        ContractSerdes serdes = new ContractSerdes(SchemaRegistryExtension.url());
+        plane = new ControlPlane(KafkaBrokerExtension.bootstrapServers(), SchemaRegistryExtension.url(),
+                Files.createTempDirectory("marketplace")).start();
+        operator = new Platform(KafkaBrokerExtension.bootstrapServers(), serdes);
+        owner = operator.as(ControlPlane.token(ORG, Role.PLATFORM));
+        ownerViewer = operator.as(ControlPlane.token(ORG, Role.VIEWER));
+        stranger = operator.as(ControlPlane.token("org-other", Role.PLATFORM));
+        operator.pays(ORG, plane);
+        try (var producer = operator.requests()) {
+            producer.send(new ProducerRecord<>(Topics.INSTANCE_REQUESTS.name(), instance,
+                    Platform.request(ORG, instance, "BUSINESS-4", Engine.POSTGRESQL))).get(30, TimeUnit.SECONDS);
+        }
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(
+                ownerViewer.get(url("/instances/" + instance)).body()).contains("\"status\":\"READY\""));
+    }
+
+    @AfterAll
+    void stop() {
+        if (plane != null) {
+            plane.close();
+        }
+    }
+
+    private String url(String path) {
+        return plane.url("marketplace-service", path);
+    }
+
+    private JsonNode json(java.net.http.HttpResponse<String> r) throws Exception {
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("InstanceReady to a listed database with a connection, over HTTP with tokens")
+    void listedWithAConnection() throws Exception {
+        var refused = owner.post(url("/instances/" + instance + "/listing"), "");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.body()).contains("NO_ACTIVE_CREDENTIAL");
+
+        var created = owner.post(url("/instances/" + instance + "/credentials"), "{\"kind\":\"CREATED\","
+                + "\"displayName\":\"app\",\"environment\":\"prod\",\"username\":\"app_user\",\"password\":\""
+                + secret + "\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String credential = json(created).get("credentialId").asText();
+        var admin = owner.post(url("/instances/" + instance + "/credentials"),
+                "{\"kind\":\"SUPER_ADMIN\",\"displayName\":\"root\",\"environment\":\"staging\"}");
+        assertThat(admin.statusCode()).as(admin.body()).isEqualTo(201);
+        assertThat(json(admin).get("username").asText()).isEqualTo("admin");
+
+        var listed = owner.post(url("/instances/" + instance + "/listing"), "");
+        assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+        assertThat(json(listed).get("listed").asBoolean()).isTrue();
+
+        var wrongEnv = owner.post(url("/instances/" + instance + "/connections"), "{\"componentId\":\"billing\","
+                + "\"environment\":\"staging\",\"credentialId\":\"" + credential + "\"}");
+        assertThat(wrongEnv.statusCode()).isEqualTo(422);
+        assertThat(wrongEnv.body()).contains("ENVIRONMENT_MISMATCH");
+
+        var connection = owner.post(url("/instances/" + instance + "/connections"), "{\"componentId\":\"billing\","
+                + "\"environment\":\"prod\",\"credentialId\":\"" + credential + "\",\"database\":\"orders\"}");
+        assertThat(connection.statusCode()).as(connection.body()).isEqualTo(201);
+        JsonNode c = json(connection);
+        assertThat(c.get("serviceHost").asText()).endsWith(".db.dcp.internal");
+        assertThat(c.get("port").asInt()).isEqualTo(5432);
+        assertThat(c.get("tlsRequired").asBoolean()).isTrue();
+        assertThat(c.get("database").asText()).isEqualTo("orders");
+        assertThat(c.get("username").asText()).isEqualTo("app_user");
+        assertThat(connection.body()).doesNotContain(secret);
+        String connectionId = c.get("connectionId").asText();
+
+        String passwordUrl = url("/instances/" + instance + "/connections/" + connectionId + "/password");
+        assertThat(ownerViewer.get(passwordUrl).statusCode()).isEqualTo(403);
+        assertThat(json(owner.get(passwordUrl)).get("password").asText()).isEqualTo(secret);
+
+        JsonNode market = json(ownerViewer.get(url("/marketplace")));
+        assertThat(market.get("items")).anySatisfy(v -> {
+            assertThat(v.get("instanceId").asText()).isEqualTo(instance);
+            assertThat(v.get("engine").asText()).isEqualTo("POSTGRESQL");
+            assertThat(v.get("activeConnections").asInt()).isEqualTo(1);
+            assertThat(v.get("credentialsByEnvironment").get("prod").toString()).contains("app");
+        });
+
+        // the wrong organization's token is refused, and sees nothing of it
+        assertThat(stranger.get(url("/instances/" + instance)).statusCode()).isEqualTo(403);
+        assertThat(stranger.post(url("/instances/" + instance + "/listing"), "").statusCode()).isEqualTo(403);
+        assertThat(stranger.get(passwordUrl).statusCode()).isEqualTo(403);
+        assertThat(stranger.get(url("/marketplace")).body()).doesNotContain(instance);
+        assertThat(stranger.get(url("/instances?organization=" + ORG)).statusCode()).isEqualTo(403);
+        assertThat(operator.as("forged." + ControlPlane.token(ORG)).get(url("/instances/" + instance)).statusCode())
+                .isEqualTo(401);
+
+        // deleting the credential: no new connection with it; the existing one keeps working
+        assertThat(owner.delete(url("/instances/" + instance + "/credentials/" + credential)).statusCode())
+                .isEqualTo(200);
+        var blocked = owner.post(url("/instances/" + instance + "/connections"), "{\"componentId\":\"reports\","
+                + "\"environment\":\"prod\",\"credentialId\":\"" + credential + "\"}");
+        assertThat(blocked.statusCode()).isEqualTo(422);
+        assertThat(blocked.body()).contains("CREDENTIAL_INACTIVE");
+        assertThat(json(owner.get(url("/instances/" + instance + "/connections/" + connectionId)))
+                .get("active").asBoolean()).isTrue();
+        assertThat(owner.get(passwordUrl).statusCode()).as("the data key is destroyed").isEqualTo(410);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("the plaintext secret is in no topic, DLQ, log or read model")
+    void secretsNeverLeak() throws Exception {
+        List<String> hits = new ArrayList<>();
+        byte[] needle = secret.getBytes(StandardCharsets.UTF_8);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBrokerExtension.bootstrapServers()));
+                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokerExtension.bootstrapServers(),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(topics).contains(Topics.MARKETPLACE_COMMANDS.name(), Topics.CREDENTIAL_KEYS.name(),
+                    Topics.MARKETPLACE_EVENTS.name(), Topics.MARKETPLACE_EVENTS.deadLetterTopic(), "dcp.view.marketplace");
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String t : topics) {
+                consumer.partitionsFor(t, Duration.ofSeconds(30))
+                        .forEach(p -> partitions.add(new TopicPartition(t, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long records = 0;
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    records++;
+                    if (contains(r.value(), needle) || contains(r.key(), needle)) {
+                        hits.add(r.topic() + "@" + r.offset());
+                    }
+                    for (Header h : r.headers()) {
+                        if (contains(h.value(), needle)) {
+                            hits.add(r.topic() + "@" + r.offset() + " header " + h.key());
+                        }
+                    }
+                }
+            }
+            assertThat(records).as("records searched across %s topics", topics.size()).isGreaterThan(100);
+        }
+        if (plane.allLogs().contains(secret)) {
+            hits.add("a log");
+        }
+        for (String path : List.of("/instances/" + instance, "/instances?size=500", "/marketplace?all=true",
+                "/instances/" + instance + "/marketplace", "/instances/" + instance + "/credentials")) {
+            if (operator.get(url(path)).body().contains(secret)) {
+                hits.add("read model " + path);
+            }
+        }
+        assertThat(hits).as("places the plaintext secret was found").isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("a rebuild of the read models from an empty state answers as the live ones do")
+    void rebuildGivesTheSameReadModels() throws Exception {
+        String shadow = plane.launchShadow("marketplace-service");
+        for (String path : List.of("/instances/" + instance, "/instances/" + instance + "/marketplace",
+                "/instances?size=500", "/marketplace?all=true&size=500")) {
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(
+                    json(operator.get(shadow + path))).as(path).isEqualTo(json(operator.get(url(path)))));
+        }
+    }
+
+    private static boolean contains(byte[] hay, byte[] needle) {
+        if (hay == null || hay.length < needle.length) {
+            return false;
+        }
+        outer:
+        for (int i = 0; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}
