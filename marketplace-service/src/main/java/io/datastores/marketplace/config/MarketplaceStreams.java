@@ -3,11 +3,13 @@ package io.datastores.marketplace.config;
 import org.apache.kafka.streams.kstream.KStream;
 
 import io.datastores.contract.Topics;
+import io.datastores.events.FailoverEventEnvelope;
 import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.events.MarketplaceEventEnvelope;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.kit.streams.DeadLetters;
 import io.datastores.marketplace.topology.FleetViewTopology;
+import io.datastores.marketplace.topology.HistoryTopology;
 import io.datastores.marketplace.topology.MarketplaceTopology;
 import io.datastores.marketplace.topology.ViewTopics;
 import io.datastores.service.PlatformBeans.PreparedPlatform;
@@ -31,7 +33,13 @@ public class MarketplaceStreams {
         ViewTopics.ensure(platform.bootstrapServers());
         KStream<String, InstanceEventEnvelope> instanceEvents = DeadLetters.decode(builder, Topics.INSTANCE_EVENTS,
                 serdes, FleetViewTopology.SERVICE);
-        FleetViewTopology.build(builder, serdes, instanceEvents, !shadow);
-        return MarketplaceTopology.build(builder, serdes, instanceEvents, !shadow);
+        KStream<String, FailoverEventEnvelope> failoverEvents = DeadLetters.decode(builder, Topics.FAILOVER_EVENTS,
+                serdes, FleetViewTopology.SERVICE);
+        FleetViewTopology.build(builder, serdes, instanceEvents, failoverEvents, !shadow);
+        KStream<String, MarketplaceEventEnvelope> decided = MarketplaceTopology.build(builder, serdes, instanceEvents,
+                !shadow);
+        HistoryTopology.build(builder, instanceEvents, failoverEvents,
+                DeadLetters.decode(builder, Topics.BACKUP_EVENTS, serdes, FleetViewTopology.SERVICE), decided);
+        return decided;
     }
 }

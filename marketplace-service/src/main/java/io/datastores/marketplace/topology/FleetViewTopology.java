@@ -8,6 +8,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
 import io.datastores.contract.Topics;
+import io.datastores.events.FailoverEventEnvelope;
 import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.kit.json.JsonSerde;
 import io.datastores.kit.serde.ContractSerdes;
@@ -32,7 +33,8 @@ public final class FleetViewTopology {
     }
 
     public static KStream<String, InstanceView> build(StreamsBuilder builder, ContractSerdes serdes,
-            KStream<String, InstanceEventEnvelope> instanceEvents, boolean publish) {
+            KStream<String, InstanceEventEnvelope> instanceEvents, KStream<String, FailoverEventEnvelope> failoverEvents,
+            boolean publish) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), new JsonSerde<>(InstanceView.class)));
         // Consume
@@ -40,8 +42,7 @@ public final class FleetViewTopology {
                 .flatMapValues(FleetMapping::fromInstanceEvent, Named.as("instance-facts"))
                 .merge(DeadLetters.decode(builder, Topics.RESTORE_POINTS, serdes, SERVICE)
                         .flatMapValues(FleetMapping::fromRestorePoints, Named.as("window-facts")), Named.as("facts"))
-                .merge(DeadLetters.decode(builder, Topics.FAILOVER_EVENTS, serdes, SERVICE)
-                        .flatMapValues(FleetMapping::fromFailoverEvent, Named.as("failover-facts")),
+                .merge(failoverEvents.flatMapValues(FleetMapping::fromFailoverEvent, Named.as("failover-facts")),
                         Named.as("facts-and-failovers"));
         // Project
         KStream<String, InstanceView> views = facts.process(ProjectionProcessor.supplier(new FleetProjection(), STORE),
