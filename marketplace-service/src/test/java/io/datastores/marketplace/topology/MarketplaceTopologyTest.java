@@ -1,0 +1,200 @@
+package io.datastores.marketplace.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.datastores.contract.Topics;
+import io.datastores.events.Cloud;
+import io.datastores.events.ConnectionCreated;
+import io.datastores.events.ConnectionRequested;
+import io.datastores.events.CredentialImportRequested;
+import io.datastores.events.CredentialImported;
+import io.datastores.events.CredentialKind;
+import io.datastores.events.Engine;
+import io.datastores.events.EventMetadata;
+import io.datastores.events.FailoverCompleted;
+import io.datastores.events.FailoverEventEnvelope;
+import io.datastores.events.FailoverStarted;
+import io.datastores.events.InstanceAccepted;
+import io.datastores.events.InstanceEventEnvelope;
+import io.datastores.events.InstanceReady;
+import io.datastores.events.ListingRequested;
+import io.datastores.events.MarketplaceCommandEnvelope;
+import io.datastores.events.MarketplaceEventEnvelope;
+import io.datastores.events.MarketplaceRequestRejected;
+import io.datastores.events.NodeInfo;
+import io.datastores.events.NodeRole;
+import io.datastores.events.StandbyPromoted;
+import io.datastores.kit.json.JsonSerde;
+import io.datastores.kit.serde.ContractSerdes;
+import io.datastores.kit.serde.MockSchemaRegistry;
+import io.datastores.kit.streams.DeadLetters;
+import io.datastores.marketplace.domain.HistoryView;
+import io.datastores.marketplace.domain.InstanceView;
+import io.datastores.marketplace.domain.ListingView;
+
+class MarketplaceTopologyTest {
+
+    static final Instant T = Instant.parse("2026-11-22T10:00:00Z");
+    static final String SCOPE = "marketplace-topology-test";
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, InstanceEventEnvelope> instances;
+    private TestInputTopic<String, MarketplaceCommandEnvelope> commands;
+    private TestInputTopic<String, byte[]> rawCommands;
+    private TestInputTopic<String, FailoverEventEnvelope> failovers;
+    private TestOutputTopic<String, MarketplaceEventEnvelope> events;
+    private TestOutputTopic<String, ListingView> marketplaceView;
+    private int seq;
+
+    private void start(boolean publish) {
+        ContractSerdes serdes = new ContractSerdes("mock://" + SCOPE);
+        StreamsBuilder builder = new StreamsBuilder();
+        var instanceEvents = DeadLetters.decode(builder, Topics.INSTANCE_EVENTS, serdes, "marketplace-service");
+        var failoverEvents = DeadLetters.decode(builder, Topics.FAILOVER_EVENTS, serdes, "marketplace-service");
+        FleetViewTopology.build(builder, serdes, instanceEvents, failoverEvents, publish);
+        var decided = MarketplaceTopology.build(builder, serdes, instanceEvents, publish);
+        HistoryTopology.build(builder, instanceEvents, failoverEvents, decided);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "marketplace-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/mkt-" + UUID.randomUUID());
+        driver = new TopologyTestDriver(builder.build(), props, T);
+        instances = driver.createInputTopic(Topics.INSTANCE_EVENTS.name(), Serdes.String().serializer(),
+                serdes.value(Topics.INSTANCE_EVENTS).serializer());
+        commands = driver.createInputTopic(Topics.MARKETPLACE_COMMANDS.name(), Serdes.String().serializer(),
+                serdes.value(Topics.MARKETPLACE_COMMANDS).serializer());
+        rawCommands = driver.createInputTopic(Topics.MARKETPLACE_COMMANDS.name(), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer());
+        failovers = driver.createInputTopic(Topics.FAILOVER_EVENTS.name(), Serdes.String().serializer(),
+                serdes.value(Topics.FAILOVER_EVENTS).serializer());
+        events = driver.createOutputTopic(Topics.MARKETPLACE_EVENTS.name(), Serdes.String().deserializer(),
+                serdes.value(Topics.MARKETPLACE_EVENTS).deserializer());
+        marketplaceView = driver.createOutputTopic(ViewTopics.MARKETPLACE, Serdes.String().deserializer(),
+                new JsonSerde<>(ListingView.class).deserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+        MockSchemaRegistry.drop(SCOPE);
+    }
+
+    private EventMetadata meta() {
+        String id = "ev-" + (++seq);
+        return new EventMetadata(id, id, null, T.plusSeconds(seq), "test");
+    }
+
+    private void readyInstance() {
+        instances.pipeInput("i-1", new InstanceEventEnvelope(meta(), InstanceAccepted.newBuilder().setRequestId("r")
+                .setOrganizationId("acme").setInstanceId("i-1").setDisplayName("orders").setEngine(Engine.MYSQL)
+                .setCloud(Cloud.GCP).setRegion("europe-west1").setPlan("BUSINESS-8").setCatalogVersion("v")
+                .setNodeCount(2).setServiceHost("orders.db").build()));
+        instances.pipeInput("i-1", new InstanceEventEnvelope(meta(), InstanceReady.newBuilder().setOrganizationId("acme")
+                .setInstanceId("i-1").setServiceHost("orders.db").setPort(3306).setTlsRequired(true)
+                .setConnectionLimit(801).setAllowlist(List.of("0.0.0.0/0"))
+                .setNodes(List.of(new NodeInfo("n1", NodeRole.PRIMARY, "a", "h1", "10.0.0.1"),
+                        new NodeInfo("n2", NodeRole.STANDBY, "b", "h2", "10.0.0.2")))
+                .setCatalogVersion("v").build()));
+    }
+
+    private void request(Object payload) {
+        commands.pipeInput("i-1", new MarketplaceCommandEnvelope(meta(), payload));
+    }
+
+    private void importCredential() {
+        request(CredentialImportRequested.newBuilder().setRequestId("r-c").setInstanceId("i-1")
+                .setOrganizationId("acme").setCredentialId("c1").setKind(CredentialKind.CREATED).setDisplayName("app")
+                .setEnvironment("prod").setUsername("app").setEncryptedSecret(ByteBuffer.wrap(new byte[] {9, 9}))
+                .build());
+    }
+
+    @Test
+    void fromReadyToAListedInstanceWithAConnection() {
+        start(true);
+        readyInstance();
+        importCredential();
+        request(new ListingRequested("r-l", "i-1", "acme"));
+        request(ConnectionRequested.newBuilder().setRequestId("r-k").setInstanceId("i-1").setOrganizationId("acme")
+                .setConnectionId("k1").setComponentId("api").setEnvironment("prod").setCredentialId("c1").build());
+
+        List<Object> out = events.readValuesToList().stream().map(e -> (Object) e.getPayload()).toList();
+        assertThat(out).extracting(o -> o.getClass().getSimpleName())
+                .containsExactly("CredentialImported", "ListingAdded", "ConnectionCreated");
+        assertThat(((CredentialImported) out.get(0)).getWrappedDataKey()).as("no key in the event").isNull();
+        ConnectionCreated c = (ConnectionCreated) out.get(2);
+        assertThat(c.getServiceHost()).isEqualTo("orders.db");
+        assertThat(c.getPort()).isEqualTo(3306);
+        ListingView view = marketplaceView.readValuesToList().stream().reduce((a, b) -> b).orElseThrow();
+        assertThat(view.listed()).isTrue();
+        assertThat(view.activeConnections()).isEqualTo(1);
+        assertThat(view.credentialsByEnvironment()).containsKey("prod");
+        KeyValueStore<String, HistoryView> history = driver.getKeyValueStore(HistoryTopology.STORE);
+        assertThat(history.get("i-1").entries()).extracting(HistoryView.Entry::type)
+                .startsWith("ConnectionCreated", "ListingAdded", "CredentialImported", "InstanceReady");
+    }
+
+    @Test
+    void undecodableRequestsAreDeadLetteredAndRefusalsArePublished() {
+        start(true);
+        readyInstance();
+        rawCommands.pipeInput("i-1", "garbage".getBytes());
+        request(new ListingRequested("r-l", "i-1", "acme"));
+        assertThat(driver.createOutputTopic(Topics.MARKETPLACE_COMMANDS.deadLetterTopic(),
+                Serdes.String().deserializer(), Serdes.ByteArray().deserializer()).readRecordsToList()).hasSize(1);
+        assertThat(events.readValuesToList()).singleElement().satisfies(e -> assertThat(e.getPayload())
+                .isInstanceOfSatisfying(MarketplaceRequestRejected.class,
+                        r -> assertThat(r.getCode()).isEqualTo("NO_ACTIVE_CREDENTIAL")));
+    }
+
+    @Test
+    void theFleetViewFollowsAFailover() {
+        start(true);
+        readyInstance();
+        failovers.pipeInput("i-1", new FailoverEventEnvelope(meta(), FailoverStarted.newBuilder().setInstanceId("i-1")
+                .setFailedNodeId("n1").setReason("lost").setFailoverId("f1").setKind("PROMOTION")
+                .setDetectedBy("PLATFORM").setFailedAt(T).setEpoch(1).build()));
+        KeyValueStore<String, InstanceView> fleet = driver.getKeyValueStore(FleetViewTopology.STORE);
+        assertThat(fleet.get("i-1").failover().state()).isEqualTo("IN_PROGRESS");
+        failovers.pipeInput("i-1", new FailoverEventEnvelope(meta(), new StandbyPromoted("i-1", "n2", 2L, 100L, "f1",
+                "n1", 5L)));
+        failovers.pipeInput("i-1", new FailoverEventEnvelope(meta(), FailoverCompleted.newBuilder().setInstanceId("i-1")
+                .setPrimaryNodeId("n2").setEpoch(2).setDetectionMillis(600).setPromotionMillis(400)
+                .setEstimatedDataLossBytes(5).setFailoverId("f1").setKind("PROMOTION").setFailedAt(T)
+                .setCompletedAt(T.plusSeconds(1)).setUnavailableMillis(1000).build()));
+        InstanceView v = fleet.get("i-1");
+        assertThat(v.primary()).isEqualTo("n2");
+        assertThat(v.failover()).satisfies(f -> {
+            assertThat(f.state()).isEqualTo("COMPLETED");
+            assertThat(f.unavailableMillis()).isEqualTo(1000);
+            assertThat(f.dataLossBytes()).isEqualTo(5);
+        });
+    }
+
+    @Test
+    void aShadowDecidesAndProjectsButPublishesNothing() {
+        start(false);
+        readyInstance();
+        importCredential();
+        request(new ListingRequested("r-l", "i-1", "acme"));
+        assertThat(events.isEmpty()).isTrue();
+        assertThat(marketplaceView.isEmpty()).isTrue();
+        KeyValueStore<String, ListingView> listing = driver.getKeyValueStore(MarketplaceTopology.LISTING_STORE);
+        assertThat(listing.get("i-1").listed()).isTrue();
+    }
+}
