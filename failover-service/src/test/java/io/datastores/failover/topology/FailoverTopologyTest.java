@@ -269,4 +269,16 @@ class FailoverTopologyTest {
                         .isEqualTo("NOT_WIRE_FORMAT"));
         assertThat(payloads(drain(), StandbyPromoted.class)).hasSize(1);
     }
+
+    @Test
+    void aReDeliveredEventChangesNothing() {
+        instance("i-1", "BUSINESS-4", 2);
+        NodeTelemetryEnvelope failure = new NodeTelemetryEnvelope(meta(), new NodeDiagnosticsReported("i-1", "i-1-n1",
+                DiagnosticSeverity.SEVERE, "gone"));
+        telemetry.pipeInput("i-1", failure, clock.now);
+        assertThat(payloads(drain(), StandbyPromoted.class)).hasSize(1);
+
+        telemetry.pipeInput("i-1", failure, clock.now); // the same event again: a replay, a redelivery
+        assertThat(drain()).as("nothing new, not even a StaleSignalIgnored").isEmpty();
+    }
 }

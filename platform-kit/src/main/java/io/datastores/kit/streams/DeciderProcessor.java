@@ -41,6 +41,7 @@ public final class DeciderProcessor<C, S, E>
     private final Clock clock;
     private ProcessorContext<String, Envelope<E>> context;
     private KeyValueStore<String, S> store;
+    private org.apache.kafka.streams.state.WindowStore<String, Long> seen;
 
     private DeciderProcessor(Decider<C, S, E> decider, String storeName, String producer, Timer<C, S> timer,
             Duration timerInterval, Clock clock) {
@@ -52,34 +53,92 @@ public final class DeciderProcessor<C, S, E>
         this.clock = clock;
     }
 
-    /** A supplier for {@code KStream#process}; the store must be connected by name. */
+    /**
+     * A supplier for {@code KStream#process}; the state store must be connected by name. The supplier
+     * brings its own store of the input event ids already decided ({@code <store>-seen}).
+     */
     public static <C, S, E> ProcessorSupplier<String, Envelope<C>, String, Envelope<E>> supplier(
             Decider<C, S, E> decider, String storeName, String producer) {
-        return () -> new DeciderProcessor<>(decider, storeName, producer, null, null, null);
+        return withSeenStore(storeName, () -> new DeciderProcessor<>(decider, storeName, producer, null, null, null));
     }
 
     /** A supplier whose processors also run {@code timer} every {@code interval} of {@code clock}. */
     public static <C, S, E> ProcessorSupplier<String, Envelope<C>, String, Envelope<E>> supplier(
             Decider<C, S, E> decider, String storeName, String producer, Timer<C, S> timer, Duration interval,
             Clock clock) {
-        return () -> new DeciderProcessor<>(decider, storeName, producer, timer, interval, clock);
+        return withSeenStore(storeName,
+                () -> new DeciderProcessor<>(decider, storeName, producer, timer, interval, clock));
+    }
+
+    /** How long an input event id is remembered: a re-delivery within it changes nothing. */
+    public static final Duration SEEN_RETENTION = Duration.ofDays(7);
+
+    /** The name of the store of input event ids a decider has seen. */
+    public static String seenStore(String storeName) {
+        return storeName + "-seen";
+    }
+
+    private static <C, E> ProcessorSupplier<String, Envelope<C>, String, Envelope<E>> withSeenStore(String storeName,
+            java.util.function.Supplier<Processor<String, Envelope<C>, String, Envelope<E>>> processors) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, Envelope<C>, String, Envelope<E>> get() {
+                return processors.get();
+            }
+
+            @Override
+            public java.util.Set<org.apache.kafka.streams.state.StoreBuilder<?>> stores() {
+                return java.util.Set.of(org.apache.kafka.streams.state.Stores.windowStoreBuilder(
+                        org.apache.kafka.streams.state.Stores.persistentWindowStore(seenStore(storeName),
+                                SEEN_RETENTION, SEEN_RETENTION, false),
+                        org.apache.kafka.common.serialization.Serdes.String(),
+                        org.apache.kafka.common.serialization.Serdes.Long()));
+            }
+        };
     }
 
     @Override
     public void init(ProcessorContext<String, Envelope<E>> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        this.seen = context.getStateStore(seenStore(storeName));
         if (timer != null) {
             context.schedule(timerInterval, PunctuationType.WALL_CLOCK_TIME, ignored -> tick(clock.instant()));
         }
     }
 
+    /** Input lag: the least (wall clock at processing minus record time) over this second and the last. */
+    private long lagWindowStart = -1;
+    private long lagThisWindow = Long.MAX_VALUE;
+    private long lagLastWindow = Long.MAX_VALUE;
+
+    private void observeLag(long recordTimestamp) {
+        if (clock == null) {
+            return;
+        }
+        long wall = clock.millis();
+        if (lagWindowStart < 0 || wall - lagWindowStart >= 1_000) {
+            lagLastWindow = lagThisWindow == Long.MAX_VALUE ? lagLastWindow : lagThisWindow;
+            lagThisWindow = Long.MAX_VALUE;
+            lagWindowStart = wall;
+        }
+        lagThisWindow = Math.min(lagThisWindow, Math.max(0, wall - recordTimestamp));
+    }
+
+    /** How far behind its inputs this processor is: 0 when it keeps up (or its inputs are idle). */
+    long inputLagMillis() {
+        long lag = Math.min(lagLastWindow, lagThisWindow);
+        return lag == Long.MAX_VALUE ? 0 : lag;
+    }
+
     /**
-     * Decides what time owes each stored aggregate at {@code wallNow}, or at the stream time when
-     * that is later (events from a fast clock drive time as well).
+     * Decides what time owes each stored aggregate at {@code wallNow} less the input lag (while
+     * catching up on a backlog, time is the time of the inputs processed so far, not the wall's: a
+     * heartbeat still in the backlog is not silence), or at the stream time when that is later
+     * (events from a fast clock drive time as well).
      */
     void tick(Instant wallNow) {
-        Instant now = later(wallNow, Instant.ofEpochMilli(context.currentStreamTimeMs()));
+        Instant now = later(wallNow.minusMillis(inputLagMillis()), Instant.ofEpochMilli(context.currentStreamTimeMs()));
         List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, S> all = store.all()) {
             all.forEachRemaining(kv -> {
@@ -122,8 +181,24 @@ public final class DeciderProcessor<C, S, E>
         return new EventMeta(id, key, null, due.at(), producer);
     }
 
+    /**
+     * Decides {@code command} unless the same input event (same id, same command) was decided for this
+     * key within {@link #SEEN_RETENTION}: a re-delivered or replayed event changes nothing.
+     */
     @Override
     public void process(Record<String, Envelope<C>> command) {
+        String seenKey = command.key() + "|" + command.value().meta().eventId() + "|"
+                + command.value().body().getClass().getSimpleName();
+        long ts = command.timestamp();
+        observeLag(ts);
+        long retention = SEEN_RETENTION.toMillis();
+        try (org.apache.kafka.streams.state.WindowStoreIterator<Long> it = seen.fetch(seenKey,
+                Math.max(0, ts - retention), ts + retention)) {
+            if (it.hasNext()) {
+                return;
+            }
+        }
+        seen.put(seenKey, ts, ts);
         S state = store.get(command.key());
         if (timer != null) {
             state = fireDue(command.key(), state, Instant.ofEpochMilli(command.timestamp()));
