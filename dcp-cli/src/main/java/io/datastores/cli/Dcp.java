@@ -41,7 +41,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code dcp}: publish events to and tail events from the control plane's topics. */
 @Command(name = "dcp", mixinStandardHelpOptions = true, subcommands = {Dcp.Publish.class, Dcp.Tail.class,
-        Dcp.TopicList.class, Dcp.Token.class}, description = "Publish and read the control plane's events.")
+        Dcp.TopicList.class, Dcp.Token.class, Operate.Dlq.class, Operate.Replay.class}, description = "Publish and read the control plane's events.")
 public final class Dcp {
 
     /** Where the stack is: flags, else DCP_BOOTSTRAP / DCP_REGISTRY, else the dev stack's ports. */
@@ -124,6 +124,35 @@ public final class Dcp {
         @Option(names = "--max", description = "stop after this many records")
         long max = Long.MAX_VALUE;
 
+        @Option(names = "--instance", description = "only events of this instance (the record key)")
+        String instance;
+
+        @Option(names = "--org", description = "only events whose payload names this organization")
+        String organization;
+
+        @Option(names = "--type", split = ",", description = "only these event types, e.g. FailoverStarted,NodeFailed")
+        List<String> types;
+
+        @Option(names = "--from", description = "ISO-8601 instant: only records from this time")
+        java.time.Instant from;
+
+        @Option(names = "--to", description = "ISO-8601 instant: only records before this time")
+        java.time.Instant to;
+
+        /** Whether a printed line passes the filters (the line's JSON carries type and event). */
+        boolean wanted(ConsumerRecord<String, byte[]> r, ObjectNode line) {
+            if (instance != null && !instance.equals(r.key())) {
+                return false;
+            }
+            if (to != null && r.timestamp() >= to.toEpochMilli()) {
+                return false;
+            }
+            if (types != null && !types.contains(line.path("type").asText())) {
+                return false;
+            }
+            return organization == null || organization.equals(line.path("event").path("organizationId").asText(null));
+        }
+
         @Override
         public Integer call() {
             boolean dlq = topicName.endsWith(TopicSpec.DLQ_SUFFIX);
@@ -145,13 +174,24 @@ public final class Dcp {
                 List<TopicPartition> partitions = new ArrayList<>();
                 infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
                 consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
                 Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                if (from != null) {
+                    Map<TopicPartition, Long> times = new HashMap<>();
+                    partitions.forEach(p -> times.put(p, from.toEpochMilli()));
+                    var start = consumer.offsetsForTimes(times);
+                    partitions.forEach(p -> consumer.seek(p, start.get(p) == null ? end.get(p) : start.get(p).offset()));
+                } else {
+                    consumer.seekToBeginning(partitions);
+                }
                 long printed = 0;
                 while (printed < max) {
                     var records = consumer.poll(Duration.ofMillis(500));
                     for (ConsumerRecord<String, byte[]> r : records) {
-                        System.out.println(dlq ? deadLetter(r) : event(r, decoder));
+                        ObjectNode line = dlq ? deadLetter(r) : event(r, decoder);
+                        if (!wanted(r, line)) {
+                            continue;
+                        }
+                        System.out.println(line);
                         if (++printed >= max) {
                             break;
                         }
@@ -168,7 +208,7 @@ public final class Dcp {
             return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
         }
 
-        private static String event(ConsumerRecord<String, byte[]> r, AvroDeserializer<GenericRecord> decoder) {
+        private static ObjectNode event(ConsumerRecord<String, byte[]> r, AvroDeserializer<GenericRecord> decoder) {
             ObjectNode line = header(r);
             try {
                 GenericRecord envelope = decoder.deserialize(r.topic(), r.value());
@@ -180,10 +220,10 @@ public final class Dcp {
             } catch (UndecodableRecordException e) {
                 line.put("undecodable", e.getMessage());
             }
-            return line.toString();
+            return line;
         }
 
-        private static String deadLetter(ConsumerRecord<String, byte[]> r) {
+        private static ObjectNode deadLetter(ConsumerRecord<String, byte[]> r) {
             ObjectNode line = header(r);
             Map<String, String> headers = new HashMap<>();
             for (Header h : r.headers()) {
@@ -191,7 +231,7 @@ public final class Dcp {
             }
             line.set("headers", JsonSerde.MAPPER.valueToTree(headers));
             line.put("valueBase64", r.value() == null ? "" : Base64.getEncoder().encodeToString(r.value()));
-            return line.toString();
+            return line;
         }
 
         private static ObjectNode header(ConsumerRecord<String, byte[]> r) {

@@ -1,0 +1,269 @@
+package io.datastores.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.datastores.contract.Topics;
+import io.datastores.events.Engine;
+import io.datastores.events.EventMetadata;
+import io.datastores.events.InstanceRequestEnvelope;
+import io.datastores.kit.serde.ContractSerdes;
+import io.datastores.testkit.KafkaBrokerExtension;
+import io.datastores.testkit.ProjectLayout;
+import io.datastores.testkit.SchemaRegistryExtension;
+
+/**
+ * Operating the log with {@code ./dcp}: dead letters listed, fixed, redriven and processed once; the
+ * whole log of a busy run replayed twice into every service, changing nothing.
+ */
+@ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperatingIT {
+
+    private static final String ORG = "org-ops";
+    private ControlPlane plane;
+    private Platform operator;
+    private ContractSerdes serdes;
+    private Path dir;
+    private final List<String> instances = new ArrayList<>();
+
+    record Run(int exit, String out) {
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = Files.createTempDirectory("operating");
+        serdes = new ContractSerdes(SchemaRegistryExtension.url());
+        // no log archiving during the test: every output event comes from an input the test sent
+        plane = new ControlPlane(KafkaBrokerExtension.bootstrapServers(), SchemaRegistryExtension.url(), dir,
+                Map.of("sim.log-cadence-ms", String.valueOf(Duration.ofDays(30).toMillis()))).start();
+        operator = new Platform(KafkaBrokerExtension.bootstrapServers(), serdes);
+        operator.pays(ORG, plane);
+    }
+
+    @AfterAll
+    void stop() {
+        if (plane != null) {
+            plane.close();
+        }
+    }
+
+    private Run dcp(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ProjectLayout.root().resolve("dcp").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("DCP_STACK_DIR", dir.resolve("stack").toString());
+        pb.environment().put("DCP_BOOTSTRAP", KafkaBrokerExtension.bootstrapServers());
+        pb.environment().put("DCP_REGISTRY", SchemaRegistryExtension.url());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), out);
+    }
+
+    private long accepted(String instanceId) throws Exception {
+        Run tail = dcp("tail", Topics.INSTANCE_EVENTS.name(), "--instance", instanceId, "--type", "InstanceAccepted");
+        return tail.out().lines().filter(l -> l.contains("\"type\":\"InstanceAccepted\"")).count();
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("dead letters: listed with their cause, fixed, redriven, processed exactly once, never looping")
+    void deadLettersAreFixedAndRedrivenOnce() throws Exception {
+        String fixable = "dlq-fix-" + UUID.randomUUID();
+        String garbageKey = "dlq-garbage-" + UUID.randomUUID();
+        InstanceRequestEnvelope request = Platform.request(ORG, fixable, "HOBBYIST", Engine.POSTGRESQL);
+        request.setMetadata(new EventMetadata(UUID.randomUUID().toString(), "", null, Instant.now(), "it"));
+        try (var producer = operator.requests();
+                var raw = new KafkaProducer<String, byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        KafkaBrokerExtension.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.INSTANCE_REQUESTS.name(), fixable, request)).get(30,
+                    TimeUnit.SECONDS);
+            raw.send(new ProducerRecord<>(Topics.INSTANCE_REQUESTS.name(), garbageKey,
+                    "not avro".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+        }
+        String dlq = Topics.INSTANCE_REQUESTS.deadLetterTopic();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(dcp("dlq", "list", dlq).out())
+                .contains("key=" + fixable).contains("key=" + garbageKey));
+        Run list = dcp("dlq", "list", dlq);
+        String invalidLine = list.out().lines().filter(l -> l.contains("key=" + fixable)).findFirst().orElseThrow();
+        assertThat(invalidLine).contains("cause=INVALID_EVENT").contains("correlationId is blank")
+                .contains("service=provisioning-service");
+        assertThat(list.out()).contains("cause=NOT_WIRE_FORMAT");
+        String where = invalidLine.substring(invalidLine.indexOf(dlq) + dlq.length() + 1, invalidLine.indexOf(' '));
+        assertThat(dcp("dlq", "show", dlq, where).out()).contains("header    dlq.cause = INVALID_EVENT");
+
+        // fix: the same request with a correlation id
+        Path fixed = dir.resolve("fixed.json");
+        Files.writeString(fixed, "{\"type\":\"InstanceRequested\",\"key\":\"" + fixable + "\",\"event\":{"
+                + "\"requestId\":\"req-" + fixable + "\",\"organizationId\":\"" + ORG + "\",\"instanceId\":\""
+                + fixable + "\",\"displayName\":\"fixed " + fixable.substring(8, 16) + "\",\"engine\":\"POSTGRESQL\","
+                + "\"cloud\":\"AWS\",\"region\":\"us-east-1\",\"plan\":\"HOBBYIST\"}}");
+        Run one = dcp("dlq", "redrive", dlq, "--record", where, "--fixed", fixed.toString());
+        assertThat(one.exit()).as(one.out()).isZero();
+        assertThat(one.out()).contains("redrove 1 record(s)");
+        await().atMost(Duration.ofSeconds(60)).until(() -> accepted(fixable) == 1);
+
+        // everything else, unchanged: the garbage fails again, returns to the DLQ marked, and is not redriven again
+        Run all = dcp("dlq", "redrive", dlq);
+        assertThat(all.out()).contains("key=" + garbageKey).doesNotContain("key=" + fixable + " (fixed)");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(dcp("dlq", "list", dlq).out().lines()
+                .filter(l -> l.contains("key=" + garbageKey) && l.contains("failed again after a redrive")))
+                .hasSize(1));
+        Run again = dcp("dlq", "redrive", dlq);
+        assertThat(again.out()).doesNotContain("send ").contains("redrove 0 record(s)");
+        awaitServicesCaughtUp();
+        assertThat(accepted(fixable)).as("processed exactly once").isEqualTo(1);
+        assertThat(dcp("dlq", "list", dlq).out().lines().filter(l -> l.contains("key=" + garbageKey))).hasSize(2);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("the whole log replayed twice into every service: no new output, the same state and read models")
+    void replayingTheLogChangesNothing() throws Exception {
+        // a busy run: instances of every tier, a credential, a listing, a connection, a failover
+        try (var producer = operator.requests()) {
+            for (String plan : List.of("HOBBYIST", "STARTUP-2", "BUSINESS-4", "PREMIUM-8")) {
+                String id = "replay-" + plan.toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 8);
+                instances.add(id);
+                producer.send(new ProducerRecord<>(Topics.INSTANCE_REQUESTS.name(), id,
+                        Platform.request(ORG, id, plan, Engine.POSTGRESQL))).get(30, TimeUnit.SECONDS);
+            }
+        }
+        for (String id : instances) {
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(operator.get(
+                    plane.url("marketplace-service", "/instances/" + id)).body()).contains("\"status\":\"READY\""));
+        }
+        String premium = instances.get(3);
+        var cred = operator.post(plane.url("marketplace-service", "/instances/" + premium + "/credentials"),
+                "{\"kind\":\"CREATED\",\"displayName\":\"app\",\"environment\":\"prod\",\"username\":\"u\","
+                        + "\"password\":\"p\"}");
+        assertThat(cred.statusCode()).as(cred.body()).isEqualTo(201);
+        operator.post(plane.url("marketplace-service", "/instances/" + premium + "/listing"), "");
+        operator.post(plane.url("simulator", "/nodes/" + premium + "-n1/fail"), "");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(operator.get(plane.url(
+                "failover-service", "/instances/" + premium + "/failovers")).body()).contains("\"COMPLETED\""));
+        // the last effects (replacement up, ready again) have settled: two looks 2 s apart agree
+        Map<String, Long>[] last = new Map[] {Map.of()};
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+            Map<String, Long> now = outputCounts();
+            boolean stable = now.equals(last[0]);
+            last[0] = now;
+            return stable;
+        });
+        Map<String, Long> outputsBefore = outputCounts();
+        Map<String, String> viewsBefore = views();
+        for (int round = 0; round < 2; round++) {
+            for (var topic : List.of(Topics.INSTANCE_REQUESTS, Topics.BILLING_EVENTS, Topics.DATA_PLANE_EVENTS,
+                    Topics.NODE_TELEMETRY, Topics.NODE_ALERTS, Topics.MARKETPLACE_COMMANDS, Topics.BACKUP_COMMANDS,
+                    Topics.FAILOVER_COMMANDS)) {
+                Run replay = dcp("replay", topic.name(), "--from", "2020-01-01T00:00:00Z");
+                assertThat(replay.exit()).as(replay.out()).isZero();
+            }
+        }
+        awaitServicesCaughtUp();
+        assertThat(outputCounts()).as("output events per topic").isEqualTo(outputsBefore);
+        assertThat(views()).isEqualTo(viewsBefore);
+    }
+
+    /** How many events each service has published so far (read_committed, up to the end of each topic). */
+    private Map<String, Long> outputCounts() {
+        Map<String, Long> counts = new TreeMap<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(Map.of(
+                org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBrokerExtension.bootstrapServers(),
+                org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            for (var topic : List.of(Topics.INSTANCE_EVENTS, Topics.FAILOVER_EVENTS, Topics.BACKUP_EVENTS,
+                    Topics.MARKETPLACE_EVENTS, Topics.RESTORE_POINTS)) {
+                var partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
+                        .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                var end = consumer.endOffsets(partitions);
+                long n = 0;
+                long deadline = System.currentTimeMillis() + 60_000;
+                while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                        && System.currentTimeMillis() < deadline) {
+                    n += consumer.poll(Duration.ofMillis(200)).count();
+                }
+                counts.put(topic.name(), n);
+            }
+        }
+        return counts;
+    }
+
+    /** Waits until every service has committed its position at the end of every topic it reads. */
+    private void awaitServicesCaughtUp() {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                    org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    KafkaBrokerExtension.bootstrapServers()))) {
+                for (String group : List.of("provisioning-service", "failover-service", "backup-service",
+                        "marketplace-service")) {
+                    var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                            new java.util.HashMap<>();
+                    committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                    var ends = admin.listOffsets(latest).all().get();
+                    for (var e : committed.entrySet()) {
+                        // a transaction's commit marker takes an offset no consumer position need pass
+                        if (e.getValue() != null && e.getValue().offset() < ends.get(e.getKey()).offset() - 1) {
+                            return false;
+                        }
+                    }
+                }
+                return true;
+            }
+        });
+    }
+
+    /** Every service's state and read models of the instances of this run, as their HTTP APIs answer. */
+    private Map<String, String> views() throws Exception {
+        Map<String, String> views = new TreeMap<>();
+        for (String id : instances) {
+            views.put("provisioning " + id, operator.get(plane.url("provisioning-service", "/instances/" + id)).body());
+            views.put("fleet " + id, operator.get(plane.url("marketplace-service", "/instances/" + id)).body());
+            views.put("marketplace " + id, operator.get(plane.url("marketplace-service", "/instances/" + id
+                    + "/marketplace")).body());
+            views.put("history " + id, operator.get(plane.url("marketplace-service", "/instances/" + id
+                    + "/history")).body());
+            views.put("failovers " + id, operator.get(plane.url("failover-service", "/instances/" + id
+                    + "/failovers")).body());
+            views.put("backups " + id, operator.get(plane.url("backup-service", "/instances/" + id + "/backups"))
+                    .body());
+        }
+        views.put("organization", operator.get(plane.url("provisioning-service", "/organizations/" + ORG)).body());
+        return views;
+    }
+}
