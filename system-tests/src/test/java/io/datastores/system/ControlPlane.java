@@ -101,7 +101,11 @@ final class ControlPlane implements AutoCloseable {
      * A second copy of a service under its own application id, state and port, publishing nothing
      * ({@code dcp.shadow}): it rebuilds from the log; returns its base URL.
      */
-    String launchShadow(String name) {
+    /** A shadow: where it listens and its application id. */
+    record Shadow(String url, String applicationId) {
+    }
+
+    Shadow launchShadow(String name) {
         Part part = PARTS.get(name);
         int port = KafkaBroker.freePort();
         Map<String, String> props = new LinkedHashMap<>();
@@ -109,30 +113,37 @@ final class ControlPlane implements AutoCloseable {
         props.put("schema.registry.url", registryUrl);
         props.put("micronaut.server.port", String.valueOf(port));
         props.put("dcp.state.dir", dir.resolve("state").resolve(name + "-shadow").toString());
-        props.put("kafka.streams.default.application.id", name + "-shadow-" + UUID.randomUUID());
+        String applicationId = name + "-shadow-" + UUID.randomUUID();
+        props.put("kafka.streams.default.application.id", applicationId);
+        props.put("kafka.streams.default.max.task.idle.ms", "2000"); // a backlog: decide in event-time order
         props.put("dcp.shadow", "true");
         props.put("dcp.auth.secret-file", dir.resolve("auth.secret").toString());
         props.put("dcp.marketplace.master-key-file", dir.resolve("master.key").toString());
-        JavaProcess shadow = JavaProcess.module(part.module(), part.mainClass(), props, dir.resolve("logs-shadow"))
-                .start();
-        running.put(name + "-shadow", shadow);
+        JavaProcess shadow = JavaProcess.module(part.module(), part.mainClass(), props,
+                dir.resolve("logs-shadow").resolve(applicationId)).start();
+        running.put(applicationId, shadow);
         shadow.awaitHttpOk("http://127.0.0.1:" + port + "/health", Duration.ofSeconds(120));
-        return "http://127.0.0.1:" + port;
+        return new Shadow("http://127.0.0.1:" + port, applicationId);
     }
 
-    /** Every log line every part wrote so far. */
+    /** Every log line every part (and shadow) wrote so far. */
     String allLogs() throws IOException {
         StringBuilder all = new StringBuilder();
         for (Path logs : List.of(dir.resolve("logs"), dir.resolve("logs-shadow"))) {
             if (Files.isDirectory(logs)) {
-                try (var files = Files.list(logs)) {
-                    for (Path f : files.toList()) {
+                try (var files = Files.walk(logs)) {
+                    for (Path f : files.filter(Files::isRegularFile).toList()) {
                         all.append(Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1));
                     }
                 }
             }
         }
         return all.toString();
+    }
+
+    /** The file holding this control plane's token secret. */
+    Path authSecretFile() {
+        return dir.resolve("auth.secret");
     }
 
     void awaitHealthy(String name) {

@@ -252,7 +252,7 @@ class MarketplaceIT {
     @Order(3)
     @DisplayName("a rebuild of the read models from an empty state answers as the live ones do")
     void rebuildGivesTheSameReadModels() throws Exception {
-        String shadow = plane.launchShadow("marketplace-service");
+        String shadow = plane.launchShadow("marketplace-service").url();
         for (String path : List.of("/instances/" + instance, "/instances/" + instance + "/marketplace",
                 "/instances?size=500", "/marketplace?all=true&size=500")) {
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(

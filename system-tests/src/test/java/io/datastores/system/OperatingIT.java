@@ -195,6 +195,22 @@ class OperatingIT {
         assertThat(views()).isEqualTo(viewsBefore);
     }
 
+    @Test
+    @Order(3)
+    @DisplayName("failover, backup and marketplace rebuilt from empty in a shadow: verify-replay finds no difference")
+    void servicesRebuildToTheSameState() throws Exception {
+        // provisioning-service is not here yet: its instance stage hears the data plane directly but its own
+        // requests through a repartition topic, and a rebuild may read a NodeProvisioned before the request
+        // that asked for the node (see the README's known limits)
+        for (String service : List.of("failover-service", "backup-service", "marketplace-service")) {
+            ControlPlane.Shadow shadow = plane.launchShadow(service);
+            Run compare = dcp("compare-state", plane.url(service, ""), shadow.url(), "--shadow-application-id",
+                    shadow.applicationId(), "--secret-file", plane.authSecretFile().toString(), "--wait-seconds", "120");
+            assertThat(compare.exit()).as(service + ":\n" + compare.out()).isZero();
+            assertThat(compare.out()).contains("no difference").contains("same ");
+        }
+    }
+
     /** How many events each service has published so far (read_committed, up to the end of each topic). */
     private Map<String, Long> outputCounts() {
         Map<String, Long> counts = new TreeMap<>();

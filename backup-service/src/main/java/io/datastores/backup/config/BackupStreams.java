@@ -31,7 +31,8 @@ public class BackupStreams {
     @Singleton
     KStream<String, BackupEventEnvelope> backups(ConfiguredStreamBuilder builder, ContractSerdes serdes,
             BackupDecider decider, Clock clock, @Value("${dcp.timer-interval:30s}") Duration timerInterval,
-            PreparedPlatform platform) {
-        return BackupTopology.build(builder, serdes, decider, clock, timerInterval);
+            PreparedPlatform platform,
+            @Value("${dcp.shadow:false}") boolean shadow) {
+        return BackupTopology.build(builder, serdes, decider, clock, timerInterval, !shadow);
     }
 }

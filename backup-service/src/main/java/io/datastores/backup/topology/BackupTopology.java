@@ -17,6 +17,7 @@ import io.datastores.backup.domain.BackupState;
 import io.datastores.backup.mapping.BackupMapping;
 import io.datastores.contract.Topics;
 import io.datastores.events.BackupEventEnvelope;
+import io.datastores.events.RestorePointsEnvelope;
 import io.datastores.kit.decider.Envelope;
 import io.datastores.kit.json.JsonSerde;
 import io.datastores.kit.serde.ContractSerdes;
@@ -39,8 +40,15 @@ public final class BackupTopology {
     private BackupTopology() {
     }
 
+    /** The topology as the live service runs it: publishing its decisions. */
     public static KStream<String, BackupEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes,
             BackupDecider decider, Clock clock, Duration timerInterval) {
+        return build(builder, serdes, decider, clock, timerInterval, true);
+    }
+
+    /** With {@code publish} false, a shadow: it decides and keeps state, and writes no topic but its own. */
+    public static KStream<String, BackupEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes,
+            BackupDecider decider, Clock clock, Duration timerInterval, boolean publish) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), new JsonSerde<>(BackupState.class)));
         // Consume
@@ -60,13 +68,18 @@ public final class BackupTopology {
         KStream<String, Envelope<BackupEvent>> events = commands.process(DeciderProcessor.supplier(decider, STORE,
                 SERVICE, decider::due, timerInterval, clock), Named.as("decide"), STORE);
         // Produce
-        events.flatMapValues(e -> BackupMapping.window(e).stream().toList(), Named.as("windows"))
-                .to(Topics.RESTORE_POINTS.name(), Produced.with(Serdes.String(), serdes.value(Topics.RESTORE_POINTS))
-                        .withName("restore-points"));
+        KStream<String, RestorePointsEnvelope> windows = events
+                .flatMapValues(e -> BackupMapping.window(e).stream().toList(), Named.as("windows"));
+        if (publish) {
+            windows.to(Topics.RESTORE_POINTS.name(), Produced.with(Serdes.String(),
+                    serdes.value(Topics.RESTORE_POINTS)).withName("restore-points"));
+        }
         KStream<String, BackupEventEnvelope> published = events
                 .flatMapValues(e -> BackupMapping.toAvro(e).stream().toList(), Named.as("events-to-avro"));
-        published.to(Topics.BACKUP_EVENTS.name(),
-                Produced.with(Serdes.String(), serdes.value(Topics.BACKUP_EVENTS)).withName("backup-events"));
+        if (publish) {
+            published.to(Topics.BACKUP_EVENTS.name(),
+                    Produced.with(Serdes.String(), serdes.value(Topics.BACKUP_EVENTS)).withName("backup-events"));
+        }
         return published;
     }
 }

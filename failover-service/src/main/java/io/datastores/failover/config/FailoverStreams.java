@@ -52,7 +52,8 @@ public class FailoverStreams {
     @Singleton
     KStream<String, FailoverEventEnvelope> failover(ConfiguredStreamBuilder builder, ContractSerdes serdes,
             FailoverDecider decider, RegionGuardDecider guard, Clock clock,
-            @Value("${dcp.failover.timer-interval:500ms}") Duration timerInterval, PreparedPlatform platform) {
-        return FailoverTopology.build(builder, serdes, decider, guard, clock, timerInterval);
+            @Value("${dcp.failover.timer-interval:500ms}") Duration timerInterval, PreparedPlatform platform,
+            @Value("${dcp.shadow:false}") boolean shadow) {
+        return FailoverTopology.build(builder, serdes, decider, guard, clock, timerInterval, !shadow);
     }
 }

@@ -56,8 +56,15 @@ public final class FailoverTopology {
     private FailoverTopology() {
     }
 
+    /** The topology as the live service runs it: publishing its decisions. */
     public static KStream<String, FailoverEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes,
             FailoverDecider decider, RegionGuardDecider guard, Clock clock, Duration timerInterval) {
+        return build(builder, serdes, decider, guard, clock, timerInterval, true);
+    }
+
+    /** With {@code publish} false, a shadow: it decides and keeps state, and writes no topic but its own. */
+    public static KStream<String, FailoverEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes,
+            FailoverDecider decider, RegionGuardDecider guard, Clock clock, Duration timerInterval, boolean publish) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), new JsonSerde<>(InstanceHealth.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REGION_STORE),
@@ -106,8 +113,10 @@ public final class FailoverTopology {
                         Named.as("instance-events-to-avro"))
                 .merge(regionEvents.flatMap(FailoverEvents::regionToAvro, Named.as("region-events-to-avro")),
                         Named.as("published"));
-        published.to(Topics.FAILOVER_EVENTS.name(),
-                Produced.with(Serdes.String(), serdes.value(Topics.FAILOVER_EVENTS)).withName("failover-events"));
+        if (publish) {
+            published.to(Topics.FAILOVER_EVENTS.name(),
+                    Produced.with(Serdes.String(), serdes.value(Topics.FAILOVER_EVENTS)).withName("failover-events"));
+        }
         return published;
     }
 }

@@ -6,8 +6,15 @@ import java.util.List;
 import io.datastores.kit.decider.EventMeta;
 import io.datastores.kit.decider.Projection;
 
-/** Keeps the last {@value HistoryView#KEPT} events of each instance; an event seen before changes nothing. */
+/**
+ * Keeps the {@value HistoryView#KEPT} newest events (by event time) of each instance; an event seen before
+ * changes nothing.
+ */
 public final class HistoryProjection implements Projection<HistoryView.Entry, HistoryView> {
+
+    static final java.util.Comparator<HistoryView.Entry> NEWEST_FIRST = java.util.Comparator
+            .comparing(HistoryView.Entry::at, java.util.Comparator.nullsLast(java.util.Comparator.reverseOrder()))
+            .thenComparing(HistoryView.Entry::eventId, java.util.Comparator.reverseOrder());
 
     @Override
     public HistoryView initial(String key) {
@@ -19,9 +26,11 @@ public final class HistoryProjection implements Projection<HistoryView.Entry, Hi
         if (v.entries().stream().anyMatch(x -> x.eventId().equals(e.eventId()))) {
             return v;
         }
-        List<HistoryView.Entry> entries = new ArrayList<>();
+        List<HistoryView.Entry> entries = new ArrayList<>(v.entries());
         entries.add(e);
-        entries.addAll(v.entries());
+        // newest first by event time, then by id: the same events give the same history, whatever order
+        // the topics were read in (a rebuild interleaves them differently from the live run)
+        entries.sort(NEWEST_FIRST);
         return new HistoryView(v.instanceId(), List.copyOf(entries.subList(0, Math.min(HistoryView.KEPT,
                 entries.size()))));
     }

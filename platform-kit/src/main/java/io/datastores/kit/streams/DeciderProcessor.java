@@ -107,28 +107,34 @@ public final class DeciderProcessor<C, S, E>
         }
     }
 
-    /** Input lag: the least (wall clock at processing minus record time) over this second and the last. */
-    private long lagWindowStart = -1;
-    private long lagThisWindow = Long.MAX_VALUE;
-    private long lagLastWindow = Long.MAX_VALUE;
+    /** How long an input partition's lag counts after its last record: an idle input lags nothing. */
+    static final long LAG_MEMORY_MS = 5_000;
+    /** Per input partition: the lag of its last record (wall clock at processing minus record time), and when. */
+    private final java.util.Map<String, long[]> inputLags = new java.util.HashMap<>();
 
     private void observeLag(long recordTimestamp) {
         if (clock == null) {
             return;
         }
+        String source = context.recordMetadata().map(m -> m.topic() + "-" + m.partition()).orElse("");
         long wall = clock.millis();
-        if (lagWindowStart < 0 || wall - lagWindowStart >= 1_000) {
-            lagLastWindow = lagThisWindow == Long.MAX_VALUE ? lagLastWindow : lagThisWindow;
-            lagThisWindow = Long.MAX_VALUE;
-            lagWindowStart = wall;
-        }
-        lagThisWindow = Math.min(lagThisWindow, Math.max(0, wall - recordTimestamp));
+        inputLags.put(source, new long[] {Math.max(0, wall - recordTimestamp), wall});
     }
 
-    /** How far behind its inputs this processor is: 0 when it keeps up (or its inputs are idle). */
+    /**
+     * How far behind its inputs this processor is: the largest lag among the input partitions that
+     * delivered a record in the last {@value #LAG_MEMORY_MS} ms (a partition with a backlog keeps
+     * delivering old records; a caught-up or idle one does not count), 0 when it keeps up.
+     */
     long inputLagMillis() {
-        long lag = Math.min(lagLastWindow, lagThisWindow);
-        return lag == Long.MAX_VALUE ? 0 : lag;
+        long wall = clock.millis();
+        long lag = 0;
+        for (long[] l : inputLags.values()) {
+            if (wall - l[1] <= LAG_MEMORY_MS) {
+                lag = Math.max(lag, l[0]);
+            }
+        }
+        return lag;
     }
 
     /**

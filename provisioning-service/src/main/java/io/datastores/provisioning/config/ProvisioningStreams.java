@@ -22,7 +22,8 @@ public class ProvisioningStreams {
     @Singleton
     KStream<String, InstanceEventEnvelope> provisioning(ConfiguredStreamBuilder builder, ContractSerdes serdes,
             Catalog catalog, Clock clock, @Value("${dcp.timer-interval:30s}") Duration timerInterval,
-            PreparedPlatform platform) {
-        return ProvisioningTopology.build(builder, serdes, catalog, clock, timerInterval);
+            PreparedPlatform platform,
+            @Value("${dcp.shadow:false}") boolean shadow) {
+        return ProvisioningTopology.build(builder, serdes, catalog, clock, timerInterval, !shadow);
     }
 }

@@ -53,8 +53,15 @@ public final class ProvisioningTopology {
     private ProvisioningTopology() {
     }
 
+    /** The topology as the live service runs it: publishing its decisions. */
     public static KStream<String, InstanceEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes,
             Catalog catalog, Clock clock, Duration timerInterval) {
+        return build(builder, serdes, catalog, clock, timerInterval, true);
+    }
+
+    /** With {@code publish} false, a shadow: it decides and keeps state, and writes no topic but its own. */
+    public static KStream<String, InstanceEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes,
+            Catalog catalog, Clock clock, Duration timerInterval, boolean publish) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ORG_STORE),
                 Serdes.String(), new JsonSerde<>(OrganizationState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
@@ -111,8 +118,10 @@ public final class ProvisioningTopology {
         KStream<String, InstanceEventEnvelope> published = events
                 .flatMapValues(e -> InstanceMapping.toAvro(e).stream().toList(), Named.as("events-to-avro"))
                 .merge(refusals, Named.as("published"));
-        published.to(Topics.INSTANCE_EVENTS.name(),
-                Produced.with(Serdes.String(), serdes.value(Topics.INSTANCE_EVENTS)).withName("instance-events"));
+        if (publish) {
+            published.to(Topics.INSTANCE_EVENTS.name(),
+                    Produced.with(Serdes.String(), serdes.value(Topics.INSTANCE_EVENTS)).withName("instance-events"));
+        }
         return published;
     }
 }
