@@ -103,9 +103,14 @@ public final class DeciderProcessor<C, S, E>
         this.store = context.getStateStore(storeName);
         this.seen = context.getStateStore(seenStore(storeName));
         if (timer != null) {
+            startedAt = clock.millis();
             context.schedule(timerInterval, PunctuationType.WALL_CLOCK_TIME, ignored -> tick(clock.instant()));
         }
     }
+
+    /** After a start, how long the wall-clock timer waits for a first input to measure the lag by. */
+    static final long STARTUP_GRACE_MS = 30_000;
+    private long startedAt;
 
     /** How long an input partition's lag counts after its last record: an idle input lags nothing. */
     static final long LAG_MEMORY_MS = 5_000;
@@ -144,6 +149,9 @@ public final class DeciderProcessor<C, S, E>
      * (events from a fast clock drive time as well).
      */
     void tick(Instant wallNow) {
+        if (inputLags.isEmpty() && wallNow.toEpochMilli() - startedAt < STARTUP_GRACE_MS) {
+            return; // just started: until an input shows how far behind it is, the wall clock says nothing
+        }
         Instant now = later(wallNow.minusMillis(inputLagMillis()), Instant.ofEpochMilli(context.currentStreamTimeMs()));
         List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, S> all = store.all()) {

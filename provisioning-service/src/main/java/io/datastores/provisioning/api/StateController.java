@@ -45,6 +45,10 @@ public class StateController {
             return QueryableStores.unavailable(ProvisioningTopology.STORE);
         }
         InstanceState state = store.get().get(id);
+        if (state != null && state.instance() == null && !state.earlyNodes().isEmpty()
+                && AuthFilter.caller(request).operator()) {
+            return HttpResponse.ok(state); // nodes the data plane reported for an instance not (yet) requested
+        }
         if (state == null || state.instance() == null) {
             return HttpResponse.notFound(new Problem("no instance " + id));
         }

@@ -74,10 +74,15 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         }
         if (command instanceof InstanceCommand.RecordReplacement r) {
             boolean live = state.status() != Status.NEW && state.status() != Status.DELETED;
-            return live && state.nodes().stream().noneMatch(n -> n.nodeId().equals(r.nodeId()))
-                    ? List.of(new InstanceEvent.NodeReplaced(r.instanceId(), r.replacesNodeId(), r.nodeId(), r.role(),
-                            r.zone(), r.epoch()))
-                    : List.of();
+            if (!live || state.nodes().stream().anyMatch(n -> n.nodeId().equals(r.nodeId()))) {
+                return List.of();
+            }
+            List<InstanceEvent> events = new ArrayList<>(List.of(new InstanceEvent.NodeReplaced(r.instanceId(),
+                    r.replacesNodeId(), r.nodeId(), r.role(), r.zone(), r.epoch())));
+            if (state.status() == Status.READY) {
+                readyIfAllUp(events, state); // the replacement was reported up before this was read
+            }
+            return events;
         }
         if (command instanceof InstanceCommand.RecordPromotion p) {
             boolean known = state.nodes().stream().anyMatch(n -> n.nodeId().equals(p.nodeId())
@@ -140,6 +145,7 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         for (int i = 0; i < plan.tier().nodes(); i++) {
             events.add(nodeRequest(accepted, r.plan(), region, i + 1, i == 0, state.epoch()));
         }
+        readyIfAllUp(events, state);
         return events;
     }
 
@@ -208,6 +214,8 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
                 after = evolve(after, e);
             }
             events.add(ready(after));
+        } else {
+            readyIfAllUp(events, state); // nodes the data plane reported before they were asked for
         }
         return events;
     }
@@ -218,9 +226,11 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
             return List.of(); // a late or repeated report changes nothing
         }
         if (state.status() == Status.NEW || planned.isEmpty()) {
-            String org = state.instance() == null ? "" : state.instance().organizationId();
-            return List.of(reject("", org, n.instanceId(), RejectionCode.UNKNOWN_INSTANCE,
-                    "NodeProvisioned for node " + n.nodeId() + " that provisioning did not ask for"));
+            // Reported before the request that asks for it was read (a rebuild interleaves topics): kept,
+            // and the node is up as soon as it is asked for. A node never asked for stays here, bounded.
+            boolean known = state.earlyNodes().stream().anyMatch(e -> e.nodeId().equals(n.nodeId()));
+            return known ? List.of() : List.of(new InstanceEvent.NodeReportedEarly(n.instanceId(), n.nodeId(),
+                    n.host(), n.ip(), n.zone()));
         }
         List<InstanceEvent> events = new ArrayList<>();
         NodeRecorded recorded = new NodeRecorded(n.instanceId(), n.nodeId(), n.host(), n.ip(), n.zone());
@@ -250,6 +260,18 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
                     new Resumed(l.organizationId(), l.instanceId(), "the organization upgraded to a paid tier"));
         }
         return List.of(new TrialLifted(l.organizationId(), l.instanceId()));
+    }
+
+    /** Appends Ready when, after {@code events}, every planned node is up (some were reported early). */
+    private void readyIfAllUp(List<InstanceEvent> events, InstanceState state) {
+        InstanceState after = state;
+        for (InstanceEvent e : events) {
+            after = evolve(after, e);
+        }
+        if (after.instance() != null && after.nodes().size() > 0 && after.allNodesUp()
+                && events.stream().noneMatch(e -> e instanceof Ready)) {
+            events.add(ready(after));
+        }
     }
 
     private Ready ready(InstanceState state) {
@@ -284,11 +306,12 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
     public InstanceState evolve(InstanceState state, InstanceEvent event) {
         if (event instanceof Accepted a) {
             return new InstanceState(Status.PROVISIONING, a, a.plan(), a.allowlist(), List.of(), a.nodeCount(), 1,
-                    state.epoch(), a.trialEndsAt(), state.requestIds(), state.replacements()).withRequest(a.requestId());
+                    state.epoch(), a.trialEndsAt(), state.requestIds(), state.replacements(), state.earlyNodes())
+                    .withRequest(a.requestId());
         }
         if (event instanceof NodeRequested n) {
             List<Node> nodes = new ArrayList<>(state.nodes());
-            nodes.add(new Node(n.nodeId(), n.role(), n.zone(), null, null));
+            nodes.add(state.withEarlyAddress(new Node(n.nodeId(), n.role(), n.zone(), null, null)));
             int number = Integer.parseInt(n.nodeId().substring(n.nodeId().lastIndexOf("-n") + 2));
             return state.withNodes(nodes, Math.max(state.nextNode(), number + 1));
         }
@@ -298,10 +321,15 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
                             : x)
                     .toList(), state.nextNode());
         }
+        if (event instanceof InstanceEvent.NodeReportedEarly e) {
+            List<Node> early = new ArrayList<>(state.earlyNodes());
+            early.add(new Node(e.nodeId(), null, e.zone(), e.host(), e.ip()));
+            return state.withEarlyNodes(early);
+        }
         if (event instanceof InstanceEvent.NodeReplaced r) {
             List<Node> nodes = new ArrayList<>(state.nodes().stream()
                     .filter(x -> !x.nodeId().equals(r.replacesNodeId())).toList());
-            nodes.add(new Node(r.nodeId(), r.role(), r.zone(), null, null));
+            nodes.add(state.withEarlyAddress(new Node(r.nodeId(), r.role(), r.zone(), null, null)));
             List<String> replacements = new ArrayList<>(state.replacements());
             replacements.add(r.nodeId());
             return state.withNodes(nodes, state.nextNode()).withEpoch(Math.max(state.epoch(), r.epoch()))

@@ -77,4 +77,9 @@ public sealed interface InstanceEvent {
     /** Internal: the primary changed with a failover. */
     record PrimaryChanged(String instanceId, String nodeId, long epoch) implements InstanceEvent {
     }
+
+    /** Internal: the data plane reported a node provisioning has not asked for yet (read out of order). */
+    record NodeReportedEarly(String instanceId, String nodeId, String host, String ip, String zone)
+            implements InstanceEvent {
+    }
 }

@@ -11,10 +11,25 @@ import java.util.List;
  */
 public record InstanceState(Status status, InstanceEvent.Accepted instance, String plan, List<String> allowlist,
         List<InstanceEvent.Node> nodes, int nodeCount, int nextNode, long epoch, Instant trialEndsAt,
-        List<String> requestIds, List<String> replacements) {
+        List<String> requestIds, List<String> replacements, List<InstanceEvent.Node> earlyNodes) {
+
+    /** Nodes the data plane reported before provisioning asked for them (read out of order), kept up to this many. */
+    static final int EARLY_NODES = 16;
 
     public InstanceState {
         replacements = replacements == null ? List.of() : List.copyOf(replacements);
+        earlyNodes = earlyNodes == null ? List.of() : List.copyOf(earlyNodes);
+    }
+
+    InstanceState withEarlyNodes(List<InstanceEvent.Node> early) {
+        return new InstanceState(status, instance, plan, allowlist, nodes, nodeCount, nextNode, epoch, trialEndsAt,
+                requestIds, replacements, early.subList(Math.max(0, early.size() - EARLY_NODES), early.size()));
+    }
+
+    /** {@code n} with its host and address if the data plane reported it early. */
+    InstanceEvent.Node withEarlyAddress(InstanceEvent.Node n) {
+        return earlyNodes.stream().filter(e -> e.nodeId().equals(n.nodeId())).findFirst()
+                .map(e -> new InstanceEvent.Node(n.nodeId(), n.role(), e.zone(), e.host(), e.ip())).orElse(n);
     }
 
     /**
@@ -26,7 +41,7 @@ public record InstanceState(Status status, InstanceEvent.Accepted instance, Stri
     }
 
     public static InstanceState initial() {
-        return new InstanceState(Status.NEW, null, null, List.of(), List.of(), 0, 1, 1, null, List.of(), List.of());
+        return new InstanceState(Status.NEW, null, null, List.of(), List.of(), 0, 1, 1, null, List.of(), List.of(), List.of());
     }
 
     public boolean handled(String requestId) {
@@ -45,41 +60,41 @@ public record InstanceState(Status status, InstanceEvent.Accepted instance, Stri
         List<String> ids = new ArrayList<>(requestIds);
         ids.add(requestId);
         return new InstanceState(status, instance, plan, allowlist, nodes, nodeCount, nextNode, epoch, trialEndsAt,
-                List.copyOf(ids), replacements);
+                List.copyOf(ids), replacements, earlyNodes);
     }
 
     InstanceState with(Status s) {
         return new InstanceState(s, instance, plan, allowlist, nodes, nodeCount, nextNode, epoch, trialEndsAt,
-                requestIds, replacements);
+                requestIds, replacements, earlyNodes);
     }
 
     InstanceState withNodes(List<InstanceEvent.Node> n, int next) {
         return new InstanceState(status, instance, plan, allowlist, List.copyOf(n), nodeCount, next, epoch,
-                trialEndsAt, requestIds, replacements);
+                trialEndsAt, requestIds, replacements, earlyNodes);
     }
 
     InstanceState withPlan(String p, int count) {
         return new InstanceState(status, instance, p, allowlist, nodes, count, nextNode, epoch, trialEndsAt,
-                requestIds, replacements);
+                requestIds, replacements, earlyNodes);
     }
 
     InstanceState withAllowlist(List<String> a) {
         return new InstanceState(status, instance, plan, List.copyOf(a), nodes, nodeCount, nextNode, epoch,
-                trialEndsAt, requestIds, replacements);
+                trialEndsAt, requestIds, replacements, earlyNodes);
     }
 
     InstanceState withTrialEndsAt(Instant t) {
-        return new InstanceState(status, instance, plan, allowlist, nodes, nodeCount, nextNode, epoch, t, requestIds, replacements);
+        return new InstanceState(status, instance, plan, allowlist, nodes, nodeCount, nextNode, epoch, t, requestIds, replacements, earlyNodes);
     }
 
     InstanceState withEpoch(long e) {
         return new InstanceState(status, instance, plan, allowlist, nodes, nodeCount, nextNode, e, trialEndsAt,
-                requestIds, replacements);
+                requestIds, replacements, earlyNodes);
     }
 
     /** Nodes failover asked for in place of lost ones. */
     InstanceState withReplacements(List<String> r) {
         return new InstanceState(status, instance, plan, allowlist, nodes, nodeCount, nextNode, epoch, trialEndsAt,
-                requestIds, r);
+                requestIds, r, earlyNodes);
     }
 }

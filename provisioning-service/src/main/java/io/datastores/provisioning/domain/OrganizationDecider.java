@@ -138,7 +138,9 @@ public final class OrganizationDecider implements Decider<OrganizationCommand, O
             return state.with(t.tier());
         }
         if (event instanceof NameReserved n) {
-            return state.withName(n.nameKey(), new OrganizationState.Reservation(n.instanceId(), n.requestId(), false));
+            // confirmed at once when the acceptance was heard first (a rebuild may read it before the request)
+            boolean owned = state.instances().containsKey(n.instanceId());
+            return state.withName(n.nameKey(), new OrganizationState.Reservation(n.instanceId(), n.requestId(), owned));
         }
         if (event instanceof InstanceOwned o) {
             OrganizationState owned = state.withInstance(o.instanceId(), new OrganizationState.Owned(o.plan(), o.trial()));

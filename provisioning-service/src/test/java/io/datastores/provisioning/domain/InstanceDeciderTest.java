@@ -147,8 +147,16 @@ class InstanceDeciderTest {
         }
 
         @Test
-        void givenANodeProvisioningNeverAskedFor_thenRejectedWithAReason() {
-            assertThat(code(when(given(), up("x-n1", "z")))).isEqualTo(RejectionCode.UNKNOWN_INSTANCE);
+        void givenANodeReportedBeforeItWasAskedFor_thenHeldAndUpAsSoonAsAsked() {
+            InstanceState early = given(up("i-1-n1", "z-early"));
+            assertThat(early.earlyNodes()).extracting(InstanceEvent.Node::nodeId).containsExactly("i-1-n1");
+            assertThat(when(early, up("i-1-n1", "z-early"))).as("reported twice: held once").isEmpty();
+
+            List<InstanceEvent> events = when(early, request("HOBBYIST", Engine.POSTGRESQL));
+            assertThat(events).extracting(e -> e.getClass().getSimpleName())
+                    .containsExactly("Accepted", "NodeRequested", "Ready");
+            assertThat(((Ready) events.get(2)).nodes()).singleElement()
+                    .satisfies(n -> assertThat(n.ip()).isNotNull());
         }
     }
 
