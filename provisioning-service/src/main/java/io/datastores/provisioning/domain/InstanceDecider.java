@@ -72,6 +72,14 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         if (command instanceof RecordNodeProvisioned n) {
             return nodeProvisioned(n, state);
         }
+        if (state.status() == Status.NEW && command instanceof InstanceCommand.RecordReplacement r) {
+            return List.of(new InstanceEvent.FailoverReportedEarly(r.instanceId(), new InstanceState.EarlyFailover("REPLACEMENT",
+                    r.replacesNodeId(), r.nodeId(), r.role(), r.zone(), r.epoch())));
+        }
+        if (state.status() == Status.NEW && command instanceof InstanceCommand.RecordPromotion p) {
+            return List.of(new InstanceEvent.FailoverReportedEarly(p.instanceId(), new InstanceState.EarlyFailover("PROMOTION", null,
+                    p.nodeId(), NodeRole.PRIMARY, null, p.epoch())));
+        }
         if (command instanceof InstanceCommand.RecordReplacement r) {
             boolean live = state.status() != Status.NEW && state.status() != Status.DELETED;
             if (!live || state.nodes().stream().anyMatch(n -> n.nodeId().equals(r.nodeId()))) {
@@ -145,6 +153,7 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         for (int i = 0; i < plan.tier().nodes(); i++) {
             events.add(nodeRequest(accepted, r.plan(), region, i + 1, i == 0, state.epoch()));
         }
+        applyEarlyFailovers(events, state, r.instanceId());
         readyIfAllUp(events, state);
         return events;
     }
@@ -262,6 +271,33 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         return List.of(new TrialLifted(l.organizationId(), l.instanceId()));
     }
 
+    /** Appends what failovers reported before the request did to the nodes just planned. */
+    private void applyEarlyFailovers(List<InstanceEvent> events, InstanceState state, String instanceId) {
+        if (state.earlyFailovers().isEmpty()) {
+            return;
+        }
+        InstanceState after = state;
+        for (InstanceEvent e : events) {
+            after = evolve(after, e);
+        }
+        for (InstanceState.EarlyFailover f : state.earlyFailovers()) {
+            InstanceState current = after;
+            InstanceEvent applied = null;
+            if ("REPLACEMENT".equals(f.kind()) && current.nodes().stream().noneMatch(n -> n.nodeId().equals(f.nodeId()))) {
+                applied = new InstanceEvent.NodeReplaced(instanceId, f.replacesNodeId(),
+                        f.nodeId(), f.role(), f.zone(), f.epoch());
+            } else if ("PROMOTION".equals(f.kind()) && current.nodes().stream()
+                    .anyMatch(n -> n.nodeId().equals(f.nodeId()) && n.role() != NodeRole.PRIMARY)) {
+                applied = new InstanceEvent.PrimaryChanged(instanceId, f.nodeId(), f.epoch());
+            }
+            if (applied != null) {
+                events.add(applied);
+                after = evolve(after, applied);
+            }
+        }
+        events.add(new InstanceEvent.EarlyFailoversApplied(instanceId));
+    }
+
     /** Appends Ready when, after {@code events}, every planned node is up (some were reported early). */
     private void readyIfAllUp(List<InstanceEvent> events, InstanceState state) {
         InstanceState after = state;
@@ -306,12 +342,13 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
     public InstanceState evolve(InstanceState state, InstanceEvent event) {
         if (event instanceof Accepted a) {
             return new InstanceState(Status.PROVISIONING, a, a.plan(), a.allowlist(), List.of(), a.nodeCount(), 1,
-                    state.epoch(), a.trialEndsAt(), state.requestIds(), state.replacements(), state.earlyNodes())
-                    .withRequest(a.requestId());
+                    state.epoch(), a.trialEndsAt(), state.requestIds(), state.replacements(), state.earlyNodes(),
+                    state.earlyFailovers()).withRequest(a.requestId());
         }
         if (event instanceof NodeRequested n) {
             List<Node> nodes = new ArrayList<>(state.nodes());
             nodes.add(state.withEarlyAddress(new Node(n.nodeId(), n.role(), n.zone(), null, null)));
+            state = state.withoutEarlyNode(n.nodeId());
             int number = Integer.parseInt(n.nodeId().substring(n.nodeId().lastIndexOf("-n") + 2));
             return state.withNodes(nodes, Math.max(state.nextNode(), number + 1));
         }
@@ -320,6 +357,14 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
                     .map(x -> x.nodeId().equals(n.nodeId()) ? new Node(x.nodeId(), x.role(), n.zone(), n.host(), n.ip())
                             : x)
                     .toList(), state.nextNode());
+        }
+        if (event instanceof InstanceEvent.FailoverReportedEarly f) {
+            List<InstanceState.EarlyFailover> early = new ArrayList<>(state.earlyFailovers());
+            early.add(f.failover());
+            return state.withEarlyFailovers(early);
+        }
+        if (event instanceof InstanceEvent.EarlyFailoversApplied) {
+            return state.withEarlyFailovers(List.of());
         }
         if (event instanceof InstanceEvent.NodeReportedEarly e) {
             List<Node> early = new ArrayList<>(state.earlyNodes());
@@ -330,6 +375,7 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
             List<Node> nodes = new ArrayList<>(state.nodes().stream()
                     .filter(x -> !x.nodeId().equals(r.replacesNodeId())).toList());
             nodes.add(state.withEarlyAddress(new Node(r.nodeId(), r.role(), r.zone(), null, null)));
+            state = state.withoutEarlyNode(r.nodeId());
             List<String> replacements = new ArrayList<>(state.replacements());
             replacements.add(r.nodeId());
             return state.withNodes(nodes, state.nextNode()).withEpoch(Math.max(state.epoch(), r.epoch()))

@@ -82,4 +82,12 @@ public sealed interface InstanceEvent {
     record NodeReportedEarly(String instanceId, String nodeId, String host, String ip, String zone)
             implements InstanceEvent {
     }
+
+    /** Internal: a failover replaced or promoted a node before this instance's request was read. */
+    record FailoverReportedEarly(String instanceId, InstanceState.EarlyFailover failover) implements InstanceEvent {
+    }
+
+    /** Internal: the early failovers are applied. */
+    record EarlyFailoversApplied(String instanceId) implements InstanceEvent {
+    }
 }

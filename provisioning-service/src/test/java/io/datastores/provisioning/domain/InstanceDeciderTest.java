@@ -147,6 +147,24 @@ class InstanceDeciderTest {
         }
 
         @Test
+        void givenAFailoverReadBeforeTheRequest_thenAppliedWhenTheRequestIsRead() {
+            InstanceState early = given(up("i-1-n1", "z"),
+                    new InstanceCommand.RecordReplacement("i-1", "i-1-n1", "i-1-r1", NodeRole.PRIMARY, "z", 2),
+                    new RecordNodeProvisioned("i-1", "i-1-r1", "r1.host", "10.0.0.77", "z"));
+            List<InstanceEvent> events = when(early, request("HOBBYIST", Engine.POSTGRESQL));
+            assertThat(events).extracting(e -> e.getClass().getSimpleName()).containsExactly("Accepted",
+                    "NodeRequested", "NodeReplaced", "EarlyFailoversApplied", "Ready");
+            InstanceState after = early;
+            for (InstanceEvent e : events) {
+                after = decider.evolve(after, e);
+            }
+            assertThat(after.nodes()).extracting(InstanceEvent.Node::nodeId).containsExactly("i-1-r1");
+            assertThat(after.earlyNodes()).isEmpty();
+            assertThat(after.earlyFailovers()).isEmpty();
+            assertThat(after.epoch()).isEqualTo(2);
+        }
+
+        @Test
         void givenANodeReportedBeforeItWasAskedFor_thenHeldAndUpAsSoonAsAsked() {
             InstanceState early = given(up("i-1-n1", "z-early"));
             assertThat(early.earlyNodes()).extracting(InstanceEvent.Node::nodeId).containsExactly("i-1-n1");
