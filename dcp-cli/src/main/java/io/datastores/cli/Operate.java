@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -362,7 +361,7 @@ final class Operate {
 
     /** The redrive group's committed positions on a DLQ. */
     static Map<TopicPartition, OffsetAndMetadata> committed(Dcp.Connection c, String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrap))) {
+        try (Admin admin = Rebuild.admin(c)) {
             Map<TopicPartition, OffsetAndMetadata> all = admin.listConsumerGroupOffsets(REDRIVE_GROUP)
                     .partitionsToOffsetAndMetadata().get();
             Map<TopicPartition, OffsetAndMetadata> out = new LinkedHashMap<>();

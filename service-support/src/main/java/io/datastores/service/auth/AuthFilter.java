@@ -87,8 +87,7 @@ public class AuthFilter {
 
     static boolean open(String path) {
         return path.equals("/health") || path.startsWith("/health/") || path.equals("/prometheus")
-                || path.equals("/dashboard") || path.startsWith("/dashboard/") || path.equals("/openapi.yml")
-                || path.equals("/openapi.json");
+                || path.equals("/dashboard") || path.startsWith("/dashboard/") || path.equals("/openapi.json");
     }
 
     /** The caller the filter admitted. */
