@@ -197,11 +197,10 @@ class OperatingIT {
 
     @Test
     @Order(3)
-    @DisplayName("provisioning, backup and marketplace rebuilt from empty in a shadow: no difference")
+    @DisplayName("every service rebuilt from empty in a shadow: no difference")
     void servicesRebuildToTheSameState() throws Exception {
-        // failover-service is not here yet: its region guard counts suspicions arriving from every instance
-        // partition, and a rebuild interleaves those partitions differently (README, known limits)
-        for (String service : List.of("provisioning-service", "backup-service", "marketplace-service")) {
+        for (String service : List.of("provisioning-service", "failover-service", "backup-service",
+                "marketplace-service")) {
             ControlPlane.Shadow shadow = plane.launchShadow(service);
             Run compare = dcp("compare-state", plane.url(service, ""), shadow.url(), "--shadow-application-id",
                     shadow.applicationId(), "--secret-file", plane.authSecretFile().toString(), "--wait-seconds", "120");

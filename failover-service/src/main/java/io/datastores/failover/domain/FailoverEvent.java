@@ -53,6 +53,13 @@ public sealed interface FailoverEvent {
     record RegionNodes(String region, int delta) implements FailoverEvent {
     }
 
+    /**
+     * Not an instance's: the instance stage (one partition of it) has decided everything time owed up
+     * to {@code upTo}. The region's guard waits for it before deciding in event time.
+     */
+    record TimeDecided(Instant upTo) implements FailoverEvent {
+    }
+
     // --- published ---
 
     record Suspected(String nodeId, String region, Instant lastHeartbeatAt, long silentMillis)

@@ -1,25 +1,51 @@
 package io.datastores.failover.domain;
 
-/** What the guard of one region (keyed by {@code cloud:region}) hears. */
+import java.time.Instant;
+
+import io.datastores.kit.decider.Repeatable;
+
+/**
+ * What the guard of one region (keyed by {@code cloud:region}) hears. Signals carry their event time
+ * and the id of the event they come from: the guard decides them in event-time order, not in the
+ * order they arrive from the instance partitions, so that a rebuild decides as the live run did.
+ */
 public sealed interface RegionCommand {
 
+    /** A command the guard orders by event time before deciding it. */
+    sealed interface Signal extends RegionCommand {
+
+        Instant at();
+
+        String id();
+    }
+
     /** The number of watched nodes in the region changed. */
-    record Count(int delta) implements RegionCommand {
+    record Count(int delta, Instant at, String id) implements Signal {
     }
 
     /** A node went silent. */
-    record Suspect(String instanceId, String nodeId) implements RegionCommand {
+    record Suspect(String instanceId, String nodeId, Instant at, String id) implements Signal {
     }
 
     /** A suspected node was heard from again. */
-    record Recover(String instanceId, String nodeId) implements RegionCommand {
-    }
-
-    /** The settle window of the suspicions collected so far is over. */
-    record Settle() implements RegionCommand {
+    record Recover(String instanceId, String nodeId, Instant at, String id) implements Signal {
     }
 
     /** An operator's decision on a paused region: CONFIRM or DISMISS. */
-    record Decide(String action, String operator, String note) implements RegionCommand {
+    record Decide(String action, String operator, String note, Instant at, String id) implements Signal {
+    }
+
+    /**
+     * One instance partition has decided everything up to {@code upTo} (less the allowed lateness).
+     * Heard by the region stage's clock, which turns the slowest partition's into {@link Advance}.
+     */
+    record Progress(int partition, Instant upTo) implements RegionCommand {
+    }
+
+    /**
+     * Every instance partition has decided everything up to {@code upTo}: the signals until then are
+     * complete, and are decided in event-time order, settle windows included.
+     */
+    record Advance(Instant upTo) implements RegionCommand, Repeatable {
     }
 }

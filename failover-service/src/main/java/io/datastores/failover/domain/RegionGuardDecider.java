@@ -3,13 +3,14 @@ package io.datastores.failover.domain;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 
+import io.datastores.failover.domain.RegionCommand.Advance;
 import io.datastores.failover.domain.RegionCommand.Count;
 import io.datastores.failover.domain.RegionCommand.Decide;
 import io.datastores.failover.domain.RegionCommand.Recover;
-import io.datastores.failover.domain.RegionCommand.Settle;
+import io.datastores.failover.domain.RegionCommand.Signal;
 import io.datastores.failover.domain.RegionCommand.Suspect;
 import io.datastores.failover.domain.RegionEvent.CommandRejected;
 import io.datastores.failover.domain.RegionEvent.Counted;
@@ -17,12 +18,14 @@ import io.datastores.failover.domain.RegionEvent.Held;
 import io.datastores.failover.domain.RegionEvent.LossConfirmed;
 import io.datastores.failover.domain.RegionEvent.Noted;
 import io.datastores.failover.domain.RegionEvent.Paused;
+import io.datastores.failover.domain.RegionEvent.Queued;
+import io.datastores.failover.domain.RegionEvent.Released;
 import io.datastores.failover.domain.RegionEvent.Resumed;
 import io.datastores.failover.domain.RegionEvent.SuspicionDismissed;
 import io.datastores.failover.domain.RegionEvent.Withdrawn;
 import io.datastores.failover.domain.RegionState.Suspicion;
+import io.datastores.failover.domain.RegionState.Waiting;
 import io.datastores.kit.decider.Decider;
-import io.datastores.kit.decider.Timer;
 
 /**
  * The mass-failure guard of one region. Silent nodes (not explicit failure reports) are collected
@@ -31,21 +34,43 @@ import io.datastores.kit.decider.Timer;
  * automatic failover pauses in the region, says why, and holds the suspicions until an operator
  * CONFIRMs (the losses proceed) or DISMISSes them (the nodes are watched afresh). It resumes by
  * itself when every held node is heard from again. Otherwise each suspicion is confirmed as a loss.
+ *
+ * <p>The guard decides in event time. Its signals come from every instance partition, in whatever
+ * order those happen to run (a rebuild runs them at other speeds than the live service did), so each
+ * signal waits ({@link Queued}) until every partition has passed its event time ({@link Advance});
+ * then the waiting signals are decided in event-time order (ties by event id) and each settle window
+ * closes at its own moment among them. The same signals therefore give the same decisions, whatever
+ * order they arrived in.
  */
 public final class RegionGuardDecider implements Decider<RegionCommand, RegionState, RegionEvent> {
 
-    /** The guard's settings: how long suspicions settle, and the share of silent nodes that pauses. */
-    public record Guard(Duration settle, double pauseShare, int minSilent) {
+    /**
+     * The guard's settings: how long suspicions settle, the share of silent nodes that pauses, and how
+     * late (after its event time) a signal may reach the guard and still be decided in its place.
+     */
+    public record Guard(Duration settle, double pauseShare, int minSilent, Duration lateness) {
+
+        public Guard(Duration settle, double pauseShare, int minSilent) {
+            this(settle, pauseShare, minSilent, Duration.ofSeconds(1));
+        }
 
         public static Guard defaults() {
             return new Guard(Duration.ofSeconds(3), 0.3, 5);
         }
     }
 
+    /** Event-time order; ties by event id, so that the order never depends on arrival. */
+    private static final Comparator<Waiting> EVENT_TIME = Comparator.comparing(Waiting::at)
+            .thenComparing(Waiting::id, Comparator.nullsFirst(Comparator.naturalOrder()));
+
     private final Guard guard;
 
     public RegionGuardDecider(Guard guard) {
         this.guard = guard;
+    }
+
+    public Guard guard() {
+        return guard;
     }
 
     @Override
@@ -55,129 +80,178 @@ public final class RegionGuardDecider implements Decider<RegionCommand, RegionSt
 
     @Override
     public List<RegionEvent> decide(RegionCommand command, RegionState s, Instant at) {
-        if (command instanceof Count c) {
+        if (command instanceof Signal signal) {
+            return List.of(new Queued(Waiting.of(signal)));
+        }
+        if (command instanceof Advance a) {
+            return advance(s, a.upTo());
+        }
+        return List.of(); // Progress is the region stage's clock's, never the guard's
+    }
+
+    /** Decides, in event-time order, the waiting signals and the settle windows up to {@code upTo}. */
+    private List<RegionEvent> advance(RegionState s, Instant upTo) {
+        List<Waiting> due = s.waiting().stream().filter(w -> !w.at().isAfter(upTo)).sorted(EVENT_TIME).toList();
+        if (due.isEmpty() && (s.settleAt() == null || s.settleAt().isAfter(upTo))) {
+            return List.of();
+        }
+        List<RegionEvent> out = new ArrayList<>();
+        RegionState st = due.isEmpty() ? s : apply(s, List.of(new Released(upTo)), out);
+        for (Waiting w : due) {
+            st = settleBefore(st, w.at(), out);
+            st = apply(st, decideSignal(w.signal(), st), out);
+        }
+        if (st.settleAt() != null && !st.settleAt().isAfter(upTo)) {
+            st = settleBefore(st, st.settleAt().plusMillis(1), out);
+        }
+        return out;
+    }
+
+    private RegionState apply(RegionState s, List<RegionEvent> events, List<RegionEvent> out) {
+        RegionState st = s;
+        for (RegionEvent e : events) {
+            out.add(e);
+            st = evolve(st, e);
+        }
+        return st;
+    }
+
+    /** Closes the settle window if it ended before {@code t}. */
+    private RegionState settleBefore(RegionState s, Instant t, List<RegionEvent> out) {
+        return s.settleAt() != null && s.settleAt().isBefore(t) ? apply(s, settle(s), out) : s;
+    }
+
+    private List<RegionEvent> decideSignal(Signal signal, RegionState s) {
+        if (signal instanceof Count c) {
             return c.delta() == 0 ? List.of() : List.of(new Counted(c.delta()));
         }
-        if (command instanceof Suspect x) {
+        if (signal instanceof Suspect x) {
             if (s.knows(x.instanceId(), x.nodeId())) {
                 return List.of();
             }
-            return List.of(s.paused() ? new Held(x.instanceId(), x.nodeId())
-                    : new Noted(x.instanceId(), x.nodeId(), s.settleAt() != null ? s.settleAt() : at.plus(guard.settle())));
+            Suspicion suspicion = new Suspicion(x.instanceId(), x.nodeId(), x.at(), x.id());
+            return List.of(s.paused() ? new Held(suspicion)
+                    : new Noted(suspicion, s.settleAt() != null ? s.settleAt() : x.at().plus(guard.settle())));
         }
-        if (command instanceof Recover r) {
+        if (signal instanceof Recover r) {
             if (!s.knows(r.instanceId(), r.nodeId())) {
                 return List.of();
             }
             List<RegionEvent> events = new ArrayList<>();
             events.add(new Withdrawn(r.instanceId(), r.nodeId()));
-            if (s.paused() && s.held().size() == 1 && s.held().contains(new Suspicion(r.instanceId(), r.nodeId()))) {
+            if (s.paused() && s.held().size() == 1 && s.held().get(0).is(r.instanceId(), r.nodeId())) {
                 events.add(new Resumed("RECOVERED", "failover-service",
-                        "every node held since the pause was heard from again"));
+                        "every node held since the pause was heard from again", r.id(), r.at()));
             }
             return events;
         }
-        if (command instanceof Settle) {
-            return settle(s, at);
-        }
-        if (command instanceof Decide d) {
-            return operator(d, s);
-        }
-        return List.of();
+        return operator((Decide) signal, s);
     }
 
-    private List<RegionEvent> settle(RegionState s, Instant at) {
-        if (s.settleAt() == null || s.settleAt().isAfter(at) || s.pending().isEmpty()) {
-            return List.of();
-        }
+    private List<RegionEvent> settle(RegionState s) {
+        Instant at = s.settleAt();
         int silent = s.pending().size() + s.held().size();
         int monitored = Math.max(s.monitored(), silent);
         if (silent >= guard.minSilent() && silent >= guard.pauseShare() * monitored) {
             return List.of(new Paused(silent, monitored, silent + " of " + monitored
                     + " watched nodes went silent within " + guard.settle().toSeconds()
                     + " s: more likely the monitoring path than the databases; automatic failover is paused"
-                    + " until an operator confirms or dismisses", at));
+                    + " until an operator confirms or dismisses", s.pending().get(0).signalId(), at));
         }
         List<RegionEvent> events = new ArrayList<>();
         for (Suspicion x : s.pending()) {
             events.add(new LossConfirmed(x.instanceId(), x.nodeId(), silent + " of " + monitored
-                    + " watched nodes of the region silent: below the pause threshold"));
+                    + " watched nodes of the region silent: below the pause threshold", x.signalId(), at));
         }
         return events;
     }
 
     private static List<RegionEvent> operator(Decide d, RegionState s) {
         if (!"CONFIRM".equals(d.action()) && !"DISMISS".equals(d.action())) {
-            return List.of(new CommandRejected(String.valueOf(d.action()), "the action must be CONFIRM or DISMISS"));
+            return List.of(new CommandRejected(String.valueOf(d.action()), "the action must be CONFIRM or DISMISS",
+                    d.id(), d.at()));
         }
         if (!s.paused()) {
-            return List.of(new CommandRejected(d.action(), "automatic failover is not paused in this region"));
+            return List.of(new CommandRejected(d.action(), "automatic failover is not paused in this region",
+                    d.id(), d.at()));
         }
         String by = d.operator() == null || d.operator().isBlank() ? "operator" : d.operator();
         String note = d.note() == null ? "" : d.note();
         List<RegionEvent> events = new ArrayList<>();
         for (Suspicion x : s.held()) {
             events.add("CONFIRM".equals(d.action())
-                    ? new LossConfirmed(x.instanceId(), x.nodeId(), "confirmed by " + by + (note.isEmpty() ? "" : ": " + note))
-                    : new SuspicionDismissed(x.instanceId(), x.nodeId(), "dismissed by " + by
-                            + (note.isEmpty() ? "" : ": " + note)));
+                    ? new LossConfirmed(x.instanceId(), x.nodeId(),
+                            "confirmed by " + by + (note.isEmpty() ? "" : ": " + note), d.id(), d.at())
+                    : new SuspicionDismissed(x.instanceId(), x.nodeId(),
+                            "dismissed by " + by + (note.isEmpty() ? "" : ": " + note), d.id(), d.at()));
         }
-        events.add(new Resumed("CONFIRM".equals(d.action()) ? "CONFIRMED" : "DISMISSED", by, note));
+        events.add(new Resumed("CONFIRM".equals(d.action()) ? "CONFIRMED" : "DISMISSED", by, note, d.id(), d.at()));
         return events;
-    }
-
-    /** The settle window's end, once it has come. */
-    public static Optional<Timer.Due<RegionCommand>> due(String key, RegionState s, Instant now) {
-        return s != null && s.settleAt() != null && !s.settleAt().isAfter(now)
-                ? Optional.of(new Timer.Due<>(new Settle(), s.settleAt())) : Optional.empty();
     }
 
     @Override
     public RegionState evolve(RegionState s, RegionEvent event) {
+        if (event instanceof Queued q) {
+            List<Waiting> waiting = new ArrayList<>(s.waiting());
+            waiting.add(q.signal());
+            return with(s, s.pending(), s.settleAt(), s.held(), List.copyOf(waiting));
+        }
+        if (event instanceof Released r) {
+            return with(s, s.pending(), s.settleAt(), s.held(),
+                    s.waiting().stream().filter(w -> w.at().isAfter(r.upTo())).toList());
+        }
         if (event instanceof Counted c) {
             return new RegionState(Math.max(0, s.monitored() + c.delta()), s.pending(), s.settleAt(), s.paused(),
-                    s.pausedAt(), s.pauseReason(), s.held());
+                    s.pausedAt(), s.pauseReason(), s.held(), s.waiting());
         }
         if (event instanceof Noted n) {
-            return new RegionState(s.monitored(), add(s.pending(), new Suspicion(n.instanceId(), n.nodeId())),
-                    n.settleAt(), s.paused(), s.pausedAt(), s.pauseReason(), s.held());
+            return with(s, add(s.pending(), n.suspicion()), n.settleAt(), s.held(), s.waiting());
         }
         if (event instanceof Held h) {
-            return new RegionState(s.monitored(), s.pending(), s.settleAt(), s.paused(), s.pausedAt(),
-                    s.pauseReason(), add(s.held(), new Suspicion(h.instanceId(), h.nodeId())));
+            return with(s, s.pending(), s.settleAt(), add(s.held(), h.suspicion()), s.waiting());
         }
         if (event instanceof Withdrawn w) {
-            Suspicion x = new Suspicion(w.instanceId(), w.nodeId());
-            List<Suspicion> pending = remove(s.pending(), x);
-            return new RegionState(s.monitored(), pending, pending.isEmpty() ? null : s.settleAt(), s.paused(),
-                    s.pausedAt(), s.pauseReason(), remove(s.held(), x));
+            return without(s, w.instanceId(), w.nodeId());
+        }
+        if (event instanceof LossConfirmed l) {
+            return without(s, l.instanceId(), l.nodeId());
+        }
+        if (event instanceof SuspicionDismissed d) {
+            return without(s, d.instanceId(), d.nodeId());
         }
         if (event instanceof Paused p) {
-            List<Suspicion> held = new ArrayList<>(s.held());
-            held.addAll(s.pending());
-            return new RegionState(s.monitored(), List.of(), null, true, p.at(), p.reason(), List.copyOf(held));
-        }
-        if (event instanceof LossConfirmed || event instanceof SuspicionDismissed) {
-            String instanceId = event instanceof LossConfirmed l ? l.instanceId() : ((SuspicionDismissed) event).instanceId();
-            String nodeId = event instanceof LossConfirmed l ? l.nodeId() : ((SuspicionDismissed) event).nodeId();
-            Suspicion x = new Suspicion(instanceId, nodeId);
-            List<Suspicion> pending = remove(s.pending(), x);
-            return new RegionState(s.monitored(), pending, pending.isEmpty() ? null : s.settleAt(), s.paused(),
-                    s.pausedAt(), s.pauseReason(), remove(s.held(), x));
+            List<Suspicion> held = s.held();
+            for (Suspicion x : s.pending()) {
+                held = add(held, x);
+            }
+            return new RegionState(s.monitored(), List.of(), null, true, p.occurredAt(), p.reason(), held,
+                    s.waiting());
         }
         if (event instanceof Resumed) {
-            return new RegionState(s.monitored(), s.pending(), s.settleAt(), false, null, null, List.of());
+            return new RegionState(s.monitored(), s.pending(), s.settleAt(), false, null, null, List.of(),
+                    s.waiting());
         }
         return s;
     }
 
+    private static RegionState with(RegionState s, List<Suspicion> pending, Instant settleAt, List<Suspicion> held,
+            List<Waiting> waiting) {
+        return new RegionState(s.monitored(), pending, settleAt, s.paused(), s.pausedAt(), s.pauseReason(), held,
+                waiting);
+    }
+
+    private static RegionState without(RegionState s, String instanceId, String nodeId) {
+        List<Suspicion> pending = s.pending().stream().filter(x -> !x.is(instanceId, nodeId)).toList();
+        return with(s, pending, pending.isEmpty() ? null : s.settleAt(),
+                s.held().stream().filter(x -> !x.is(instanceId, nodeId)).toList(), s.waiting());
+    }
+
+    /** Suspicions are kept in event-time order (ties by signal id), whatever order they came in. */
     private static List<Suspicion> add(List<Suspicion> list, Suspicion x) {
         List<Suspicion> out = new ArrayList<>(list);
         out.add(x);
+        out.sort(Comparator.comparing(Suspicion::at).thenComparing(Suspicion::signalId,
+                Comparator.nullsFirst(Comparator.naturalOrder())));
         return List.copyOf(out);
-    }
-
-    private static List<Suspicion> remove(List<Suspicion> list, Suspicion x) {
-        return list.stream().filter(y -> !y.equals(x)).toList();
     }
 }

@@ -102,15 +102,16 @@ public final class FailoverEvents {
             Envelope<FailoverEvent> e) {
         FailoverEvent event = e.body();
         if (event instanceof FailoverEvent.RegionNodes n) {
-            return List.of(KeyValue.pair(n.region(), new Envelope<>(e.meta(), new RegionCommand.Count(n.delta()))));
+            return List.of(KeyValue.pair(n.region(), new Envelope<>(e.meta(),
+                    new RegionCommand.Count(n.delta(), e.meta().occurredAt(), e.meta().eventId()))));
         }
         if (event instanceof FailoverEvent.Suspected s && s.region() != null) {
             return List.of(KeyValue.pair(s.region(),
-                    new Envelope<>(e.meta(), new RegionCommand.Suspect(instanceId, s.nodeId()))));
+                    new Envelope<>(e.meta(), new RegionCommand.Suspect(instanceId, s.nodeId(), e.meta().occurredAt(), e.meta().eventId()))));
         }
         if (event instanceof FailoverEvent.Recovered r && r.region() != null) {
             return List.of(KeyValue.pair(r.region(),
-                    new Envelope<>(e.meta(), new RegionCommand.Recover(instanceId, r.nodeId()))));
+                    new Envelope<>(e.meta(), new RegionCommand.Recover(instanceId, r.nodeId(), e.meta().occurredAt(), e.meta().eventId()))));
         }
         return List.of();
     }

@@ -128,8 +128,9 @@ public final class FailoverMapping {
 
     public static List<Envelope<RegionCommand>> fromOperators(FailoverCommandEnvelope e) {
         if (e.getPayload() instanceof RegionFailoverDecision d) {
-            return List.of(new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()),
-                    new RegionCommand.Decide(d.getAction(), d.getOperator(), d.getNote())));
+            var meta = EnvelopeMeta.fromAvro(e.getMetadata());
+            return List.of(new Envelope<>(meta, new RegionCommand.Decide(d.getAction(), d.getOperator(), d.getNote(),
+                    meta.occurredAt(), meta.eventId())));
         }
         return List.of();
     }

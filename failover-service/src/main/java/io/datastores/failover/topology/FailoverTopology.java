@@ -44,7 +44,9 @@ import io.datastores.kit.streams.DeciderProcessor;
  * <p>The region stage, keyed by {@code cloud:region}, hears the instance stage's suspicions and
  * node counts (through a repartition topic) and operators' decisions ({@code dcp.failover-commands});
  * it keeps one {@link RegionState} per region ({@value #REGION_STORE}) and runs
- * {@link RegionGuardDecider}. Both stages write {@code dcp.failover-events}, whose only writer is
+ * {@link RegionGuardDecider} in event time: each instance partition's progress goes to every region
+ * partition ({@link RegionSignals}), where {@link RegionClock} tells the guards how far every
+ * partition has come. Both stages write {@code dcp.failover-events}, whose only writer is
  * this service. Undecodable input goes to each topic's {@code .dlq}.
  */
 public final class FailoverTopology {
@@ -65,6 +67,17 @@ public final class FailoverTopology {
     /** With {@code publish} false, a shadow: it decides and keeps state, and writes no topic but its own. */
     public static KStream<String, FailoverEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes,
             FailoverDecider decider, RegionGuardDecider guard, Clock clock, Duration timerInterval, boolean publish) {
+        return build(builder, serdes, decider, guard, clock, timerInterval, publish,
+                Topics.NODE_TELEMETRY.partitions());
+    }
+
+    /**
+     * With the number of the instance stage's partitions given: the region stage's clock waits for the
+     * progress of that many (a test driver runs one).
+     */
+    public static KStream<String, FailoverEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes,
+            FailoverDecider decider, RegionGuardDecider guard, Clock clock, Duration timerInterval, boolean publish,
+            int instancePartitions) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), new JsonSerde<>(InstanceHealth.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REGION_STORE),
@@ -92,20 +105,23 @@ public final class FailoverTopology {
 
         // Decide per instance
         KStream<String, Envelope<FailoverEvent>> events = commands.process(DeciderProcessor.supplier(decider, STORE,
-                SERVICE, decider::due, timerInterval, clock), Named.as("decide-instance"), STORE);
+                SERVICE, decider::due, timerInterval, clock, FailoverEvent.TimeDecided::new), Named.as("decide-instance"),
+                STORE);
 
-        // Decide per region
+        // Decide per region, in event time: each instance partition's progress goes to every region partition
         KStream<String, Envelope<RegionCommand>> signals = events
-                .flatMap(FailoverEvents::toRegion, Named.as("region-signals-by-region"))
+                .process(() -> new RegionSignals(guard.guard().lateness()), Named.as("region-signals-by-region"))
                 .repartition(Repartitioned.with(Serdes.String(), new EnvelopeJsonSerde<>(RegionCommand.class))
-                        .withName("region-signals"));
+                        .withStreamPartitioner(RegionSignals.PARTITIONER).withName("region-signals"));
         KStream<String, Envelope<RegionCommand>> decisions = DeadLetters
                 .decode(builder, Topics.FAILOVER_COMMANDS, serdes, SERVICE)
                 .flatMapValues(FailoverMapping::fromOperators, Named.as("operator-commands"));
         KStream<String, Envelope<RegionEvent>> regionEvents = signals
                 .merge(decisions, Named.as("region-commands"))
-                .process(DeciderProcessor.supplier(guard, REGION_STORE, SERVICE, RegionGuardDecider::due,
-                        timerInterval, clock), Named.as("decide-region"), REGION_STORE);
+                .process(() -> new RegionClock(instancePartitions, REGION_STORE, SERVICE), Named.as("region-clock"),
+                        REGION_STORE)
+                .process(DeciderProcessor.supplier(guard, REGION_STORE, SERVICE), Named.as("decide-region"),
+                        REGION_STORE);
 
         // Produce
         KStream<String, FailoverEventEnvelope> published = events

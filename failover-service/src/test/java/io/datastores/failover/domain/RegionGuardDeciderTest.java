@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.datastores.failover.domain.RegionCommand.Advance;
 import io.datastores.failover.domain.RegionCommand.Count;
 import io.datastores.failover.domain.RegionCommand.Decide;
 import io.datastores.failover.domain.RegionCommand.Recover;
+import io.datastores.failover.domain.RegionCommand.Signal;
 import io.datastores.failover.domain.RegionCommand.Suspect;
 import io.datastores.failover.domain.RegionEvent.CommandRejected;
 import io.datastores.failover.domain.RegionEvent.LossConfirmed;
@@ -26,23 +30,40 @@ class RegionGuardDeciderTest {
     private final RegionGuardDecider decider = new RegionGuardDecider(
             new RegionGuardDecider.Guard(Duration.ofSeconds(3), 0.3, 5));
     private RegionState state = decider.initialState();
+    private int ids;
 
-    private List<RegionEvent> at(long millis, RegionCommand c) {
-        List<RegionEvent> events = decider.decide(c, state, T.plusMillis(millis));
+    private List<RegionEvent> apply(RegionCommand c) {
+        List<RegionEvent> events = decider.decide(c, state, T);
         for (RegionEvent e : events) {
             state = decider.evolve(state, e);
         }
         return events;
     }
 
-    /** What the settle timer decides by {@code millis}. */
+    /** A signal reaches the guard; it waits for the instance partitions to pass its time. */
+    private void signal(Signal s) {
+        assertThat(apply(s)).singleElement().isInstanceOf(RegionEvent.Queued.class);
+    }
+
+    /** Every instance partition has passed {@code millis}: what the guard decides. */
     private List<RegionEvent> timeUntil(long millis) {
-        List<RegionEvent> out = new ArrayList<>();
-        var due = RegionGuardDecider.due("r", state, T.plusMillis(millis));
-        if (due.isPresent()) {
-            out.addAll(at(due.get().at().toEpochMilli() - T.toEpochMilli(), due.get().command()));
-        }
-        return out;
+        return apply(new Advance(T.plusMillis(millis)));
+    }
+
+    private Count count(long millis, int delta) {
+        return new Count(delta, T.plusMillis(millis), "c-" + (++ids));
+    }
+
+    private static Suspect suspect(long millis, String instance, String node) {
+        return new Suspect(instance, node, T.plusMillis(millis), "s-" + instance + "-" + node);
+    }
+
+    private static Recover recover(long millis, String instance, String node) {
+        return new Recover(instance, node, T.plusMillis(millis), "r-" + instance + "-" + node + "-" + millis);
+    }
+
+    private Decide decide(long millis, String action, String operator, String note) {
+        return new Decide(action, operator, note, T.plusMillis(millis), "d-" + (++ids));
     }
 
     private static <E> List<E> only(List<RegionEvent> events, Class<E> type) {
@@ -51,40 +72,117 @@ class RegionGuardDeciderTest {
 
     @Test
     void givenAFewSilentNodes_thenTheirLossesAreConfirmedAfterTheSettleWindow() {
-        at(0, new Count(40));
-        at(100, new Suspect("i-1", "n1"));
-        at(200, new Suspect("i-2", "n4"));
+        signal(count(0, 40));
+        signal(suspect(100, "i-1", "n1"));
+        signal(suspect(200, "i-2", "n4"));
 
-        assertThat(timeUntil(3_000)).isEmpty();
+        assertThat(timeUntil(3_000)).noneMatch(LossConfirmed.class::isInstance);
         List<RegionEvent> out = timeUntil(3_100);
         assertThat(only(out, LossConfirmed.class)).extracting(LossConfirmed::nodeId).containsExactly("n1", "n4");
+        assertThat(only(out, LossConfirmed.class)).allSatisfy(c -> {
+            assertThat(c.occurredAt()).as("decided at the window's end").isEqualTo(T.plusMillis(3_100));
+            assertThat(c.causeId()).as("caused by its suspicion").isEqualTo("s-" + c.instanceId() + "-" + c.nodeId());
+        });
         assertThat(state.pending()).isEmpty();
         assertThat(state.settleAt()).isNull();
+        assertThat(state.waiting()).isEmpty();
+    }
+
+    @Test
+    void nothingIsDecidedUntilEveryPartitionHasPassedTheSignalsTime() {
+        signal(count(0, 40));
+        signal(suspect(100, "i-1", "n1"));
+        assertThat(timeUntil(50)).as("only the count is complete").noneMatch(LossConfirmed.class::isInstance);
+        assertThat(state.monitored()).isEqualTo(40);
+        assertThat(state.pending()).isEmpty();
+        assertThat(state.waiting()).hasSize(1);
     }
 
     @Test
     void givenALargeShareSilentAtOnce_thenFailoverPausesWithTheReasonAndNothingIsConfirmed() {
-        at(0, new Count(20));
+        signal(count(0, 20));
         for (int i = 0; i < 8; i++) {
-            at(i * 10L, new Suspect("i-" + i, "n" + i));
+            signal(suspect(i * 10L, "i-" + i, "n" + i));
         }
         List<RegionEvent> out = timeUntil(5_000);
 
-        assertThat(out).singleElement().isInstanceOfSatisfying(Paused.class, p -> {
+        assertThat(only(out, Paused.class)).singleElement().satisfies(p -> {
             assertThat(p.silentNodes()).isEqualTo(8);
             assertThat(p.monitoredNodes()).isEqualTo(20);
             assertThat(p.reason()).contains("8 of 20").contains("monitoring path");
+            assertThat(p.occurredAt()).isEqualTo(T.plusMillis(3_000));
         });
+        assertThat(out).noneMatch(LossConfirmed.class::isInstance);
         assertThat(state.paused()).isTrue();
         assertThat(state.held()).hasSize(8);
-        assertThat(at(6_000, new Suspect("i-9", "n9"))).noneMatch(LossConfirmed.class::isInstance);
+        signal(suspect(6_000, "i-9", "n9"));
+        assertThat(timeUntil(7_000)).noneMatch(LossConfirmed.class::isInstance);
         assertThat(state.held()).hasSize(9);
+    }
+
+    @Test
+    void aSuspicionAfterTheWindowEndsBelongsToTheNextWindow() {
+        signal(count(0, 20));
+        for (int i = 0; i < 4; i++) {
+            signal(suspect(i * 10L, "i-" + i, "n" + i));
+        }
+        signal(suspect(3_500, "i-late", "n"));
+        signal(count(3_600, 100));
+
+        List<RegionEvent> out = timeUntil(10_000);
+
+        assertThat(out).noneMatch(Paused.class::isInstance);
+        assertThat(only(out, LossConfirmed.class)).hasSize(5);
+        assertThat(only(out, LossConfirmed.class).get(0).reason()).contains("4 of 20");
+        assertThat(only(out, LossConfirmed.class).get(4).reason()).contains("1 of 120");
+    }
+
+    @Test
+    void theSameSignalsInAnyArrivalOrderGiveTheSameDecisions() {
+        List<Signal> signals = new ArrayList<>();
+        signals.add(count(0, 30));
+        for (int i = 0; i < 12; i++) {
+            signals.add(suspect(200L * i, "i-" + i, "n"));
+        }
+        signals.add(recover(1_500, "i-3", "n"));
+        signals.add(count(2_500, 5));
+        signals.add(suspect(4_000, "i-20", "n"));
+
+        List<RegionEvent> first = null;
+        RegionState firstState = null;
+        Random random = new Random(7);
+        for (int run = 0; run < 20; run++) {
+            state = decider.initialState();
+            List<Signal> shuffled = new ArrayList<>(signals);
+            Collections.shuffle(shuffled, random);
+            List<RegionEvent> out = new ArrayList<>();
+            for (int i = 0; i < shuffled.size(); i++) {
+                signal(shuffled.get(i));
+                if (i % 3 == 2) { // meanwhile the partitions pass the time of every signal not yet sent
+                    Instant complete = shuffled.subList(i + 1, shuffled.size()).stream().map(Signal::at)
+                            .min(Instant::compareTo).orElse(T.plusSeconds(10)).minusMillis(1);
+                    out.addAll(apply(new Advance(complete)));
+                }
+            }
+            out.addAll(timeUntil(20_000));
+            List<RegionEvent> decided = out.stream().filter(e -> e instanceof LossConfirmed || e instanceof Paused)
+                    .toList();
+            if (first == null) {
+                first = decided;
+                firstState = state;
+            }
+            assertThat(decided).isEqualTo(first);
+            assertThat(state).isEqualTo(firstState);
+        }
+        assertThat(only(first, Paused.class)).singleElement()
+                .satisfies(p -> assertThat(p.reason()).contains("11 of 35"));
     }
 
     @Test
     void givenPaused_whenOperatorConfirms_thenHeldLossesProceedAndFailoverResumes() {
         pauseWith(6);
-        List<RegionEvent> out = at(10_000, new Decide("CONFIRM", "alice", "AZ power loss"));
+        signal(decide(10_000, "CONFIRM", "alice", "AZ power loss"));
+        List<RegionEvent> out = timeUntil(10_000);
 
         assertThat(only(out, LossConfirmed.class)).hasSize(6)
                 .allSatisfy(c -> assertThat(c.reason()).contains("confirmed by alice: AZ power loss"));
@@ -96,7 +194,8 @@ class RegionGuardDeciderTest {
     @Test
     void givenPaused_whenOperatorDismisses_thenSuspicionsAreDroppedNotLost() {
         pauseWith(6);
-        List<RegionEvent> out = at(10_000, new Decide("DISMISS", "bob", "collector restarted"));
+        signal(decide(10_000, "DISMISS", "bob", "collector restarted"));
+        List<RegionEvent> out = timeUntil(10_000);
 
         assertThat(only(out, SuspicionDismissed.class)).hasSize(6);
         assertThat(out).noneMatch(LossConfirmed.class::isInstance);
@@ -107,33 +206,45 @@ class RegionGuardDeciderTest {
     void givenPaused_whenEveryHeldNodeIsHeardAgain_thenResumesByItself() {
         pauseWith(5);
         for (int i = 0; i < 4; i++) {
-            assertThat(at(9_000, new Recover("i-" + i, "n" + i))).noneMatch(Resumed.class::isInstance);
+            signal(recover(9_000, "i-" + i, "n" + i));
         }
-        assertThat(only(at(9_500, new Recover("i-4", "n4")), Resumed.class)).singleElement()
+        assertThat(timeUntil(9_000)).noneMatch(Resumed.class::isInstance);
+        signal(recover(9_500, "i-4", "n4"));
+        assertThat(only(timeUntil(9_500), Resumed.class)).singleElement()
                 .satisfies(r -> assertThat(r.action()).isEqualTo("RECOVERED"));
         assertThat(state.paused()).isFalse();
     }
 
     @Test
     void givenNotPaused_whenOperatorDecides_thenRejectedWithReason() {
-        assertThat(at(0, new Decide("CONFIRM", "alice", ""))).singleElement()
+        signal(decide(0, "CONFIRM", "alice", ""));
+        assertThat(timeUntil(0)).filteredOn(CommandRejected.class::isInstance).singleElement()
                 .isInstanceOfSatisfying(CommandRejected.class, r -> assertThat(r.reason()).contains("not paused"));
-        assertThat(at(0, new Decide("REBOOT", "alice", ""))).singleElement()
+        signal(decide(0, "REBOOT", "alice", ""));
+        assertThat(timeUntil(1)).filteredOn(CommandRejected.class::isInstance).singleElement()
                 .isInstanceOfSatisfying(CommandRejected.class, r -> assertThat(r.reason()).contains("CONFIRM or DISMISS"));
     }
 
     @Test
     void aSuspicionWithdrawnBeforeTheWindowEndsIsNeverConfirmed() {
-        at(0, new Count(40));
-        at(0, new Suspect("i-1", "n1"));
-        at(1_000, new Recover("i-1", "n1"));
-        assertThat(timeUntil(10_000)).isEmpty();
+        signal(count(0, 40));
+        signal(suspect(0, "i-1", "n1"));
+        signal(recover(1_000, "i-1", "n1"));
+        assertThat(timeUntil(10_000)).noneMatch(LossConfirmed.class::isInstance);
+    }
+
+    @Test
+    void aRecoveryAfterTheWindowEndedComesTooLate() {
+        signal(count(0, 40));
+        signal(recover(3_500, "i-1", "n1")); // arrives first, happened later
+        signal(suspect(0, "i-1", "n1"));
+        assertThat(only(timeUntil(10_000), LossConfirmed.class)).singleElement();
     }
 
     private void pauseWith(int silent) {
-        at(0, new Count(10));
+        signal(count(0, 10));
         for (int i = 0; i < silent; i++) {
-            at(i, new Suspect("i-" + i, "n" + i));
+            signal(suspect(i, "i-" + i, "n" + i));
         }
         assertThat(timeUntil(4_000)).hasAtLeastOneElementOfType(Paused.class);
     }

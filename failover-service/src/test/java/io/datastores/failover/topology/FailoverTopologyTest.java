@@ -99,7 +99,7 @@ class FailoverTopologyTest {
         StreamsBuilder builder = new StreamsBuilder();
         FailoverTopology.build(builder, serdes, new FailoverDecider(FailoverPolicy.defaults()),
                 new RegionGuardDecider(new RegionGuardDecider.Guard(Duration.ofSeconds(3), 0.3, 5)), clock,
-                Duration.ofMillis(500));
+                Duration.ofMillis(500), true, 1);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "failover-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -250,6 +250,7 @@ class FailoverTopologyTest {
 
         operators.pipeInput("AWS:eu-west-1", new FailoverCommandEnvelope(meta(),
                 new RegionFailoverDecision("AWS:eu-west-1", "CONFIRM", "alice", "AZ outage")), clock.now);
+        advance(Duration.ofSeconds(2)); // the guard decides once every instance partition has passed its time
         List<TestRecord<String, FailoverEventEnvelope>> confirmed = drain();
         assertThat(payloads(confirmed, NodeFailed.class)).hasSize(6);
         assertThat(payloads(confirmed, RestoreRequested.class)).hasSize(6);

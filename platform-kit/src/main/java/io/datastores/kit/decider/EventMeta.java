@@ -21,4 +21,14 @@ public record EventMeta(
         String id = UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString();
         return new EventMeta(id, correlationId, eventId, occurredAt, producer);
     }
+
+    /**
+     * Metadata of an event {@code producer} decided later than its cause: the id is a pure function of
+     * the cause, the event's type and part; the cause is both its correlation and its causation.
+     */
+    public static EventMeta deferred(Deferred event, String producer) {
+        String seed = event.causeId() + "/" + producer + "/" + event.getClass().getSimpleName() + "/" + event.part();
+        String id = UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString();
+        return new EventMeta(id, event.causeId(), event.causeId(), event.occurredAt(), producer);
+    }
 }

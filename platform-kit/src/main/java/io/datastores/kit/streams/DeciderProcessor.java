@@ -18,8 +18,10 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.datastores.kit.decider.Decider;
+import io.datastores.kit.decider.Deferred;
 import io.datastores.kit.decider.Envelope;
 import io.datastores.kit.decider.EventMeta;
+import io.datastores.kit.decider.Repeatable;
 import io.datastores.kit.decider.Timer;
 
 /**
@@ -39,13 +41,15 @@ public final class DeciderProcessor<C, S, E>
     private final Timer<C, S> timer;
     private final Duration timerInterval;
     private final Clock clock;
+    private final java.util.function.Function<Instant, E> afterTick;
     private ProcessorContext<String, Envelope<E>> context;
     private KeyValueStore<String, S> store;
     private org.apache.kafka.streams.state.WindowStore<String, Long> seen;
 
     private DeciderProcessor(Decider<C, S, E> decider, String storeName, String producer, Timer<C, S> timer,
-            Duration timerInterval, Clock clock) {
+            Duration timerInterval, Clock clock, java.util.function.Function<Instant, E> afterTick) {
         this.decider = decider;
+        this.afterTick = afterTick;
         this.storeName = storeName;
         this.producer = producer;
         this.timer = timer;
@@ -59,16 +63,30 @@ public final class DeciderProcessor<C, S, E>
      */
     public static <C, S, E> ProcessorSupplier<String, Envelope<C>, String, Envelope<E>> supplier(
             Decider<C, S, E> decider, String storeName, String producer) {
-        return withSeenStore(storeName, () -> new DeciderProcessor<>(decider, storeName, producer, null, null, null));
+        return withSeenStore(storeName, () -> new DeciderProcessor<>(decider, storeName, producer, null, null, null, null));
     }
 
     /** A supplier whose processors also run {@code timer} every {@code interval} of {@code clock}. */
     public static <C, S, E> ProcessorSupplier<String, Envelope<C>, String, Envelope<E>> supplier(
             Decider<C, S, E> decider, String storeName, String producer, Timer<C, S> timer, Duration interval,
             Clock clock) {
-        return withSeenStore(storeName,
-                () -> new DeciderProcessor<>(decider, storeName, producer, timer, interval, clock));
+        return supplier(decider, storeName, producer, timer, interval, clock, null);
     }
+
+    /**
+     * As above; after each run of the timer the processor also forwards {@code afterTick(now)} under
+     * the key {@value #TICK_KEY}: a downstream stage learns that everything time owed this partition
+     * up to {@code now} has been decided (an event-time watermark).
+     */
+    public static <C, S, E> ProcessorSupplier<String, Envelope<C>, String, Envelope<E>> supplier(
+            Decider<C, S, E> decider, String storeName, String producer, Timer<C, S> timer, Duration interval,
+            Clock clock, java.util.function.Function<Instant, E> afterTick) {
+        return withSeenStore(storeName,
+                () -> new DeciderProcessor<>(decider, storeName, producer, timer, interval, clock, afterTick));
+    }
+
+    /** The key of what {@code afterTick} forwards. */
+    public static final String TICK_KEY = "~tick";
 
     /** How long an input event id is remembered: a re-delivery within it changes nothing. */
     public static final Duration SEEN_RETENTION = Duration.ofDays(7);
@@ -162,6 +180,12 @@ public final class DeciderProcessor<C, S, E>
             });
         }
         keys.forEach(key -> fireDue(key, store.get(key), now));
+        if (afterTick != null) {
+            String seed = producer + "/tick/" + context.taskId() + "/" + now;
+            EventMeta meta = new EventMeta(UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString(),
+                    null, null, now, producer);
+            context.forward(new Record<>(TICK_KEY, new Envelope<>(meta, afterTick.apply(now)), now.toEpochMilli()));
+        }
     }
 
     /**
@@ -197,27 +221,37 @@ public final class DeciderProcessor<C, S, E>
 
     /**
      * Decides {@code command} unless the same input event (same id, same command) was decided for this
-     * key within {@link #SEEN_RETENTION}: a re-delivered or replayed event changes nothing.
+     * key within {@link #SEEN_RETENTION}: a re-delivered or replayed event changes nothing. A
+     * {@link Repeatable} command is decided every time.
      */
     @Override
     public void process(Record<String, Envelope<C>> command) {
+        long ts = command.timestamp();
+        observeLag(ts);
+        if (!(command.value().body() instanceof Repeatable) && alreadyDecided(command)) {
+            return;
+        }
+        S state = store.get(command.key());
+        if (timer != null) {
+            state = fireDue(command.key(), state, Instant.ofEpochMilli(ts));
+        }
+        decideAndStore(command, state);
+    }
+
+    /** Whether this input event was decided for this key already; remembers it if not. */
+    private boolean alreadyDecided(Record<String, Envelope<C>> command) {
         String seenKey = command.key() + "|" + command.value().meta().eventId() + "|"
                 + command.value().body().getClass().getSimpleName();
         long ts = command.timestamp();
-        observeLag(ts);
         long retention = SEEN_RETENTION.toMillis();
         try (org.apache.kafka.streams.state.WindowStoreIterator<Long> it = seen.fetch(seenKey,
                 Math.max(0, ts - retention), ts + retention)) {
             if (it.hasNext()) {
-                return;
+                return true;
             }
         }
         seen.put(seenKey, ts, ts);
-        S state = store.get(command.key());
-        if (timer != null) {
-            state = fireDue(command.key(), state, Instant.ofEpochMilli(command.timestamp()));
-        }
-        decideAndStore(command, state);
+        return false;
     }
 
     /** Decides {@code command} against {@code current} (null: none yet); stores and returns the new state. */
@@ -228,7 +262,12 @@ public final class DeciderProcessor<C, S, E>
         List<E> events = decider.decide(in.body(), state, in.meta().occurredAt());
         for (int i = 0; i < events.size(); i++) {
             E event = events.get(i);
-            context.forward(command.withValue(new Envelope<>(in.meta().derive(producer, i), event)));
+            if (event instanceof Deferred d) {
+                context.forward(command.withValue(new Envelope<>(EventMeta.deferred(d, producer), event))
+                        .withTimestamp(d.occurredAt().toEpochMilli()));
+            } else {
+                context.forward(command.withValue(new Envelope<>(in.meta().derive(producer, i), event)));
+            }
             state = decider.evolve(state, event);
         }
         if (!events.isEmpty()) {
