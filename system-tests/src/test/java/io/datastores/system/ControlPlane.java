@@ -74,6 +74,11 @@ final class ControlPlane implements AutoCloseable {
         return TOKENS.issue("system-tests", set, organization, Instant.now().plus(Duration.ofHours(2)));
     }
 
+    /** An operator's token that expired an hour ago. */
+    static String expiredToken() {
+        return TOKENS.issue("system-tests", Set.of(Role.OPERATOR), null, Instant.now().minus(Duration.ofHours(1)));
+    }
+
     /** Starts every part and waits until each is healthy. */
     ControlPlane start() {
         PARTS.keySet().forEach(this::launch);
@@ -82,19 +87,47 @@ final class ControlPlane implements AutoCloseable {
     }
 
     void launch(String name) {
-        Part part = PARTS.get(name);
+        launch(name, name);
+    }
+
+    /**
+     * Another instance of a service in the same application id ({@code replica} names it, e.g.
+     * {@code failover-service#2}), with its own port and state: the two share the partitions.
+     */
+    void launchReplica(String replica) {
+        ports.putIfAbsent(replica, KafkaBroker.freePort());
+        launch(replica.substring(0, replica.indexOf('#')), replica);
+    }
+
+    /** Starts a part or replica again (after {@link #kill}), without waiting. */
+    void relaunch(String name) {
+        if (name.contains("#")) {
+            launchReplica(name);
+        } else {
+            launch(name);
+        }
+    }
+
+    /** The parts and replicas launched so far, by name. */
+    List<String> launched() {
+        return List.copyOf(running.keySet());
+    }
+
+    private void launch(String service, String name) {
+        Part part = PARTS.get(service);
         Map<String, String> props = new LinkedHashMap<>();
         props.put("kafka.bootstrap.servers", bootstrap);
         props.put("schema.registry.url", registryUrl);
         props.put("micronaut.server.port", String.valueOf(ports.get(name)));
         props.put("http.port", String.valueOf(ports.get(name)));
-        props.put("dcp.state.dir", dir.resolve("state").resolve(name).toString());
+        props.put("dcp.state.dir", dir.resolve("state").resolve(name.replace('#', '-')).toString());
         props.put("sim.heartbeat-ms", "1000");
         props.put("sim.provisioning-delay-ms", "50");
         props.put("dcp.auth.secret-file", dir.resolve("auth.secret").toString());
         props.put("dcp.marketplace.master-key-file", dir.resolve("master.key").toString());
         props.putAll(extra);
-        running.put(name, JavaProcess.module(part.module(), part.mainClass(), props, dir.resolve("logs")).start());
+        running.put(name, JavaProcess.module(part.module(), part.mainClass(), props,
+                dir.resolve("logs").resolve(name.replace('#', '-'))).start());
     }
 
     /**

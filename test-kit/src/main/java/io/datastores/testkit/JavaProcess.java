@@ -54,6 +54,20 @@ public final class JavaProcess implements AutoCloseable {
         return new JavaProcess(module, command, logDir.resolve(module + ".log"));
     }
 
+    /** The same command with {@code args} after the main class (or jar). */
+    public JavaProcess withArgs(String... args) {
+        List<String> withArgs = new ArrayList<>(command);
+        withArgs.addAll(List.of(args));
+        return new JavaProcess(name, withArgs, log);
+    }
+
+    /** The same command with a larger heap. */
+    public JavaProcess withHeap(String max) {
+        List<String> changed = new ArrayList<>(command);
+        changed.replaceAll(a -> a.startsWith("-Xmx") ? "-Xmx" + max : a);
+        return new JavaProcess(name, changed, log);
+    }
+
     /** A runnable jar, with system properties. */
     public static JavaProcess jar(String name, Path jar, Map<String, String> properties, Path logDir) {
         List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC"));

@@ -23,7 +23,8 @@ import jakarta.inject.Singleton;
  * {@code dcp.failover.heartbeat-timeout} (6s), {@code dcp.failover.catch-up-wait} (30s),
  * {@code dcp.failover.confirm-timeout} (20s), {@code dcp.failover.lag-budget-bytes} (1048576, Business
  * and Premium), {@code dcp.failover.stability} (10s), {@code dcp.failover.minor-limit} (3 in
- * {@code dcp.failover.minor-window}, 15m), {@code dcp.failover.region.settle} (3s),
+ * {@code dcp.failover.minor-window}, 15m), {@code dcp.failover.unknown-instance-grace} (10m: telemetry of an
+ * instance never accepted is dropped after it, with the reason), {@code dcp.failover.region.settle} (3s),
  * {@code dcp.failover.region.pause-share} (0.3), {@code dcp.failover.region.min-silent} (5),
  * {@code dcp.failover.timer-interval} (how often the wall clock looks for silence, 500ms).
  */
@@ -37,9 +38,11 @@ public class FailoverStreams {
             @Value("${dcp.failover.lag-budget-bytes:1048576}") long lagBudget,
             @Value("${dcp.failover.stability:10s}") Duration stability,
             @Value("${dcp.failover.minor-limit:3}") int minorLimit,
-            @Value("${dcp.failover.minor-window:15m}") Duration minorWindow) {
+            @Value("${dcp.failover.minor-window:15m}") Duration minorWindow,
+            @Value("${dcp.failover.unknown-instance-grace:10m}") Duration unknownInstanceGrace) {
         return new FailoverDecider(new FailoverPolicy(heartbeatTimeout, catchUpWait, confirmTimeout,
-                Map.of("BUSINESS", lagBudget, "PREMIUM", lagBudget), stability, minorLimit, minorWindow));
+                Map.of("BUSINESS", lagBudget, "PREMIUM", lagBudget), stability, minorLimit, minorWindow,
+                unknownInstanceGrace));
     }
 
     @Singleton

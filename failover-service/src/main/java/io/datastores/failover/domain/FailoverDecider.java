@@ -410,7 +410,7 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
     private List<FailoverEvent> checkTime(InstanceHealth s, Instant at) {
         List<FailoverEvent> events = new ArrayList<>();
         if (!s.tracked()) {
-            return events;
+            return forgetUnknown(s, at);
         }
         for (Node n : s.nodes()) {
             if (n.status() == Status.HEALTHY && !n.watchSince().plus(policy.heartbeatTimeout()).isAfter(at)) {
@@ -435,6 +435,10 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
 
     /** When time next owes this instance a decision: a node's silence, a wait or a confirmation running out. */
     public Optional<Timer.Due<FailoverCommand>> due(String key, InstanceHealth s, Instant now) {
+        if (s != null && !s.tracked() && !s.deleted() && !s.nodes().isEmpty()) {
+            Instant forget = firstSignal(s).plus(policy.unknownInstanceGrace());
+            return forget.isAfter(now) ? Optional.empty() : Optional.of(new Timer.Due<>(new CheckTime(key), forget));
+        }
         if (s == null || !s.tracked() || s.deleted()) {
             return Optional.empty();
         }
@@ -453,6 +457,31 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
         }
         return next != null && !next.isAfter(now) ? Optional.of(new Timer.Due<>(new CheckTime(key), next))
                 : Optional.empty();
+    }
+
+    /**
+     * Telemetry for an instance failover was never told of is kept for a grace period (a rebuild may
+     * read a node's heartbeats before the instance's acceptance); after it, each node's signals are
+     * dropped with the reason, and nothing of the instance is kept (hostile or mistaken telemetry
+     * cannot grow the state, nor ever start a failover).
+     */
+    private List<FailoverEvent> forgetUnknown(InstanceHealth s, Instant at) {
+        if (s.nodes().isEmpty() || firstSignal(s).plus(policy.unknownInstanceGrace()).isAfter(at)) {
+            return List.of();
+        }
+        List<FailoverEvent> events = new ArrayList<>();
+        for (Node n : s.nodes()) {
+            events.add(new Ignored(n.nodeId(), "NodeHeartbeat", n.epoch(), 0, "instance is unknown to failover-service:"
+                    + " no acceptance within " + policy.unknownInstanceGrace().toMinutes() + " min of its first signal"
+                    + " (" + firstSignal(s) + "); its telemetry is dropped"));
+        }
+        events.add(new FailoverEvent.Forgotten());
+        return events;
+    }
+
+    private static Instant firstSignal(InstanceHealth s) {
+        return s.nodes().stream().map(Node::watchSince).filter(java.util.Objects::nonNull).min(Instant::compareTo)
+                .orElse(Instant.EPOCH);
     }
 
     private static Instant earlier(Instant a, Instant b) {
@@ -515,6 +544,9 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
         }
         if (event instanceof Untracked) {
             return s.untracked();
+        }
+        if (event instanceof FailoverEvent.Forgotten) {
+            return InstanceHealth.initial();
         }
         if (event instanceof HeartbeatRecorded h) {
             if (s.node(h.nodeId()).isEmpty()) {

@@ -53,6 +53,10 @@ public sealed interface FailoverEvent {
     record RegionNodes(String region, int delta) implements FailoverEvent {
     }
 
+    /** Telemetry of an instance never accepted was dropped (see {@link FailoverPolicy#unknownInstanceGrace()}). */
+    record Forgotten() implements FailoverEvent {
+    }
+
     /**
      * Not an instance's: the instance stage (one partition of it) has decided everything time owed up
      * to {@code upTo}. The region's guard waits for it before deciding in event time.

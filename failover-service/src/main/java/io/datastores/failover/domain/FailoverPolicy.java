@@ -16,9 +16,18 @@ import java.util.Map;
  * @param stability how long a standby must have been heard continuously since its last suspicion
  *     to be a candidate (hysteresis against flapping)
  * @param minorLimit minor failures within {@code minorWindow} after which a node counts as lost
+ * @param unknownInstanceGrace how long telemetry of an instance failover has never been told of is
+ *     kept (a rebuild may read it before the instance's acceptance); then it is dropped, with the reason
  */
 public record FailoverPolicy(Duration heartbeatTimeout, Duration catchUpWait, Duration confirmTimeout,
-        Map<String, Long> lagBudgetBytes, Duration stability, int minorLimit, Duration minorWindow) {
+        Map<String, Long> lagBudgetBytes, Duration stability, int minorLimit, Duration minorWindow,
+        Duration unknownInstanceGrace) {
+
+    public FailoverPolicy(Duration heartbeatTimeout, Duration catchUpWait, Duration confirmTimeout,
+            Map<String, Long> lagBudgetBytes, Duration stability, int minorLimit, Duration minorWindow) {
+        this(heartbeatTimeout, catchUpWait, confirmTimeout, lagBudgetBytes, stability, minorLimit, minorWindow,
+                Duration.ofMinutes(10));
+    }
 
     public static final long ONE_MIB = 1L << 20;
 
@@ -30,7 +39,7 @@ public record FailoverPolicy(Duration heartbeatTimeout, Duration catchUpWait, Du
 
     public FailoverPolicy withHeartbeatTimeout(Duration timeout) {
         return new FailoverPolicy(timeout, catchUpWait, confirmTimeout, lagBudgetBytes, stability, minorLimit,
-                minorWindow);
+                minorWindow, unknownInstanceGrace);
     }
 
     /** The lag budget of a tier; tiers without standbys have none. */

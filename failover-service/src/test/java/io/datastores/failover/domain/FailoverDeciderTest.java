@@ -504,4 +504,19 @@ class FailoverDeciderTest {
             assertThat(only(out, RegionNodes.class)).extracting(RegionNodes::delta).containsExactly(-1);
         }
     }
+
+    @Test
+    void telemetryOfAnInstanceNeverAcceptedIsDroppedWithTheReasonAfterTheGrace() {
+        World w = new World();
+        w.beat(0, "x-n1", Role.PRIMARY, 1, 1);
+        w.beat(1, "x-n2", Role.STANDBY, 1, 1);
+        assertThat(w.timeUntil(300)).as("kept meanwhile: a rebuild may read it before the acceptance").isEmpty();
+        assertThat(w.all).noneMatch(e -> e instanceof Suspected || e instanceof Lost);
+
+        List<FailoverEvent> out = w.timeUntil(601);
+        assertThat(only(out, Ignored.class)).extracting(Ignored::nodeId).containsExactly("x-n1", "x-n2");
+        assertThat(only(out, Ignored.class).get(0).reason()).contains("unknown to failover-service");
+        assertThat(w.state).isEqualTo(InstanceHealth.initial());
+        assertThat(w.timeUntil(5_000)).isEmpty();
+    }
 }
