@@ -24,19 +24,22 @@ public final class Bench {
         boolean quick = false;
         Path out = Path.of("benchmarks/target/bench");
         long commitInterval = 50; // failover-service's commit.interval.ms (application.yml)
+        String only = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--commit-interval-ms" -> commitInterval = Long.parseLong(args[++i]);
+                case "--only" -> only = args[++i];
                 default -> {
-                    System.err.println("usage: ./bench [--quick] [--out DIR] [--commit-interval-ms N]");
+                    System.err.println("usage: ./bench [--quick] [--out DIR] [--commit-interval-ms N]"
+                            + " [--only throughput|latency|footprint|jmh]");
                     System.exit(2);
                 }
             }
         }
         Files.createDirectories(out);
-        List<Result> results = run(out, quick, commitInterval);
+        List<Result> results = run(out, quick, commitInterval, only);
         String machine = machine();
         System.out.print(Report.table(results, machine));
         Report.csv(results, machine, out.resolve("results.csv"));
@@ -45,13 +48,36 @@ public final class Bench {
     }
 
     static List<Result> run(Path out, boolean quick, long commitInterval) throws Exception {
+        return run(out, quick, commitInterval, null);
+    }
+
+    /** {@code only}: one group of figures (throughput, latency, footprint, jmh), or all when null. */
+    static List<Result> run(Path out, boolean quick, long commitInterval, String only) throws Exception {
         Path work = Files.createTempDirectory("dcp-bench");
         List<Result> results = new ArrayList<>();
-        try (KafkaBroker broker = KafkaBroker.onFreePorts(work.resolve("broker")).start()) {
-            FailoverLatency.Settings failover = quick
+        // each benchmark on a broker of its own: its records are the only ones there
+        if (only == null || only.equals("throughput")) {
+            Throughput.Settings settings = quick ? new Throughput.Settings(30_000, 3_000, 30_000)
+                    : new Throughput.Settings(300_000, 30_000, 1_000_000);
+            try (KafkaBroker broker = KafkaBroker.onFreePorts(work.resolve("broker-throughput")).start()) {
+                results.addAll(new Throughput(settings).run(broker.bootstrapServers(), work.resolve("throughput")));
+            }
+        }
+        if (only == null || only.equals("latency")) {
+            FailoverLatency.Settings settings = quick
                     ? new FailoverLatency.Settings(60, 40, 1_000, commitInterval, Duration.ofSeconds(5))
                     : new FailoverLatency.Settings(600, 500, 1_000, commitInterval, Duration.ofSeconds(15));
-            results.addAll(new FailoverLatency(failover).run(broker.bootstrapServers(), work.resolve("failover")));
+            try (KafkaBroker broker = KafkaBroker.onFreePorts(work.resolve("broker")).start()) {
+                results.addAll(new FailoverLatency(settings).run(broker.bootstrapServers(), work.resolve("failover")));
+            }
+        }
+        if (only == null || only.equals("footprint")) {
+            try (KafkaBroker broker = KafkaBroker.onFreePorts(work.resolve("broker-footprint")).start()) {
+                results.addAll(new Footprint(quick ? 1_000 : 100_000).run(broker, work.resolve("footprint")));
+            }
+        }
+        if (only == null || only.equals("jmh")) {
+            results.addAll(Micro.run(quick));
         }
         return results;
     }

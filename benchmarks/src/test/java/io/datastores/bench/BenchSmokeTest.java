@@ -12,12 +12,18 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchSmokeTest {
 
     @Test
-    void aQuickRunMeasuresEveryFailoverItTriggers(@TempDir Path dir) throws Exception {
+    void aQuickRunMeasuresEveryFigure(@TempDir Path dir) throws Exception {
         List<Result> results = Bench.run(dir, true, 50);
-        assertThat(results).extracting(Result::metric).contains("p50", "p99");
-        assertThat(results).allSatisfy(r -> {
-            assertThat(r.value()).isPositive();
-            assertThat(r.conditions()).contains("40 samples").contains("commit.interval.ms=50");
-        });
+        assertThat(results).extracting(Result::benchmark).contains("failover decision latency",
+                "failover-service throughput", "provisioning-service throughput",
+                "projection rebuild (marketplace-service)", "JMH SerdeBenchmark.decodeHeartbeat",
+                "JMH DeciderBenchmark.heartbeat");
+        assertThat(results).allSatisfy(r -> assertThat(r.value()).as(r.benchmark()).isPositive());
+        assertThat(results).filteredOn(r -> r.benchmark().equals("failover decision latency"))
+                .extracting(Result::metric).contains("p50", "p99");
+        assertThat(results).filteredOn(r -> r.benchmark().equals("failover decision latency"))
+                .allSatisfy(r -> assertThat(r.conditions()).contains("40 samples").contains("commit.interval.ms=50"));
+        assertThat(results).filteredOn(r -> r.unit().equals("ratio"))
+                .allSatisfy(r -> assertThat(r.conditions()).contains("events/s"));
     }
 }

@@ -30,8 +30,12 @@ public sealed interface FailoverCommand {
     }
 
     /** A node is alive, at a replication position, in a role and epoch as it sees them. */
+    /**
+     * A node's heartbeat: the most frequent command. It is idempotent by design (one no newer than the
+     * node's last changes nothing), so the shell does not remember its id ({@link Repeatable}).
+     */
     record Heartbeat(String instanceId, String nodeId, Role role, long position, long epoch)
-            implements FailoverCommand {
+            implements FailoverCommand, io.datastores.kit.decider.Repeatable {
     }
 
     /** A node's self-diagnostics: OK, MINOR or SEVERE. */

@@ -188,6 +188,9 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
             return List.of(new HeartbeatRecorded(h.nodeId(), h.role(), h.position(), h.epoch(), at));
         }
         Node n = known.get();
+        if (n.lastHeartbeatAt() != null && !at.isAfter(n.lastHeartbeatAt())) {
+            return List.of(); // no newer than the last one heard: a re-delivery or a replay changes nothing
+        }
         if (n.status() == Status.FENCED) {
             return List.of(); // fenced once; the data plane is rebuilding it
         }

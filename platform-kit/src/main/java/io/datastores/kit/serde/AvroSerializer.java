@@ -52,20 +52,54 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         }
     }
 
+    /**
+     * The id registered for a subject and the very schema object it was for: a generated class's schema
+     * is one object, so the common case costs a reference comparison, not a deep hash of the schema.
+     */
+    private record Registered(Schema schema, int id) {
+    }
+
+    private final java.util.Map<String, Registered> lastBySubject = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public byte[] serialize(String topic, T value) {
         if (value == null) {
             return null;
         }
         Schema schema = value.getSchema();
-        int id = registry.register(topic + (isKey ? "-key" : "-value"), schema);
+        String subject = topic + (isKey ? "-key" : "-value");
+        Registered last = lastBySubject.get(subject);
+        int id;
+        if (last != null && last.schema() == schema) {
+            id = last.id();
+        } else {
+            id = registry.register(subject, schema);
+            lastBySubject.put(subject, new Registered(schema, id));
+        }
         return WireFormat.frame(id, encode(schema, value));
     }
 
+    /**
+     * Writers of generated classes, by schema (by identity: a generated class's schema is one object); a
+     * writer keeps no state between writes.
+     */
+    private static final java.util.Map<Schema, DatumWriter<Object>> SPECIFIC_WRITERS =
+            java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
     /** Avro binary of {@code value} alone, without the header. */
     public static byte[] encode(Schema schema, Object value) {
-        DatumWriter<Object> writer = value instanceof SpecificRecord
-                ? new SpecificDatumWriter<>(schema) : new GenericDatumWriter<>(schema);
+        DatumWriter<Object> writer;
+        if (value instanceof SpecificRecord) {
+            writer = SPECIFIC_WRITERS.get(schema);
+            if (writer == null) {
+                writer = new SpecificDatumWriter<>(schema);
+                if (SPECIFIC_WRITERS.size() < 1_000) {
+                    SPECIFIC_WRITERS.put(schema, writer);
+                }
+            }
+        } else {
+            writer = new GenericDatumWriter<>(schema);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
         try {

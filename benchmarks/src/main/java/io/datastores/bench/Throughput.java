@@ -1,0 +1,265 @@
+package io.datastores.bench;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Produced;
+
+import io.datastores.contract.TopicSpec;
+import io.datastores.contract.Topics;
+import io.datastores.events.Cloud;
+import io.datastores.events.Engine;
+import io.datastores.events.EventMetadata;
+import io.datastores.events.FailoverEventEnvelope;
+import io.datastores.events.InstanceAccepted;
+import io.datastores.events.InstanceEventEnvelope;
+import io.datastores.events.InstanceReady;
+import io.datastores.events.InstanceRequestEnvelope;
+import io.datastores.events.InstanceRequested;
+import io.datastores.events.NodeHeartbeat;
+import io.datastores.events.NodeInfo;
+import io.datastores.events.NodeRole;
+import io.datastores.events.NodeTelemetryEnvelope;
+import io.datastores.failover.domain.FailoverDecider;
+import io.datastores.failover.domain.FailoverPolicy;
+import io.datastores.failover.domain.RegionGuardDecider;
+import io.datastores.failover.topology.FailoverTopology;
+import io.datastores.kit.kafka.PlatformBootstrap;
+import io.datastores.kit.serde.ContractSerdes;
+import io.datastores.kit.serde.MockSchemaRegistry;
+import io.datastores.kit.streams.DeadLetters;
+import io.datastores.marketplace.topology.FleetViewTopology;
+import io.datastores.marketplace.topology.HistoryTopology;
+import io.datastores.marketplace.topology.MarketplaceTopology;
+import io.datastores.provisioning.config.CatalogLoader;
+import io.datastores.provisioning.topology.ProvisioningTopology;
+
+/**
+ * Throughput, each figure side by side with its baseline on the same broker, the same records and
+ * the same serde:
+ * <ul>
+ * <li>a service's topology against an identity topology (decode, encode, write; {@code exactly_once_v2})
+ * over its busiest input: failover-service over heartbeats, provisioning-service over requests;</li>
+ * <li>marketplace-service's projections rebuilt from empty (a shadow, as {@code dcp rebuild
+ * --blue-green} builds one) against a plain consumer decoding the same instance-event log.</li>
+ * </ul>
+ */
+final class Throughput {
+
+    record Settings(int heartbeats, int requests, int projectionEvents) {
+    }
+
+    private final Settings settings;
+    private final String scope = "bench-throughput-" + UUID.randomUUID();
+    private final ContractSerdes serdes = new ContractSerdes("mock://" + scope);
+
+    Throughput(Settings settings) {
+        this.settings = settings;
+    }
+
+    List<Result> run(String bootstrap, Path work) throws Exception {
+        List<Result> results = new ArrayList<>();
+        try {
+            PlatformBootstrap.prepare(bootstrap, serdes.registry(), Duration.ofSeconds(30));
+            results.add(failover(bootstrap, work));
+            results.add(provisioning(bootstrap, work));
+            results.add(projections(bootstrap, work));
+        } finally {
+            MockSchemaRegistry.drop(scope);
+        }
+        return results;
+    }
+
+    private Result failover(String bootstrap, Path work) throws Exception {
+        int instances = 1_000;
+        List<Fleet.Instance> fleet = new ArrayList<>();
+        try (KafkaProducer<String, Object> producer = producer(bootstrap)) {
+            for (int i = 0; i < instances; i++) {
+                Fleet.Instance instance = Fleet.premium("tp-" + i);
+                fleet.add(instance);
+                ready(producer, instance);
+            }
+            for (int i = 0; i < settings.heartbeats(); i++) {
+                Fleet.Instance instance = fleet.get(i % instances);
+                Fleet.Beat b = instance.nextBeat();
+                producer.send(new ProducerRecord<>(Topics.NODE_TELEMETRY.name(), instance.id(),
+                        new NodeTelemetryEnvelope(meta(), new NodeHeartbeat(instance.id(), b.nodeId(), b.role(),
+                                b.position(), b.epoch()))));
+            }
+        }
+        StreamsBuilder service = new StreamsBuilder();
+        FailoverTopology.build(service, serdes, new FailoverDecider(FailoverPolicy.defaults()),
+                new RegionGuardDecider(RegionGuardDecider.Guard.defaults()), Clock.systemUTC(), Duration.ofMillis(500));
+        return ratio(bootstrap, work, "failover-service", Topics.NODE_TELEMETRY, service.build(),
+                List.of(Topics.NODE_TELEMETRY.name(), Topics.INSTANCE_EVENTS.name()),
+                instances + " Premium instances, " + settings.heartbeats() + " heartbeats");
+    }
+
+    private Result provisioning(String bootstrap, Path work) throws Exception {
+        try (KafkaProducer<String, Object> producer = producer(bootstrap)) {
+            for (int i = 0; i < settings.requests(); i++) {
+                String id = "req-" + i;
+                producer.send(new ProducerRecord<>(Topics.INSTANCE_REQUESTS.name(), id, new InstanceRequestEnvelope(
+                        meta(), InstanceRequested.newBuilder().setRequestId("r-" + id).setOrganizationId("org-" + i % 97)
+                                .setInstanceId(id).setDisplayName("db " + id).setEngine(Engine.POSTGRESQL)
+                                .setCloud(Cloud.AWS).setRegion("us-east-1").setPlan("HOBBYIST").build())));
+            }
+        }
+        StreamsBuilder service = new StreamsBuilder();
+        ProvisioningTopology.build(service, serdes,
+                CatalogLoader.read(CatalogLoader.class.getResourceAsStream("/catalog.json")), Clock.systemUTC(),
+                Duration.ofMillis(500));
+        return ratio(bootstrap, work, "provisioning-service", Topics.INSTANCE_REQUESTS, service.build(),
+                List.of(Topics.INSTANCE_REQUESTS.name()), settings.requests() + " instance requests (HOBBYIST)");
+    }
+
+    /** The service's rate over its busiest input, as a share of the identity topology's over the same records. */
+    private Result ratio(String bootstrap, Path work, String name, TopicSpec<?> input, Topology topology,
+            List<String> measured, String load) throws Exception {
+        String identityOut = "bench.identity." + name;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(identityOut, input.partitions(), (short) 1))).all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+        Topology identity = identity(input, identityOut);
+        long records = records(bootstrap, List.of(input.name()));
+        double identitySeconds = StreamsRun.secondsToConsume(bootstrap, identity, name + "-identity",
+                List.of(input.name()), work);
+        double serviceSeconds = StreamsRun.secondsToConsume(bootstrap, topology, name, measured, work);
+        double identityRate = records / identitySeconds;
+        double serviceRate = records / serviceSeconds;
+        return new Result(name + " throughput", "vs identity topology", serviceRate / identityRate, "ratio", 0.6,
+                false, String.format("%s; %.0f events/s against %.0f events/s (identity: %s, same serde,"
+                        + " exactly_once_v2)", load, serviceRate, identityRate, input.name()));
+    }
+
+    /** Decodes each record of {@code input} with the contract's serde and writes it, encoded again, to {@code out}. */
+    private <T extends org.apache.avro.specific.SpecificRecord> Topology identity(TopicSpec<T> input, String out) {
+        StreamsBuilder identity = new StreamsBuilder();
+        var serde = serdes.value(input);
+        identity.stream(input.name(), Consumed.with(Serdes.String(), serde)).to(out, Produced.with(Serdes.String(), serde));
+        return identity.build();
+    }
+
+    private Result projections(String bootstrap, Path work) throws Exception {
+        int instances = settings.projectionEvents() / 2;
+        try (KafkaProducer<String, Object> producer = producer(bootstrap)) {
+            for (int i = 0; i < instances; i++) {
+                ready(producer, Fleet.premium("pj-" + i));
+            }
+        }
+        long records = records(bootstrap, List.of(Topics.INSTANCE_EVENTS.name()));
+        double plainSeconds = plainConsumer(bootstrap, Topics.INSTANCE_EVENTS);
+        StreamsBuilder builder = new StreamsBuilder();
+        String service = FleetViewTopology.SERVICE;
+        KStream<String, InstanceEventEnvelope> instanceEvents = DeadLetters.decode(builder, Topics.INSTANCE_EVENTS,
+                serdes, service);
+        KStream<String, FailoverEventEnvelope> failoverEvents = DeadLetters.decode(builder, Topics.FAILOVER_EVENTS,
+                serdes, service);
+        FleetViewTopology.build(builder, serdes, instanceEvents, failoverEvents, false);
+        var decided = MarketplaceTopology.build(builder, serdes, instanceEvents, false);
+        HistoryTopology.build(builder, instanceEvents, failoverEvents,
+                DeadLetters.decode(builder, Topics.BACKUP_EVENTS, serdes, service), decided);
+        double rebuildSeconds = StreamsRun.secondsToConsume(bootstrap, builder.build(), "marketplace-rebuild",
+                List.of(Topics.INSTANCE_EVENTS.name()), work);
+        double plainRate = records / plainSeconds;
+        double rebuildRate = records / rebuildSeconds;
+        return new Result("projection rebuild (marketplace-service)", "vs plain consumer", rebuildRate / plainRate,
+                "ratio", 0.5, false, String.format("%d instance events; rebuild %.0f events/s (fleet view, listings,"
+                        + " history; a shadow, exactly_once_v2) against a plain consumer decoding at %.0f events/s",
+                        records, rebuildRate, plainRate));
+    }
+
+    /** Seconds for a plain consumer to read and decode every record of {@code topic}. */
+    private double plainConsumer(String bootstrap, TopicSpec<?> topic) {
+        var deserializer = serdes.value(topic).deserializer();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            long start = System.nanoTime();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long decoded = 0;
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (var r : consumer.poll(Duration.ofMillis(100))) {
+                    if (deserializer.deserialize(r.topic(), r.value()) != null) {
+                        decoded++;
+                    }
+                }
+            }
+            if (decoded == 0) {
+                throw new IllegalStateException("nothing decoded on " + topic.name());
+            }
+            return (System.nanoTime() - start) / 1e9;
+        }
+    }
+
+    private static long records(String bootstrap, List<String> topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            return StreamsRun.records(admin, StreamsRun.ends(admin, topics));
+        }
+    }
+
+    private void ready(KafkaProducer<String, Object> producer, Fleet.Instance instance) {
+        String host = instance.id() + ".db.bench";
+        producer.send(new ProducerRecord<>(Topics.INSTANCE_EVENTS.name(), instance.id(), new InstanceEventEnvelope(
+                meta(), InstanceAccepted.newBuilder().setRequestId("r-" + instance.id()).setOrganizationId("bench")
+                        .setInstanceId(instance.id()).setDisplayName(instance.id()).setEngine(Engine.POSTGRESQL)
+                        .setCloud(Cloud.AWS).setRegion("bench-1").setPlan("PREMIUM-8").setCatalogVersion("bench")
+                        .setNodeCount(3).setServiceHost(host).build())));
+        List<NodeInfo> nodes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            nodes.add(new NodeInfo(instance.nodes().get(i), i == 0 ? NodeRole.PRIMARY : NodeRole.STANDBY,
+                    "z" + i, instance.nodes().get(i) + ".h", "10.1." + (i + 1) + "." + (instance.id().hashCode() & 0xff)));
+        }
+        producer.send(new ProducerRecord<>(Topics.INSTANCE_EVENTS.name(), instance.id(), new InstanceEventEnvelope(
+                meta(), InstanceReady.newBuilder().setOrganizationId("bench").setInstanceId(instance.id())
+                        .setServiceHost(host).setPort(5432).setTlsRequired(true).setConnectionLimit(200)
+                        .setAllowlist(List.of("0.0.0.0/0")).setNodes(nodes).setCatalogVersion("bench").build())));
+    }
+
+    private static EventMetadata meta() {
+        String id = UUID.randomUUID().toString();
+        return new EventMetadata(id, id, null, Instant.now(), "benchmark");
+    }
+
+    private KafkaProducer<String, Object> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 262_144),
+                new StringSerializer(), (topic, value) -> serdes.value(Topics.byName(topic).orElseThrow())
+                        .serializer().serialize(topic, cast(value)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T cast(Object value) {
+        return (T) value;
+    }
+}

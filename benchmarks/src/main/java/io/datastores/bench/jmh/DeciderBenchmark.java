@@ -1,0 +1,97 @@
+package io.datastores.bench.jmh;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+import io.datastores.failover.domain.FailoverCommand;
+import io.datastores.failover.domain.FailoverDecider;
+import io.datastores.failover.domain.FailoverEvent;
+import io.datastores.failover.domain.FailoverPolicy;
+import io.datastores.failover.domain.InstanceHealth;
+import io.datastores.failover.domain.RegionCommand;
+import io.datastores.failover.domain.RegionEvent;
+import io.datastores.failover.domain.RegionGuardDecider;
+import io.datastores.failover.domain.RegionState;
+import io.datastores.failover.domain.Role;
+
+/**
+ * The deciders' pure work per command, with no Kafka: failover's decision on a heartbeat (the most
+ * frequent command) and on a primary's loss (promotion), and the region guard deciding a batch of
+ * signals in event time.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class DeciderBenchmark {
+
+    private static final Instant T = Instant.parse("2026-11-22T10:00:00Z");
+    private final FailoverDecider failover = new FailoverDecider(FailoverPolicy.defaults());
+    private final RegionGuardDecider guard = new RegionGuardDecider(RegionGuardDecider.Guard.defaults());
+    private InstanceHealth premium;
+    private RegionState regionWithSignals;
+    private long position = 10_000;
+
+    @Setup
+    public void setUp() {
+        InstanceHealth s = failover.initialState();
+        s = apply(s, new FailoverCommand.Track("i-1", "AWS:us-east-1", "PREMIUM-8", 3, "i-1.db"), T);
+        s = apply(s, new FailoverCommand.RecordNodes("i-1", List.of(
+                new FailoverCommand.PlannedNode("i-1-n1", Role.PRIMARY, "a", "10.0.0.1"),
+                new FailoverCommand.PlannedNode("i-1-n2", Role.STANDBY, "b", "10.0.0.2"),
+                new FailoverCommand.PlannedNode("i-1-n3", Role.STANDBY, "c", "10.0.0.3"))), T);
+        for (int i = 0; i < 30; i++) {
+            for (String n : List.of("i-1-n1", "i-1-n2", "i-1-n3")) {
+                s = apply(s, new FailoverCommand.Heartbeat("i-1", n, n.endsWith("1") ? Role.PRIMARY : Role.STANDBY,
+                        1_000L * i, 1L), T.plusSeconds(i));
+            }
+        }
+        premium = s;
+        RegionState r = guard.initialState();
+        r = applyRegion(r, new RegionCommand.Count(300, T, "c-1"));
+        for (int i = 0; i < 20; i++) {
+            r = applyRegion(r, new RegionCommand.Suspect("i-" + i, "n", T.plusMillis(10L * i), "s-" + i));
+        }
+        regionWithSignals = r;
+    }
+
+    private InstanceHealth apply(InstanceHealth s, FailoverCommand c, Instant at) {
+        for (FailoverEvent e : failover.decide(c, s, at)) {
+            s = failover.evolve(s, e);
+        }
+        return s;
+    }
+
+    private RegionState applyRegion(RegionState s, RegionCommand c) {
+        for (RegionEvent e : guard.decide(c, s, T)) {
+            s = guard.evolve(s, e);
+        }
+        return s;
+    }
+
+    @Benchmark
+    public InstanceHealth heartbeat() {
+        position += 10;
+        return apply(premium, new FailoverCommand.Heartbeat("i-1", "i-1-n2", Role.STANDBY, position, 1L),
+                T.plusSeconds(31));
+    }
+
+    @Benchmark
+    public InstanceHealth primaryLost() {
+        return apply(premium, new FailoverCommand.ReportFailure("i-1", "i-1-n1", "gone", 1L),
+                T.plusSeconds(31));
+    }
+
+    @Benchmark
+    public RegionState regionSettlesTwentySuspicions() {
+        return applyRegion(regionWithSignals, new RegionCommand.Advance(T.plusSeconds(10)));
+    }
+}
