@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,24 +23,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 
 import io.datastores.contract.Topics;
-import io.datastores.events.Cloud;
-import io.datastores.events.Engine;
 import io.datastores.events.EventMetadata;
 import io.datastores.events.FailoverEventEnvelope;
-import io.datastores.events.InstanceAccepted;
-import io.datastores.events.InstanceEventEnvelope;
-import io.datastores.events.InstanceReady;
 import io.datastores.events.NodeAlertEnvelope;
 import io.datastores.events.NodeFailed;
 import io.datastores.events.NodeHeartbeat;
-import io.datastores.events.NodeInfo;
-import io.datastores.events.NodeRole;
 import io.datastores.events.NodeTelemetryEnvelope;
 import io.datastores.events.StandbyPromoted;
 import io.datastores.failover.domain.FailoverDecider;
@@ -101,7 +92,7 @@ final class FailoverLatency {
             for (int i = 0; i < settings.instances(); i++) {
                 Fleet.Instance instance = Fleet.premium("bench-" + i);
                 fleet.put(instance.id(), instance);
-                publishReady(producer, instance);
+                Fleet.publishReady(producer, instance);
             }
             producer.flush();
             AtomicBoolean running = new AtomicBoolean(true);
@@ -191,40 +182,14 @@ final class FailoverLatency {
         }
     }
 
-    private void publishReady(KafkaProducer<String, Object> producer, Fleet.Instance instance) {
-        String host = instance.id() + ".db.bench";
-        producer.send(new ProducerRecord<>(Topics.INSTANCE_EVENTS.name(), instance.id(), new InstanceEventEnvelope(
-                meta(), InstanceAccepted.newBuilder().setRequestId("r-" + instance.id()).setOrganizationId("bench")
-                        .setInstanceId(instance.id()).setDisplayName(instance.id()).setEngine(Engine.POSTGRESQL)
-                        .setCloud(Cloud.AWS).setRegion("bench-1").setPlan("PREMIUM-8").setCatalogVersion("bench")
-                        .setNodeCount(3).setServiceHost(host).build())));
-        List<NodeInfo> nodes = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            nodes.add(new NodeInfo(instance.nodes().get(i), i == 0 ? NodeRole.PRIMARY : NodeRole.STANDBY,
-                    "z" + i, instance.nodes().get(i) + ".h", "10.1." + (i + 1) + "." + (instance.id().hashCode() & 0xff)));
-        }
-        producer.send(new ProducerRecord<>(Topics.INSTANCE_EVENTS.name(), instance.id(), new InstanceEventEnvelope(
-                meta(), InstanceReady.newBuilder().setOrganizationId("bench").setInstanceId(instance.id())
-                        .setServiceHost(host).setPort(5432).setTlsRequired(true).setConnectionLimit(200)
-                        .setAllowlist(List.of("0.0.0.0/0")).setNodes(nodes).setCatalogVersion("bench").build())));
-    }
-
     private static EventMetadata meta() {
-        String id = UUID.randomUUID().toString();
-        return new EventMetadata(id, id, null, Instant.now(), "benchmark");
+        return Fleet.meta();
     }
 
     private KafkaProducer<String, Object> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), (topic, value) -> serdes.value(Topics.byName(topic).orElseThrow())
-                        .serializer().serialize(topic, cast(value)));
+        return Fleet.producer(bootstrap, serdes, Map.of(ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.ACKS_CONFIG, "all"));
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T> T cast(Object value) {
-        return (T) value;
-    }
 
     private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(

@@ -3,7 +3,6 @@ package io.datastores.bench;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -35,14 +33,10 @@ import io.datastores.events.Cloud;
 import io.datastores.events.Engine;
 import io.datastores.events.EventMetadata;
 import io.datastores.events.FailoverEventEnvelope;
-import io.datastores.events.InstanceAccepted;
 import io.datastores.events.InstanceEventEnvelope;
-import io.datastores.events.InstanceReady;
 import io.datastores.events.InstanceRequestEnvelope;
 import io.datastores.events.InstanceRequested;
 import io.datastores.events.NodeHeartbeat;
-import io.datastores.events.NodeInfo;
-import io.datastores.events.NodeRole;
 import io.datastores.events.NodeTelemetryEnvelope;
 import io.datastores.failover.domain.FailoverDecider;
 import io.datastores.failover.domain.FailoverPolicy;
@@ -101,7 +95,7 @@ final class Throughput {
             for (int i = 0; i < instances; i++) {
                 Fleet.Instance instance = Fleet.premium("tp-" + i);
                 fleet.add(instance);
-                ready(producer, instance);
+                Fleet.publishReady(producer, instance);
             }
             for (int i = 0; i < settings.heartbeats(); i++) {
                 Fleet.Instance instance = fleet.get(i % instances);
@@ -169,7 +163,7 @@ final class Throughput {
         int instances = settings.projectionEvents() / 2;
         try (KafkaProducer<String, Object> producer = producer(bootstrap)) {
             for (int i = 0; i < instances; i++) {
-                ready(producer, Fleet.premium("pj-" + i));
+                Fleet.publishReady(producer, Fleet.premium("pj-" + i));
             }
         }
         long records = records(bootstrap, List.of(Topics.INSTANCE_EVENTS.name()));
@@ -228,38 +222,12 @@ final class Throughput {
         }
     }
 
-    private void ready(KafkaProducer<String, Object> producer, Fleet.Instance instance) {
-        String host = instance.id() + ".db.bench";
-        producer.send(new ProducerRecord<>(Topics.INSTANCE_EVENTS.name(), instance.id(), new InstanceEventEnvelope(
-                meta(), InstanceAccepted.newBuilder().setRequestId("r-" + instance.id()).setOrganizationId("bench")
-                        .setInstanceId(instance.id()).setDisplayName(instance.id()).setEngine(Engine.POSTGRESQL)
-                        .setCloud(Cloud.AWS).setRegion("bench-1").setPlan("PREMIUM-8").setCatalogVersion("bench")
-                        .setNodeCount(3).setServiceHost(host).build())));
-        List<NodeInfo> nodes = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            nodes.add(new NodeInfo(instance.nodes().get(i), i == 0 ? NodeRole.PRIMARY : NodeRole.STANDBY,
-                    "z" + i, instance.nodes().get(i) + ".h", "10.1." + (i + 1) + "." + (instance.id().hashCode() & 0xff)));
-        }
-        producer.send(new ProducerRecord<>(Topics.INSTANCE_EVENTS.name(), instance.id(), new InstanceEventEnvelope(
-                meta(), InstanceReady.newBuilder().setOrganizationId("bench").setInstanceId(instance.id())
-                        .setServiceHost(host).setPort(5432).setTlsRequired(true).setConnectionLimit(200)
-                        .setAllowlist(List.of("0.0.0.0/0")).setNodes(nodes).setCatalogVersion("bench").build())));
-    }
-
     private static EventMetadata meta() {
-        String id = UUID.randomUUID().toString();
-        return new EventMetadata(id, id, null, Instant.now(), "benchmark");
+        return Fleet.meta();
     }
 
     private KafkaProducer<String, Object> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 262_144),
-                new StringSerializer(), (topic, value) -> serdes.value(Topics.byName(topic).orElseThrow())
-                        .serializer().serialize(topic, cast(value)));
+        return Fleet.producer(bootstrap, serdes, Map.of(ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 262_144));
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T> T cast(Object value) {
-        return (T) value;
-    }
 }
