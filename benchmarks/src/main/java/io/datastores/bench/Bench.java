@@ -25,21 +25,23 @@ public final class Bench {
         Path out = Path.of("benchmarks/target/bench");
         long commitInterval = 50; // failover-service's commit.interval.ms (application.yml)
         String only = null;
+        Integer fleet = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--commit-interval-ms" -> commitInterval = Long.parseLong(args[++i]);
                 case "--only" -> only = args[++i];
+                case "--instances" -> fleet = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("usage: ./bench [--quick] [--out DIR] [--commit-interval-ms N]"
-                            + " [--only throughput|latency|footprint|jmh]");
+                            + " [--only throughput|latency|footprint|jmh] [--instances N]");
                     System.exit(2);
                 }
             }
         }
         Files.createDirectories(out);
-        List<Result> results = run(out, quick, commitInterval, only);
+        List<Result> results = run(out, quick, commitInterval, only, fleet);
         String machine = machine();
         System.out.print(Report.table(results, machine));
         Report.csv(results, machine, out.resolve("results.csv"));
@@ -48,16 +50,20 @@ public final class Bench {
     }
 
     static List<Result> run(Path out, boolean quick, long commitInterval) throws Exception {
-        return run(out, quick, commitInterval, null);
+        return run(out, quick, commitInterval, null, null);
     }
 
-    /** {@code only}: one group of figures (throughput, latency, footprint, jmh), or all when null. */
-    static List<Result> run(Path out, boolean quick, long commitInterval, String only) throws Exception {
+    /**
+     * {@code only}: one group of figures (throughput, latency, footprint, jmh), or all when null;
+     * {@code fleet}: the footprint's number of instances (100,000; 300 quick) when null.
+     */
+    static List<Result> run(Path out, boolean quick, long commitInterval, String only, Integer fleet)
+            throws Exception {
         Path work = Files.createTempDirectory("dcp-bench");
         List<Result> results = new ArrayList<>();
         // each benchmark on a broker of its own: its records are the only ones there
         if (only == null || only.equals("throughput")) {
-            Throughput.Settings settings = quick ? new Throughput.Settings(30_000, 3_000, 30_000)
+            Throughput.Settings settings = quick ? new Throughput.Settings(10_000, 1_000, 10_000)
                     : new Throughput.Settings(300_000, 30_000, 1_000_000);
             try (KafkaBroker broker = KafkaBroker.onFreePorts(work.resolve("broker-throughput")).start()) {
                 results.addAll(new Throughput(settings).run(broker.bootstrapServers(), work.resolve("throughput")));
@@ -73,7 +79,8 @@ public final class Bench {
         }
         if (only == null || only.equals("footprint")) {
             try (KafkaBroker broker = KafkaBroker.onFreePorts(work.resolve("broker-footprint")).start()) {
-                results.addAll(new Footprint(quick ? 1_000 : 100_000).run(broker, work.resolve("footprint")));
+                int instances = fleet != null ? fleet : quick ? 300 : 100_000;
+                results.addAll(new Footprint(instances).run(broker, work.resolve("footprint")));
             }
         }
         if (only == null || only.equals("jmh")) {

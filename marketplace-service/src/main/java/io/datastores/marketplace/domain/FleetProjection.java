@@ -64,7 +64,7 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
         if (fact instanceof InstanceFact.RestoreWindow r) {
             return new InstanceView(v.instanceId(), v.organizationId(), v.displayName(), v.engine(), v.cloud(),
                     v.region(), v.plan(), v.status(), v.serviceHost(), v.port(), v.tlsRequired(), v.connectionLimit(),
-                    v.allowlist(), v.nodes(), v.commandPolicy(), v.catalogVersion(), r.window(), meta.occurredAt(),
+                    v.allowlist(), v.nodes(), v.commandPolicy(), v.catalogVersion(), r.window(), updated(v, meta),
                     v.failover());
         }
         if (fact instanceof InstanceFact.FailoverStarted f) {
@@ -99,7 +99,15 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
             EventMeta meta) {
         return new InstanceView(v.instanceId(), v.organizationId(), v.displayName(), v.engine(), v.cloud(),
                 v.region(), plan, status, v.serviceHost(), port, v.tlsRequired(), limit, List.copyOf(allowlist),
-                List.copyOf(nodes), policy, catalogVersion, v.backupWindow(), meta.occurredAt(), v.failover());
+                List.copyOf(nodes), policy, catalogVersion, v.backupWindow(), updated(v, meta), v.failover());
+    }
+
+    /**
+     * The latest event time of the events that changed the view: the largest, not the last applied,
+     * since a rebuild reads the instance's and failover's topics in another interleaving than live.
+     */
+    private static java.time.Instant updated(InstanceView v, EventMeta meta) {
+        return v.updatedAt() != null && v.updatedAt().isAfter(meta.occurredAt()) ? v.updatedAt() : meta.occurredAt();
     }
 
     private static InstanceView withFailover(InstanceView v, InstanceView.FailoverView f, List<NodeView> nodes,
@@ -107,6 +115,6 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
         return new InstanceView(v.instanceId(), v.organizationId(), v.displayName(), v.engine(), v.cloud(),
                 v.region(), v.plan(), v.status(), v.serviceHost(), v.port(), v.tlsRequired(), v.connectionLimit(),
                 v.allowlist(), List.copyOf(nodes), v.commandPolicy(), v.catalogVersion(), v.backupWindow(),
-                meta.occurredAt(), f);
+                updated(v, meta), f);
     }
 }

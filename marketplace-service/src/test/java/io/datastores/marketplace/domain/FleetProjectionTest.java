@@ -77,4 +77,15 @@ class FleetProjectionTest {
         assertThat(once.allowlist()).containsExactly("10.0.0.0/8");
         assertThat(projection.apply(once, ACCEPTED, at(9))).isSameAs(once);
     }
+
+    @Test
+    void theUpdateTimeIsTheLatestEventTimeWhateverOrderTheTopicsWereReadIn() {
+        InstanceView accepted = projection.apply(null, ACCEPTED, at(1));
+        InstanceFact failover = new InstanceFact.FailoverStarted("f-1", "PROMOTION", "n1", Instant.ofEpochSecond(4));
+        InstanceFact allowlist = new InstanceFact.AllowlistChanged(List.of("10.0.0.0/8"));
+        InstanceView failoverFirst = projection.apply(projection.apply(accepted, failover, at(5)), allowlist, at(3));
+        InstanceView allowlistFirst = projection.apply(projection.apply(accepted, allowlist, at(3)), failover, at(5));
+        assertThat(failoverFirst).isEqualTo(allowlistFirst);
+        assertThat(failoverFirst.updatedAt()).isEqualTo(Instant.ofEpochSecond(5));
+    }
 }
