@@ -117,7 +117,7 @@ class ChaosIT {
     }
 
     @Test
-    @DisplayName("services and the broker killed under load: one primary each, failures handled once, no duplicate, state equals a rebuild")
+    @DisplayName("services and the broker killed under load: one primary each, failures handled once, no duplicate, read models equal a rebuild")
     void invariantsHoldAfterChaos() throws Exception {
         List<String> services = plane.launched().stream().filter(n -> !n.equals("simulator")).toList();
         int rounds = Math.max(KILLS, 4);
@@ -127,12 +127,14 @@ class ChaosIT {
             if (round < KILLS) {
                 String victim = services.get(random.nextInt(services.size()));
                 plane.kill(victim);
-                Thread.sleep(1_000 + random.nextInt(2_000)); // the chaos itself: downtime of random length
+                // the chaos itself: a downtime of random length, during which the victim stays dead
+                await().during(Duration.ofMillis(1_000 + random.nextInt(2_000))).atMost(Duration.ofSeconds(10))
+                        .until(() -> !plane.isAlive(victim));
                 plane.relaunch(victim);
             }
             if (round == rounds / 2) {
                 broker.kill();
-                Thread.sleep(3_000);
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> !broker.isAlive());
                 startBroker();
             }
         }

@@ -183,6 +183,11 @@ final class ControlPlane implements AutoCloseable {
         running.get(name).awaitHttpOk(url(name, "/health"), Duration.ofSeconds(120));
     }
 
+    /** Whether a part or replica's process is running. */
+    boolean isAlive(String name) {
+        return running.get(name).isAlive();
+    }
+
     /** SIGKILL, as a crashed machine would. */
     void kill(String name) {
         running.get(name).kill();
