@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import io.datastores.kit.decider.Timer;
@@ -52,6 +53,13 @@ final class Simulation {
         Instant end = now.plus(d);
         while (now.isBefore(end)) {
             now = now.plus(STEP);
+            Timer<BackupCommand, BackupState> timer = decider::due;
+            timer.next(id, state).ifPresent(next -> { // the shell finds due instances by it
+                if (decider.due(id, state, next.minusMillis(1)).isPresent()
+                        || !decider.due(id, state, next).map(Timer.Due::at).equals(Optional.of(next))) {
+                    throw new AssertionError("the timer is not monotone at " + next + " for " + state);
+                }
+            });
             for (var due = decider.due(id, state, now); due.isPresent(); due = decider.due(id, state, now)) {
                 Timer.Due<BackupCommand> owed = due.get();
                 apply(owed.command(), owed.at());

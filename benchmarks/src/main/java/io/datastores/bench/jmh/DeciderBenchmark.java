@@ -37,7 +37,8 @@ public class DeciderBenchmark {
     private final FailoverDecider failover = new FailoverDecider(FailoverPolicy.defaults());
     private final RegionGuardDecider guard = new RegionGuardDecider(RegionGuardDecider.Guard.defaults());
     private InstanceHealth premium;
-    private RegionState regionWithSignals;
+    private RegionState region;
+    private List<RegionCommand.Signal> twentySuspicions;
     private long position = 10_000;
 
     @Setup
@@ -55,12 +56,12 @@ public class DeciderBenchmark {
             }
         }
         premium = s;
-        RegionState r = guard.initialState();
-        r = applyRegion(r, new RegionCommand.Count(300, T, "c-1"));
+        region = applyRegion(guard.initialState(), new RegionCommand.Count(300, T, "c-1"));
+        List<RegionCommand.Signal> signals = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            r = applyRegion(r, new RegionCommand.Suspect("i-" + i, "n", T.plusMillis(10L * i), "s-" + i));
+            signals.add(new RegionCommand.Suspect("i-" + i, "n", T.plusMillis(10L * i), "s-" + i));
         }
-        regionWithSignals = r;
+        twentySuspicions = List.copyOf(signals);
     }
 
     private InstanceHealth apply(InstanceHealth s, FailoverCommand c, Instant at) {
@@ -92,6 +93,6 @@ public class DeciderBenchmark {
 
     @Benchmark
     public RegionState regionSettlesTwentySuspicions() {
-        return applyRegion(regionWithSignals, new RegionCommand.Advance(T.plusSeconds(10)));
+        return applyRegion(region, new RegionCommand.Advance(T.plusSeconds(10), twentySuspicions));
     }
 }

@@ -1,6 +1,7 @@
 package io.datastores.failover.domain;
 
 import java.time.Instant;
+import java.util.List;
 
 import io.datastores.kit.decider.Repeatable;
 
@@ -44,8 +45,18 @@ public sealed interface RegionCommand {
 
     /**
      * Every instance partition has decided everything up to {@code upTo}: the signals until then are
-     * complete, and are decided in event-time order, settle windows included.
+     * complete. {@code due} are those that waited for it (the region stage's clock holds them); they
+     * are decided in event-time order, settle windows included, whatever order they are listed in.
      */
-    record Advance(Instant upTo) implements RegionCommand, Repeatable {
+    record Advance(Instant upTo, List<Signal> due) implements RegionCommand, Repeatable {
+
+        public Advance {
+            due = List.copyOf(due);
+        }
+
+        /** Time passed, and no signal waited for it. */
+        public Advance(Instant upTo) {
+            this(upTo, List.of());
+        }
     }
 }

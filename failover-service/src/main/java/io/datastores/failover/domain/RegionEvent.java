@@ -5,19 +5,11 @@ import java.time.Instant;
 import io.datastores.kit.decider.Deferred;
 
 /**
- * What the guard of one region decides. Queued, Released, Counted, Noted, Held and Withdrawn change
+ * What the guard of one region decides. Counted, Noted, Held and Withdrawn change
  * only its state; the others are published. The published ones are decided when event time reaches
  * them, so each takes its id and time from its cause ({@link Deferred}).
  */
 public sealed interface RegionEvent {
-
-    /** A signal waits until every instance partition has passed its event time. */
-    record Queued(RegionState.Waiting signal) implements RegionEvent {
-    }
-
-    /** The signals up to {@code upTo} were decided. */
-    record Released(Instant upTo) implements RegionEvent {
-    }
 
     record Counted(int delta) implements RegionEvent {
     }

@@ -18,13 +18,10 @@ import io.datastores.failover.domain.RegionEvent.Held;
 import io.datastores.failover.domain.RegionEvent.LossConfirmed;
 import io.datastores.failover.domain.RegionEvent.Noted;
 import io.datastores.failover.domain.RegionEvent.Paused;
-import io.datastores.failover.domain.RegionEvent.Queued;
-import io.datastores.failover.domain.RegionEvent.Released;
 import io.datastores.failover.domain.RegionEvent.Resumed;
 import io.datastores.failover.domain.RegionEvent.SuspicionDismissed;
 import io.datastores.failover.domain.RegionEvent.Withdrawn;
 import io.datastores.failover.domain.RegionState.Suspicion;
-import io.datastores.failover.domain.RegionState.Waiting;
 import io.datastores.kit.decider.Decider;
 
 /**
@@ -37,9 +34,9 @@ import io.datastores.kit.decider.Decider;
  *
  * <p>The guard decides in event time. Its signals come from every instance partition, in whatever
  * order those happen to run (a rebuild runs them at other speeds than the live service did), so each
- * signal waits ({@link Queued}) until every partition has passed its event time ({@link Advance});
- * then the waiting signals are decided in event-time order (ties by event id) and each settle window
- * closes at its own moment among them. The same signals therefore give the same decisions, whatever
+ * signal waits, held by the region stage, until every partition has passed its event time; then
+ * {@link Advance} brings the waiting signals, decided here in event-time order (ties by event id),
+ * and each settle window closes at its own moment among them. The same signals therefore give the same decisions, whatever
  * order they arrived in.
  */
 public final class RegionGuardDecider implements Decider<RegionCommand, RegionState, RegionEvent> {
@@ -60,8 +57,8 @@ public final class RegionGuardDecider implements Decider<RegionCommand, RegionSt
     }
 
     /** Event-time order; ties by event id, so that the order never depends on arrival. */
-    private static final Comparator<Waiting> EVENT_TIME = Comparator.comparing(Waiting::at)
-            .thenComparing(Waiting::id, Comparator.nullsFirst(Comparator.naturalOrder()));
+    public static final Comparator<Signal> EVENT_TIME = Comparator.comparing(Signal::at)
+            .thenComparing(Signal::id, Comparator.nullsFirst(Comparator.naturalOrder()));
 
     private final Guard guard;
 
@@ -80,26 +77,26 @@ public final class RegionGuardDecider implements Decider<RegionCommand, RegionSt
 
     @Override
     public List<RegionEvent> decide(RegionCommand command, RegionState s, Instant at) {
-        if (command instanceof Signal signal) {
-            return List.of(new Queued(Waiting.of(signal)));
-        }
         if (command instanceof Advance a) {
-            return advance(s, a.upTo());
+            return advance(s, a.upTo(), a.due());
+        }
+        if (command instanceof Signal signal) { // alone: complete at its own time
+            return advance(s, signal.at(), List.of(signal));
         }
         return List.of(); // Progress is the region stage's clock's, never the guard's
     }
 
-    /** Decides, in event-time order, the waiting signals and the settle windows up to {@code upTo}. */
-    private List<RegionEvent> advance(RegionState s, Instant upTo) {
-        List<Waiting> due = s.waiting().stream().filter(w -> !w.at().isAfter(upTo)).sorted(EVENT_TIME).toList();
+    /** Decides, in event-time order, the signals {@code due} and the settle windows up to {@code upTo}. */
+    private List<RegionEvent> advance(RegionState s, Instant upTo, List<Signal> signals) {
+        List<Signal> due = signals.stream().sorted(EVENT_TIME).toList();
         if (due.isEmpty() && (s.settleAt() == null || s.settleAt().isAfter(upTo))) {
             return List.of();
         }
         List<RegionEvent> out = new ArrayList<>();
-        RegionState st = due.isEmpty() ? s : apply(s, List.of(new Released(upTo)), out);
-        for (Waiting w : due) {
-            st = settleBefore(st, w.at(), out);
-            st = apply(st, decideSignal(w.signal(), st), out);
+        RegionState st = s;
+        for (Signal signal : due) {
+            st = settleBefore(st, signal.at(), out);
+            st = apply(st, decideSignal(signal, st), out);
         }
         if (st.settleAt() != null && !st.settleAt().isAfter(upTo)) {
             st = settleBefore(st, st.settleAt().plusMillis(1), out);
@@ -191,24 +188,15 @@ public final class RegionGuardDecider implements Decider<RegionCommand, RegionSt
 
     @Override
     public RegionState evolve(RegionState s, RegionEvent event) {
-        if (event instanceof Queued q) {
-            List<Waiting> waiting = new ArrayList<>(s.waiting());
-            waiting.add(q.signal());
-            return with(s, s.pending(), s.settleAt(), s.held(), List.copyOf(waiting));
-        }
-        if (event instanceof Released r) {
-            return with(s, s.pending(), s.settleAt(), s.held(),
-                    s.waiting().stream().filter(w -> w.at().isAfter(r.upTo())).toList());
-        }
         if (event instanceof Counted c) {
             return new RegionState(Math.max(0, s.monitored() + c.delta()), s.pending(), s.settleAt(), s.paused(),
-                    s.pausedAt(), s.pauseReason(), s.held(), s.waiting());
+                    s.pausedAt(), s.pauseReason(), s.held());
         }
         if (event instanceof Noted n) {
-            return with(s, add(s.pending(), n.suspicion()), n.settleAt(), s.held(), s.waiting());
+            return with(s, add(s.pending(), n.suspicion()), n.settleAt(), s.held());
         }
         if (event instanceof Held h) {
-            return with(s, s.pending(), s.settleAt(), add(s.held(), h.suspicion()), s.waiting());
+            return with(s, s.pending(), s.settleAt(), add(s.held(), h.suspicion()));
         }
         if (event instanceof Withdrawn w) {
             return without(s, w.instanceId(), w.nodeId());
@@ -224,26 +212,22 @@ public final class RegionGuardDecider implements Decider<RegionCommand, RegionSt
             for (Suspicion x : s.pending()) {
                 held = add(held, x);
             }
-            return new RegionState(s.monitored(), List.of(), null, true, p.occurredAt(), p.reason(), held,
-                    s.waiting());
+            return new RegionState(s.monitored(), List.of(), null, true, p.occurredAt(), p.reason(), held);
         }
         if (event instanceof Resumed) {
-            return new RegionState(s.monitored(), s.pending(), s.settleAt(), false, null, null, List.of(),
-                    s.waiting());
+            return new RegionState(s.monitored(), s.pending(), s.settleAt(), false, null, null, List.of());
         }
         return s;
     }
 
-    private static RegionState with(RegionState s, List<Suspicion> pending, Instant settleAt, List<Suspicion> held,
-            List<Waiting> waiting) {
-        return new RegionState(s.monitored(), pending, settleAt, s.paused(), s.pausedAt(), s.pauseReason(), held,
-                waiting);
+    private static RegionState with(RegionState s, List<Suspicion> pending, Instant settleAt, List<Suspicion> held) {
+        return new RegionState(s.monitored(), pending, settleAt, s.paused(), s.pausedAt(), s.pauseReason(), held);
     }
 
     private static RegionState without(RegionState s, String instanceId, String nodeId) {
         List<Suspicion> pending = s.pending().stream().filter(x -> !x.is(instanceId, nodeId)).toList();
         return with(s, pending, pending.isEmpty() ? null : s.settleAt(),
-                s.held().stream().filter(x -> !x.is(instanceId, nodeId)).toList(), s.waiting());
+                s.held().stream().filter(x -> !x.is(instanceId, nodeId)).toList());
     }
 
     /** Suspicions are kept in event-time order (ties by signal id), whatever order they came in. */

@@ -30,6 +30,7 @@ import io.datastores.kit.json.JsonSerde;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.kit.streams.DeadLetters;
 import io.datastores.kit.streams.DeciderProcessor;
+import io.datastores.kit.streams.SeenEvents;
 
 /**
  * failover-service's topology, in two stages.
@@ -54,6 +55,8 @@ public final class FailoverTopology {
     public static final String SERVICE = "failover-service";
     public static final String STORE = "failover-instances";
     public static final String REGION_STORE = "failover-regions";
+    /** The region stage's waiting signals (transient: not part of the state a rebuild compares). */
+    public static final String REGION_QUEUE_STORE = "failover-region-queue";
 
     private FailoverTopology() {
     }
@@ -82,6 +85,9 @@ public final class FailoverTopology {
                 Serdes.String(), new JsonSerde<>(InstanceHealth.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REGION_STORE),
                 Serdes.String(), new JsonSerde<>(RegionState.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REGION_QUEUE_STORE),
+                Serdes.String(), new EnvelopeJsonSerde<>(RegionCommand.class)));
+        builder.addStateStore(SeenEvents.store(RegionClock.seenStore(REGION_QUEUE_STORE)));
 
         // Consume
         KStream<String, Envelope<FailoverCommand>> commands = DeadLetters
@@ -118,8 +124,9 @@ public final class FailoverTopology {
                 .flatMapValues(FailoverMapping::fromOperators, Named.as("operator-commands"));
         KStream<String, Envelope<RegionEvent>> regionEvents = signals
                 .merge(decisions, Named.as("region-commands"))
-                .process(() -> new RegionClock(instancePartitions, REGION_STORE, SERVICE), Named.as("region-clock"),
-                        REGION_STORE)
+                .process(() -> new RegionClock(instancePartitions, REGION_STORE, REGION_QUEUE_STORE, SERVICE),
+                        Named.as("region-clock"), REGION_STORE, REGION_QUEUE_STORE,
+                        RegionClock.seenStore(REGION_QUEUE_STORE))
                 .process(DeciderProcessor.supplier(guard, REGION_STORE, SERVICE), Named.as("decide-region"),
                         REGION_STORE);
 

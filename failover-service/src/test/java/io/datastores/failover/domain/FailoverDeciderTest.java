@@ -70,10 +70,21 @@ class FailoverDeciderTest {
             return at(seconds, new Heartbeat(ID, node, role, position, epoch));
         }
 
+        /** The shell finds due instances by {@code next}: time owes nothing before it, and from it on. */
+        void timerIsMonotone() {
+            io.datastores.kit.decider.Timer<FailoverCommand, InstanceHealth> timer = decider::due;
+            timer.next(ID, state).ifPresent(next -> {
+                assertThat(decider.due(ID, state, next.minusMillis(1))).isEmpty();
+                assertThat(decider.due(ID, state, next).orElseThrow().at()).isEqualTo(next);
+                assertThat(decider.due(ID, state, next.plusSeconds(3600)).orElseThrow().at()).isEqualTo(next);
+            });
+        }
+
         /** What time owes the instance by {@code seconds}, decided at its due moments. */
         List<FailoverEvent> timeUntil(long seconds) {
             List<FailoverEvent> events = new ArrayList<>();
             while (true) {
+                timerIsMonotone();
                 var due = decider.due(ID, state, T.plusSeconds(seconds));
                 if (due.isEmpty()) {
                     return events;

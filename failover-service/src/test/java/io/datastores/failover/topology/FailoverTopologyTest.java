@@ -259,6 +259,28 @@ class FailoverTopologyTest {
     }
 
     @Test
+    void aRegionWideOutageCostsOneSmallRecordPerSignal_notARewriteOfTheRegionsState() {
+        int silent = 300;
+        for (int i = 1; i <= silent; i++) {
+            instance("i-" + i, "STARTUP-2", 1);
+            beat("i-" + i, "i-" + i + "-n1", NodeRole.PRIMARY, 100, 1);
+        }
+        var regionChangelog = driver.createOutputTopic("failover-test-" + FailoverTopology.REGION_STORE + "-changelog",
+                Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+        regionChangelog.readRecordsToList(); // the counts of the instances' nodes
+        advance(Duration.ofSeconds(12));
+
+        assertThat(payloads(drain(), RegionFailoverPaused.class)).singleElement()
+                .satisfies(p -> assertThat(p.getSilentNodes()).isEqualTo(silent));
+        var writes = regionChangelog.readRecordsToList();
+        assertThat(writes).as("the region's state is written once per advance of the clock, not per signal")
+                .hasSizeLessThan(30);
+        try (var waiting = driver.getKeyValueStore(FailoverTopology.REGION_QUEUE_STORE).all()) {
+            assertThat(waiting.hasNext()).as("no signal is left waiting once time has passed it").isFalse();
+        }
+    }
+
+    @Test
     void undecodableTelemetryIsDeadLetteredAndTheNextRecordStillDecides() {
         instance("i-1", "BUSINESS-4", 2);
         rawTelemetry.pipeInput("i-1", new byte[] {1, 2, 3});

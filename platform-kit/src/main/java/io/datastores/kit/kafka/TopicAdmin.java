@@ -36,6 +36,27 @@ public final class TopicAdmin {
         }
     }
 
+    /**
+     * Waits until every partition of {@code topics} has a leader: a producer writing to a topic just
+     * created otherwise meets NOT_LEADER_OR_FOLLOWER, and its retried first batch can be refused as out
+     * of sequence.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!topics.isEmpty()) {
+            boolean led = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            if (led) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new TimeoutException("topics without a leader after 30 s: " + topics);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     public static List<String> ensure(Admin admin, Collection<? extends TopicSpec<?>> topics, boolean withDeadLetters) {
         List<NewTopic> wanted = new ArrayList<>();
         for (TopicSpec<?> t : topics) {
@@ -60,6 +81,7 @@ public final class TopicAdmin {
                     }
                 }
             }
+            awaitLeaders(admin, created);
             return created;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

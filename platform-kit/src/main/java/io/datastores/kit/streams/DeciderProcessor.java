@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,7 +43,7 @@ public final class DeciderProcessor<C, S, E>
     private final java.util.function.Function<Instant, E> afterTick;
     private ProcessorContext<String, Envelope<E>> context;
     private KeyValueStore<String, S> store;
-    private org.apache.kafka.streams.state.WindowStore<String, Long> seen;
+    private SeenEvents seen;
 
     private DeciderProcessor(Decider<C, S, E> decider, String storeName, String producer, Timer<C, S> timer,
             Duration timerInterval, Clock clock, java.util.function.Function<Instant, E> afterTick) {
@@ -88,9 +87,6 @@ public final class DeciderProcessor<C, S, E>
     /** The key of what {@code afterTick} forwards. */
     public static final String TICK_KEY = "~tick";
 
-    /** How long an input event id is remembered: a re-delivery within it changes nothing. */
-    public static final Duration SEEN_RETENTION = Duration.ofDays(7);
-
     /** The name of the store of input event ids a decider has seen. */
     public static String seenStore(String storeName) {
         return storeName + "-seen";
@@ -106,11 +102,7 @@ public final class DeciderProcessor<C, S, E>
 
             @Override
             public java.util.Set<org.apache.kafka.streams.state.StoreBuilder<?>> stores() {
-                return java.util.Set.of(org.apache.kafka.streams.state.Stores.windowStoreBuilder(
-                        org.apache.kafka.streams.state.Stores.persistentWindowStore(seenStore(storeName),
-                                SEEN_RETENTION, SEEN_RETENTION, false),
-                        org.apache.kafka.common.serialization.Serdes.String(),
-                        org.apache.kafka.common.serialization.Serdes.Long()));
+                return java.util.Set.of(SeenEvents.store(seenStore(storeName)));
             }
         };
     }
@@ -119,7 +111,7 @@ public final class DeciderProcessor<C, S, E>
     public void init(ProcessorContext<String, Envelope<E>> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
-        this.seen = context.getStateStore(seenStore(storeName));
+        this.seen = new SeenEvents(context.getStateStore(seenStore(storeName)));
         if (timer != null) {
             startedAt = clock.millis();
             context.schedule(timerInterval, PunctuationType.WALL_CLOCK_TIME, ignored -> tick(clock.instant()));
@@ -129,6 +121,8 @@ public final class DeciderProcessor<C, S, E>
     /** After a start, how long the wall-clock timer waits for a first input to measure the lag by. */
     static final long STARTUP_GRACE_MS = 30_000;
     private long startedAt;
+    /** The stored aggregates by when time next owes them a decision; built at the first timer run. */
+    private DueIndex dueIndex;
 
     /** How long an input partition's lag counts after its last record: an idle input lags nothing. */
     static final long LAG_MEMORY_MS = 5_000;
@@ -171,15 +165,13 @@ public final class DeciderProcessor<C, S, E>
             return; // just started: until an input shows how far behind it is, the wall clock says nothing
         }
         Instant now = later(wallNow.minusMillis(inputLagMillis()), Instant.ofEpochMilli(context.currentStreamTimeMs()));
-        List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, S> all = store.all()) {
-            all.forEachRemaining(kv -> {
-                if (timer.due(kv.key, kv.value, now).isPresent()) {
-                    keys.add(kv.key);
-                }
-            });
+        if (dueIndex == null) {
+            dueIndex = new DueIndex();
+            try (KeyValueIterator<String, S> all = store.all()) {
+                all.forEachRemaining(kv -> index(kv.key, kv.value));
+            }
         }
-        keys.forEach(key -> fireDue(key, store.get(key), now));
+        dueIndex.dueBy(now.toEpochMilli()).forEach(key -> fireDue(key, store.get(key), now));
         if (afterTick != null) {
             String seed = producer + "/tick/" + context.taskId() + "/" + now;
             EventMeta meta = new EventMeta(UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString(),
@@ -209,6 +201,11 @@ public final class DeciderProcessor<C, S, E>
         return current;
     }
 
+    /** Notes when time next owes {@code key} a decision, once the index exists. */
+    private void index(String key, S state) {
+        dueIndex.set(key, timer.next(key, state).map(Instant::toEpochMilli).orElse(null));
+    }
+
     private static Instant later(Instant a, Instant b) {
         return a.isAfter(b) ? a : b;
     }
@@ -221,7 +218,7 @@ public final class DeciderProcessor<C, S, E>
 
     /**
      * Decides {@code command} unless the same input event (same id, same command) was decided for this
-     * key within {@link #SEEN_RETENTION}: a re-delivered or replayed event changes nothing. A
+     * key within {@link SeenEvents#RETENTION}: a re-delivered or replayed event changes nothing. A
      * {@link Repeatable} command is decided every time.
      */
     @Override
@@ -240,18 +237,8 @@ public final class DeciderProcessor<C, S, E>
 
     /** Whether this input event was decided for this key already; remembers it if not. */
     private boolean alreadyDecided(Record<String, Envelope<C>> command) {
-        String seenKey = command.key() + "|" + command.value().meta().eventId() + "|"
-                + command.value().body().getClass().getSimpleName();
-        long ts = command.timestamp();
-        long retention = SEEN_RETENTION.toMillis();
-        try (org.apache.kafka.streams.state.WindowStoreIterator<Long> it = seen.fetch(seenKey,
-                Math.max(0, ts - retention), ts + retention)) {
-            if (it.hasNext()) {
-                return true;
-            }
-        }
-        seen.put(seenKey, ts, ts);
-        return false;
+        return !seen.firstTime(command.key() + "|" + command.value().meta().eventId() + "|"
+                + command.value().body().getClass().getSimpleName(), command.timestamp());
     }
 
     /** Decides {@code command} against {@code current} (null: none yet); stores and returns the new state. */
@@ -272,6 +259,9 @@ public final class DeciderProcessor<C, S, E>
         }
         if (!events.isEmpty()) {
             store.put(key, state);
+            if (dueIndex != null) {
+                index(key, state);
+            }
         }
         return events.isEmpty() ? current : state;
     }
