@@ -60,6 +60,15 @@ public final class Bench {
     static List<Result> run(Path out, boolean quick, long commitInterval, String only, Integer fleet)
             throws Exception {
         Path work = Files.createTempDirectory("dcp-bench");
+        try {
+            return runIn(work, quick, commitInterval, only, fleet);
+        } finally {
+            deleteRecursively(work); // brokers' logs and state stores: gigabytes after a full run
+        }
+    }
+
+    private static List<Result> runIn(Path work, boolean quick, long commitInterval, String only, Integer fleet)
+            throws Exception {
         List<Result> results = new ArrayList<>();
         // each benchmark on a broker of its own: its records are the only ones there
         if (only == null || only.equals("throughput")) {
@@ -87,6 +96,15 @@ public final class Bench {
             results.addAll(Micro.run(quick));
         }
         return results;
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     static String machine() {
