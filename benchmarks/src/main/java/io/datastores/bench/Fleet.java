@@ -110,6 +110,13 @@ final class Fleet {
             io.datastores.kit.serde.ContractSerdes serdes, java.util.Map<String, Object> settings) {
         java.util.Map<String, Object> config = new java.util.HashMap<>(settings);
         config.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        // On a topic just created, the broker may answer NOT_LEADER to the first batch for a moment after
+        // the topic has a leader; an idempotent producer then retries it out of sequence for the whole
+        // delivery timeout (2 min). Without idempotence a retried batch goes through (one in flight keeps
+        // the order; a rare duplicate changes no figure: every consumer of ours deduplicates by event id).
+        config.put(org.apache.kafka.clients.producer.ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        config.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        config.put(org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all");
         return new org.apache.kafka.clients.producer.KafkaProducer<>(config,
                 new org.apache.kafka.common.serialization.StringSerializer(),
                 (topic, value) -> serdes.value(io.datastores.contract.Topics.byName(topic).orElseThrow())

@@ -168,7 +168,8 @@ final class Rebuild {
                 long partitions = Long.MAX_VALUE;
                 while (System.currentTimeMillis() < deadline) {
                     long[] lag = lagAndPartitions(shadowApplicationId);
-                    System.out.println("... rebuilding: " + lag[0] + " record(s) behind");
+                    System.out.println("... rebuilding: " + lag[0] + " record(s) behind"
+                            + (caughtUp(lag) ? "" : mostBehind(shadowApplicationId)));
                     if (caughtUp(lag) && !digests(shadow).isEmpty()) {
                         partitions = lag[1];
                         break;
@@ -198,7 +199,7 @@ final class Rebuild {
                 if (System.currentTimeMillis() - lastReport > 5_000) {
                     lastReport = System.currentTimeMillis();
                     System.out.println("... shadow catching up" + (shadowApplicationId == null ? ""
-                            : ": " + lag(shadowApplicationId) + " record(s) behind"));
+                            : ": " + lag(shadowApplicationId) + " record(s) behind" + mostBehind(shadowApplicationId)));
                 }
                 Thread.sleep(500);
             }
@@ -295,6 +296,34 @@ final class Rebuild {
         /** At most one record per partition behind (a transaction marker takes an offset). */
         private static boolean caughtUp(long[] lagAndPartitions) {
             return lagAndPartitions[1] > 0 && lagAndPartitions[0] >= 0 && lagAndPartitions[0] <= lagAndPartitions[1];
+        }
+
+        /**
+         * The partitions the group is furthest behind on, with the last stable offset when it is short of
+         * the end (a transaction still open holds read_committed readers, ours included, before it).
+         */
+        private String mostBehind(String applicationId) {
+            try (Admin admin = admin(connection)) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
+                        .partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get();
+                var stable = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                        org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get();
+                return committed.entrySet().stream().filter(e -> e.getValue() != null)
+                        .filter(e -> ends.get(e.getKey()).offset() - e.getValue().offset() > 1)
+                        .sorted((a, b) -> Long.compare(ends.get(b.getKey()).offset() - b.getValue().offset(),
+                                ends.get(a.getKey()).offset() - a.getValue().offset()))
+                        .limit(3).map(e -> {
+                            long end = ends.get(e.getKey()).offset();
+                            long lso = stable.get(e.getKey()).offset();
+                            return e.getKey() + " at " + e.getValue().offset() + " of " + end
+                                    + (lso < end ? " (stable up to " + lso + ")" : "");
+                        }).collect(Collectors.joining(", ", " [", "]")).replace(" []", "");
+            } catch (Exception e) {
+                return "";
+            }
         }
 
         private long lag(String applicationId) {
