@@ -104,7 +104,7 @@ final class Footprint {
                     long rss = rssKiB(running.get(service).pid());
                     results.add(new Result(service + " memory", "resident set", rss / 1024.0, "MiB", 400.0, true,
                             String.format("%d instances READY in its state, %d heartbeats/s flowing (the slowest"
-                                    + " service %d records behind); -Xmx256m -XX:+UseSerialGC (as ./dcp up)", instances,
+                                    + " service %d records behind); -Xms64m -Xmx256m -XX:+UseSerialGC, MALLOC_ARENA_MAX=2 (as ./dcp up)", instances,
                                     heartbeatsPerSecond(), behind)));
                 }
                 for (String service : SERVICES) {

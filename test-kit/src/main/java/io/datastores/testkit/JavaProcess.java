@@ -45,7 +45,7 @@ public final class JavaProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC",
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-cp");
@@ -70,7 +70,7 @@ public final class JavaProcess implements AutoCloseable {
 
     /** A runnable jar, with system properties. */
     public static JavaProcess jar(String name, Path jar, Map<String, String> properties, Path logDir) {
-        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC"));
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar.toString());
@@ -80,10 +80,16 @@ public final class JavaProcess implements AutoCloseable {
     public JavaProcess start() {
         try {
             Files.createDirectories(log.getParent());
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            // as ./dcp up: two malloc arenas, not one per core and thread (RocksDB allocates natively)
+            builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+            process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
+            Process started = process;
+            // a test or benchmark stopped midway (Ctrl-C, a CI timeout) leaves no process behind
+            Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
