@@ -304,13 +304,9 @@ final class Rebuild {
          */
         private String mostBehind(String applicationId) {
             try (Admin admin = admin(connection)) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
-                        .partitionsToOffsetAndMetadata().get();
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-                var ends = admin.listOffsets(latest).all().get();
-                var stable = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                        org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get();
+                Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, applicationId);
+                var ends = ends(admin, committed, org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED);
+                var stable = ends(admin, committed, org.apache.kafka.common.IsolationLevel.READ_COMMITTED);
                 return committed.entrySet().stream().filter(e -> e.getValue() != null)
                         .filter(e -> ends.get(e.getKey()).offset() - e.getValue().offset() > 1)
                         .sorted((a, b) -> Long.compare(ends.get(b.getKey()).offset() - b.getValue().offset(),
@@ -326,6 +322,21 @@ final class Rebuild {
             }
         }
 
+        private static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, String applicationId)
+                throws Exception {
+            return admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+        }
+
+        /** The end of each partition the group committed on: the log's, or the last stable offset. */
+        private static Map<TopicPartition, org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo> ends(
+                Admin admin, Map<TopicPartition, OffsetAndMetadata> committed,
+                org.apache.kafka.common.IsolationLevel isolation) throws Exception {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            return admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(isolation)).all()
+                    .get();
+        }
+
         private long lag(String applicationId) {
             return lagAndPartitions(applicationId)[0];
         }
@@ -333,11 +344,8 @@ final class Rebuild {
         /** The group's total lag and how many partitions it has committed on. */
         private long[] lagAndPartitions(String applicationId) {
             try (Admin admin = admin(connection)) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
-                        .partitionsToOffsetAndMetadata().get();
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-                var ends = admin.listOffsets(latest).all().get();
+                Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, applicationId);
+                var ends = ends(admin, committed, org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED);
                 long lag = 0;
                 for (var e : committed.entrySet()) {
                     if (e.getValue() != null) {
