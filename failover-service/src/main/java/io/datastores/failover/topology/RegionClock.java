@@ -78,8 +78,7 @@ final class RegionClock implements Processor<String, Envelope<RegionCommand>, St
 
     /** A signal waits for the clock; one re-delivered (same event, same kind) is taken once. */
     private void wait(Record<String, Envelope<RegionCommand>> record, RegionCommand.Signal signal) {
-        String seenKey = record.key() + "|" + record.value().meta().eventId() + "|" + signal.getClass().getSimpleName();
-        if (seen.firstTime(seenKey, record.timestamp())) {
+        if (seen.firstTime(record.key(), record.value().meta().eventId(), signal.getClass(), record.timestamp())) {
             queue.put(queueKey(record.key(), signal), record.value());
         }
     }

@@ -237,8 +237,8 @@ public final class DeciderProcessor<C, S, E>
 
     /** Whether this input event was decided for this key already; remembers it if not. */
     private boolean alreadyDecided(Record<String, Envelope<C>> command) {
-        return !seen.firstTime(command.key() + "|" + command.value().meta().eventId() + "|"
-                + command.value().body().getClass().getSimpleName(), command.timestamp());
+        return !seen.firstTime(command.key(), command.value().meta().eventId(), command.value().body().getClass(),
+                command.timestamp());
     }
 
     /** Decides {@code command} against {@code current} (null: none yet); stores and returns the new state. */

@@ -29,8 +29,16 @@ public final class SeenEvents {
                 Serdes.String(), Serdes.Long());
     }
 
-    /** Whether {@code key} (an event id with whatever else makes it unique) is new at {@code ts}; remembers it. */
-    public boolean firstTime(String key, long ts) {
+    /**
+     * Whether the input event {@code eventId}, taken as a {@code kind} of command for {@code key}, is new
+     * at {@code ts}; remembers it. One event may become several commands (of different kinds, or for
+     * different keys), and each is taken once.
+     */
+    public boolean firstTime(String key, String eventId, Class<?> kind, long ts) {
+        return firstTime(key + "|" + eventId + "|" + kind.getSimpleName(), ts);
+    }
+
+    private boolean firstTime(String key, long ts) {
         long retention = RETENTION.toMillis();
         try (WindowStoreIterator<Long> it = store.fetch(key, Math.max(0, ts - retention), ts + retention)) {
             if (it.hasNext()) {
