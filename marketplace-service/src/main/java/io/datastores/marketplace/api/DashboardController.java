@@ -3,16 +3,15 @@ package io.datastores.marketplace.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import io.datastores.kit.auth.Caller;
+import io.datastores.marketplace.domain.FleetSummary;
 import io.datastores.marketplace.domain.HistoryView;
 import io.datastores.marketplace.domain.InstanceView;
 import io.datastores.marketplace.topology.FleetViewTopology;
@@ -68,37 +67,27 @@ public class DashboardController {
     @Get("/fleet/summary")
     public HttpResponse<?> summary(HttpRequest<?> request) {
         Caller caller = AuthFilter.caller(request);
-        Optional<ReadOnlyKeyValueStore<String, InstanceView>> store = stores.store(FleetViewTopology.STORE);
+        Optional<ReadOnlyKeyValueStore<String, FleetSummary>> store = stores.store(FleetViewTopology.SUMMARY_STORE);
         if (store.isEmpty()) {
-            return QueryableStores.unavailable(FleetViewTopology.STORE);
+            return QueryableStores.unavailable(FleetViewTopology.SUMMARY_STORE);
         }
-        Map<String, Long> byStatus = new TreeMap<>();
-        Map<String, Long> byEngine = new TreeMap<>();
-        Map<String, Long> byPlan = new TreeMap<>();
-        List<InFailover> failing = new ArrayList<>();
-        long total = 0;
-        long covered = 0;
-        try (KeyValueIterator<String, InstanceView> all = store.get().all()) {
-            while (all.hasNext()) {
-                InstanceView v = all.next().value;
-                if (!caller.sees(v.organizationId()) || v.status() == InstanceView.Status.DELETED) {
-                    continue;
-                }
-                total++;
-                byStatus.merge(v.status().name(), 1L, Long::sum);
-                byEngine.merge(v.engine(), 1L, Long::sum);
-                byPlan.merge(v.plan(), 1L, Long::sum);
-                if (v.backupWindow() != null) {
-                    covered++;
-                }
-                if (v.failover() != null && "IN_PROGRESS".equals(v.failover().state())) {
-                    failing.add(new InFailover(v.instanceId(), v.displayName(), v.failover().kind(),
-                            v.failover().failedNodeId()));
+        String organization = caller.operator() ? "*" : caller.organization();
+        FleetSummary total = FleetSummary.empty(organization);
+        // one small record per organization and partition: the operator's pass is over organizations, not instances
+        try (KeyValueIterator<String, FleetSummary> parts = caller.operator() ? store.get().all()
+                : store.get().range(organization, organization)) {
+            while (parts.hasNext()) {
+                FleetSummary part = parts.next().value;
+                if (caller.sees(part.organizationId())) {
+                    total = total.merge(part);
                 }
             }
         }
-        return HttpResponse.ok(new Summary(caller.operator() ? "*" : caller.organization(), total, byStatus, byEngine,
-                byPlan, failing, covered, total == 0 ? 0 : (double) covered / total));
+        List<InFailover> failing = total.inFailover().stream()
+                .map(f -> new InFailover(f.instanceId(), f.displayName(), f.kind(), f.failedNodeId())).toList();
+        return HttpResponse.ok(new Summary(organization, total.instances(), total.byStatus(), total.byEngine(),
+                total.byPlan(), failing, total.withBackupWindow(),
+                total.instances() == 0 ? 0 : (double) total.withBackupWindow() / total.instances()));
     }
 
     @Get("/instances/{id}/history")

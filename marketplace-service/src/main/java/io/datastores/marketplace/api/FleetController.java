@@ -81,19 +81,23 @@ public class FleetController {
         if (store.isEmpty()) {
             return QueryableStores.unavailable(FleetViewTopology.STORE);
         }
-        List<InstanceView> matching = new ArrayList<>();
+        // only the page is kept: an operator's listing of a 100,000-instance fleet must not hold it all in memory
+        long from = (long) page * size;
+        List<InstanceView> items = new ArrayList<>();
+        long matching = 0;
         try (KeyValueIterator<String, InstanceView> all = store.get().all()) {
-            all.forEachRemaining(kv -> {
-                InstanceView v = kv.value;
+            while (all.hasNext()) {
+                InstanceView v = all.next().value;
                 if ((org == null || org.equals(v.organizationId()))
                         && (engine == null || engine.equalsIgnoreCase(v.engine()))
                         && (status == null || status.equalsIgnoreCase(v.status().name()))) {
-                    matching.add(v);
+                    if (matching >= from && items.size() < size) {
+                        items.add(v);
+                    }
+                    matching++;
                 }
-            });
+            }
         }
-        int from = (int) Math.min((long) page * size, matching.size());
-        int to = Math.min(from + size, matching.size());
-        return HttpResponse.ok(new Page(List.copyOf(matching.subList(from, to)), page, size, matching.size()));
+        return HttpResponse.ok(new Page(items, page, size, matching));
     }
 }

@@ -44,6 +44,7 @@ import io.datastores.kit.json.JsonSerde;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.kit.serde.MockSchemaRegistry;
 import io.datastores.kit.streams.DeadLetters;
+import io.datastores.marketplace.domain.FleetSummary;
 import io.datastores.marketplace.domain.HistoryView;
 import io.datastores.marketplace.domain.InstanceView;
 import io.datastores.marketplace.domain.ListingView;
@@ -171,6 +172,10 @@ class MarketplaceTopologyTest {
                 .setDetectedBy("PLATFORM").setFailedAt(T).setEpoch(1).build()));
         KeyValueStore<String, InstanceView> fleet = driver.getKeyValueStore(FleetViewTopology.STORE);
         assertThat(fleet.get("i-1").failover().state()).isEqualTo("IN_PROGRESS");
+        KeyValueStore<String, FleetSummary> summary = driver.getKeyValueStore(FleetViewTopology.SUMMARY_STORE);
+        assertThat(summary.get("acme").byStatus()).containsExactly(java.util.Map.entry("READY", 1L));
+        assertThat(summary.get("acme").inFailover()).extracting(FleetSummary.InFailover::instanceId)
+                .containsExactly("i-1");
         failovers.pipeInput("i-1", new FailoverEventEnvelope(meta(), new StandbyPromoted("i-1", "n2", 2L, 100L, "f1",
                 "n1", 5L)));
         failovers.pipeInput("i-1", new FailoverEventEnvelope(meta(), FailoverCompleted.newBuilder().setInstanceId("i-1")
@@ -179,6 +184,8 @@ class MarketplaceTopologyTest {
                 .setCompletedAt(T.plusSeconds(1)).setUnavailableMillis(1000).build()));
         InstanceView v = fleet.get("i-1");
         assertThat(v.primary()).isEqualTo("n2");
+        assertThat(summary.get("acme").instances()).isEqualTo(1);
+        assertThat(summary.get("acme").inFailover()).isEmpty();
         assertThat(v.failover()).satisfies(f -> {
             assertThat(f.state()).isEqualTo("COMPLETED");
             assertThat(f.unavailableMillis()).isEqualTo(1000);

@@ -1,6 +1,7 @@
 package io.datastores.kit.streams;
 
 import java.util.Objects;
+import java.util.function.BiFunction;
 
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -13,41 +14,50 @@ import io.datastores.kit.decider.Projection;
 
 /**
  * The shell around a {@link Projection}: load the view, apply the event, store and forward the
- * view when it changed. No read-model rule lives here.
+ * view (or the change, before and after) when it changed. No read-model rule lives here.
+ *
+ * @param <O> what is forwarded: the new view, or the {@link ViewChange}
  */
-public final class ProjectionProcessor<E, V> implements Processor<String, Envelope<E>, String, V> {
+public final class ProjectionProcessor<E, V, O> implements Processor<String, Envelope<E>, String, O> {
 
     private final Projection<E, V> projection;
     private final String storeName;
-    private ProcessorContext<String, V> context;
+    private final BiFunction<V, V, O> output;
+    private ProcessorContext<String, O> context;
     private KeyValueStore<String, V> store;
 
-    private ProjectionProcessor(Projection<E, V> projection, String storeName) {
+    private ProjectionProcessor(Projection<E, V> projection, String storeName, BiFunction<V, V, O> output) {
         this.projection = projection;
         this.storeName = storeName;
+        this.output = output;
     }
 
+    /** Forwards each new view. */
     public static <E, V> ProcessorSupplier<String, Envelope<E>, String, V> supplier(Projection<E, V> projection,
             String storeName) {
-        return () -> new ProjectionProcessor<>(projection, storeName);
+        return () -> new ProjectionProcessor<E, V, V>(projection, storeName, (before, after) -> after);
+    }
+
+    /** Forwards each change: the view before (null for a key seen the first time) and after. */
+    public static <E, V> ProcessorSupplier<String, Envelope<E>, String, ViewChange<V>> changes(
+            Projection<E, V> projection, String storeName) {
+        return () -> new ProjectionProcessor<E, V, ViewChange<V>>(projection, storeName, ViewChange::new);
     }
 
     @Override
-    public void init(ProcessorContext<String, V> context) {
+    public void init(ProcessorContext<String, O> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
     }
 
     @Override
     public void process(Record<String, Envelope<E>> record) {
-        V before = store.get(record.key());
-        if (before == null) {
-            before = projection.initial(record.key());
-        }
+        V stored = store.get(record.key());
+        V before = stored == null ? projection.initial(record.key()) : stored;
         V after = projection.apply(before, record.value().body(), record.value().meta());
         if (after != null && !Objects.equals(before, after)) {
             store.put(record.key(), after);
-            context.forward(record.withValue(after));
+            context.forward(record.withValue(output.apply(stored, after)));
         }
     }
 }

@@ -1,0 +1,75 @@
+package io.datastores.marketplace.domain;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One organization's fleet at a glance: how many instances, by status, engine and plan, how many have
+ * a backup window, and which are in a failover. Deleted instances are not counted.
+ * <p>
+ * It is kept up to date from each change of an {@link InstanceView} (take out the old view's share,
+ * add the new one's), so a dashboard's summary costs a few small reads, not a pass over the fleet.
+ * Each partition keeps the summary of its own instances; {@link #merge} adds them up.
+ */
+public record FleetSummary(String organizationId, long instances, Map<String, Long> byStatus,
+        Map<String, Long> byEngine, Map<String, Long> byPlan, long withBackupWindow, List<InFailover> inFailover) {
+
+    /** An instance whose last failover is still in progress. */
+    public record InFailover(String instanceId, String displayName, String kind, String failedNodeId) {
+    }
+
+    public FleetSummary {
+        byStatus = new TreeMap<>(byStatus);
+        byEngine = new TreeMap<>(byEngine);
+        byPlan = new TreeMap<>(byPlan);
+        inFailover = inFailover.stream().sorted(Comparator.comparing(InFailover::instanceId)).toList();
+    }
+
+    public static FleetSummary empty(String organizationId) {
+        return new FleetSummary(organizationId, 0, Map.of(), Map.of(), Map.of(), 0, List.of());
+    }
+
+    /** The summary after one instance's view went from {@code before} (null if new) to {@code after}. */
+    public FleetSummary change(InstanceView before, InstanceView after) {
+        return add(before, -1).add(after, +1);
+    }
+
+    /** No instance is counted: nothing worth keeping. */
+    public boolean isEmpty() {
+        return instances == 0 && inFailover.isEmpty();
+    }
+
+    /** The two summaries added up (two partitions, or two organizations for an operator). */
+    public FleetSummary merge(FleetSummary other) {
+        List<InFailover> failing = new ArrayList<>(inFailover);
+        failing.addAll(other.inFailover);
+        return new FleetSummary(organizationId.equals(other.organizationId) ? organizationId : "*",
+                instances + other.instances, sum(byStatus, other.byStatus, 1), sum(byEngine, other.byEngine, 1),
+                sum(byPlan, other.byPlan, 1), withBackupWindow + other.withBackupWindow, failing);
+    }
+
+    private FleetSummary add(InstanceView v, int sign) {
+        if (v == null || v.status() == InstanceView.Status.DELETED) {
+            return this;
+        }
+        List<InFailover> failing = new ArrayList<>(inFailover);
+        failing.removeIf(f -> f.instanceId().equals(v.instanceId()));
+        if (sign > 0 && v.failover() != null && "IN_PROGRESS".equals(v.failover().state())) {
+            failing.add(new InFailover(v.instanceId(), v.displayName(), v.failover().kind(),
+                    v.failover().failedNodeId()));
+        }
+        return new FleetSummary(organizationId, instances + sign, sum(byStatus, Map.of(v.status().name(), 1L), sign),
+                sum(byEngine, Map.of(v.engine(), 1L), sign), sum(byPlan, Map.of(v.plan(), 1L), sign),
+                withBackupWindow + (v.backupWindow() != null ? sign : 0), failing);
+    }
+
+    /** {@code a} plus {@code sign} times {@code b}; a count that reaches zero is dropped. */
+    private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b, int sign) {
+        Map<String, Long> out = new TreeMap<>(a);
+        b.forEach((k, n) -> out.merge(k, sign * n, (x, y) -> x + y == 0 ? null : x + y));
+        return out;
+    }
+}
