@@ -101,11 +101,13 @@ final class Footprint {
                 long behind = awaitCaughtUp(bootstrap, Duration.ofMinutes(instances >= 10_000 ? 20 : 3));
                 Thread.sleep(5_000); // let the collectors settle after the catch-up
                 for (String service : SERVICES) {
-                    long rss = rssKiB(running.get(service).pid());
+                    long pid = running.get(service).pid();
+                    long rss = rssKiB(pid);
                     results.add(new Result(service + " memory", "resident set", rss / 1024.0, "MiB", 400.0, true,
                             String.format("%d instances READY in its state, %d heartbeats/s flowing (the slowest"
-                                    + " service %d records behind); -Xms64m -Xmx256m -XX:+UseSerialGC, MALLOC_ARENA_MAX=2 (as ./dcp up)", instances,
-                                    heartbeatsPerSecond(), behind)));
+                                    + " service %d records behind); %s; -Xms64m -Xmx192m -XX:+UseSerialGC,"
+                                    + " MALLOC_ARENA_MAX=2 (as ./dcp up)", instances, heartbeatsPerSecond(), behind,
+                                    jvmShare(pid))));
                 }
                 for (String service : SERVICES) {
                     running.remove(service).close();
@@ -242,6 +244,43 @@ final class Footprint {
             }
         }
         return worst;
+    }
+
+    /**
+     * What the JVM holds of the resident set, from {@code jcmd GC.heap_info}: the heap committed and
+     * used, and the metaspace. The rest is RocksDB, code, threads and the C heap.
+     */
+    static String jvmShare(long pid) {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    String.valueOf(pid), "GC.heap_info").redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes());
+            if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+                return "heap not read";
+            }
+            long committed = 0;
+            long used = 0;
+            long metaspace = 0;
+            var sizes = java.util.regex.Pattern.compile("(total|used|committed) (\\d+)K");
+            for (String line : out.split("\n")) {
+                var m = sizes.matcher(line);
+                boolean generation = line.contains("generation");
+                while (m.find()) {
+                    long kib = Long.parseLong(m.group(2));
+                    if (generation && m.group(1).equals("total")) {
+                        committed += kib;
+                    } else if (generation && m.group(1).equals("used")) {
+                        used += kib;
+                    } else if (line.trim().startsWith("Metaspace") && m.group(1).equals("committed")) {
+                        metaspace = kib;
+                    }
+                }
+            }
+            return String.format("heap %d MiB committed (%d used), metaspace %d MiB", committed / 1024, used / 1024,
+                    metaspace / 1024);
+        } catch (Exception e) {
+            return "heap not read (" + e.getMessage() + ")";
+        }
     }
 
     private static long rssKiB(long pid) throws Exception {

@@ -11,8 +11,10 @@ import org.rocksdb.Options;
 /**
  * Bounds the memory of a service's RocksDB stores: one block cache shared by every store of the
  * process ({@value #CACHE_CONFIG} bytes, default {@value #DEFAULT_CACHE}) instead of RocksDB's 50 MB
- * per store, and at most two 8 MB memtables per store instead of three of 16 MB. A service has a few
- * stores per partition (window stores a few segments each), so the defaults add up to gigabytes.
+ * per store, and at most two memtables of {@value #MEMTABLE_CONFIG} bytes (default 4 MB) per store instead
+ * of three of 16 MB. A service has a few stores per partition (window stores a few segments each),
+ * some twenty to thirty RocksDB instances, so the defaults add up to gigabytes; with 8 MB memtables a
+ * 100,000-instance backlog still filled some 200 MB of them.
  * <p>
  * A process-wide write-buffer budget ({@code WriteBufferManager}) was tried and measured: with some
  * forty stores sharing 16 MB, memtables flush tiny files and compaction takes the CPU (a projection
@@ -23,7 +25,8 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
 
     public static final String CACHE_CONFIG = "dcp.rocksdb.cache.bytes";
     public static final long DEFAULT_CACHE = 64L * 1024 * 1024;
-    static final long MEMTABLE_BYTES = 8L * 1024 * 1024;
+    public static final String MEMTABLE_CONFIG = "dcp.rocksdb.memtable.bytes";
+    static final long DEFAULT_MEMTABLE = 4L * 1024 * 1024;
 
     private static Cache cache;
 
@@ -40,7 +43,8 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
         BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
         table.setBlockCache(shared(bytes == null ? DEFAULT_CACHE : Long.parseLong(bytes.toString())));
         options.setTableFormatConfig(table);
-        options.setWriteBufferSize(MEMTABLE_BYTES);
+        Object memtable = configs.get(MEMTABLE_CONFIG);
+        options.setWriteBufferSize(memtable == null ? DEFAULT_MEMTABLE : Long.parseLong(memtable.toString()));
         options.setMaxWriteBufferNumber(2);
     }
 
