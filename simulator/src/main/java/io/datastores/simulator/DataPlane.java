@@ -71,6 +71,8 @@ public final class DataPlane {
     private final long backupDurationMillis;
     private final double failuresPerNodeHour;
     private final Map<String, SimNode> nodes = new LinkedHashMap<>();
+    /** The same nodes by instance: a backup or a promotion looks at its instance's nodes, not the fleet's. */
+    private final Map<String, List<SimNode>> byInstance = new java.util.HashMap<>();
     /** Restores under way: node id to the position it restores to. */
     private final Map<String, Long> restores = new LinkedHashMap<>();
     private final PriorityQueue<Pending> pending = new PriorityQueue<>(
@@ -115,8 +117,8 @@ public final class DataPlane {
                 : r.getRegion();
         SimNode node = new SimNode(r.getInstanceId(), r.getNodeId(), r.getZone(), r.getRole(), r.getEpoch());
         node.restoring = r.getRole() == NodeRole.PRIMARY;
-        node.position = nodes.values().stream()
-                .filter(n -> n.instanceId.equals(r.getInstanceId()) && !n.failed && n.role == NodeRole.PRIMARY)
+        node.position = nodesOf(r.getInstanceId()).stream()
+                .filter(n -> !n.failed && n.role == NodeRole.PRIMARY)
                 .mapToLong(n -> n.position).max().orElse(0);
         NodeProvisioned provisioned = new NodeProvisioned(r.getInstanceId(), r.getNodeId(),
                 r.getNodeId() + ".nodes." + region + ".sim", ipOf(r.getNodeId()), r.getZone());
@@ -125,8 +127,8 @@ public final class DataPlane {
 
     /** A standby is promoted: it serves as primary at the new epoch; the instance's other live nodes follow it. */
     public void promote(StandbyPromoted p) {
-        for (SimNode n : nodes.values()) {
-            if (!n.instanceId.equals(p.getInstanceId()) || n.failed) {
+        for (SimNode n : nodesOf(p.getInstanceId())) {
+            if (n.failed) {
                 continue;
             }
             if (n.nodeId.equals(p.getNodeId())) {
@@ -140,7 +142,7 @@ public final class DataPlane {
 
     /** A node is fenced: demoted and rebuilt; in the simulation it is removed (its replacement takes over). */
     public void fence(String nodeId) {
-        nodes.remove(nodeId);
+        remove(nodeId);
     }
 
     /**
@@ -164,8 +166,7 @@ public final class DataPlane {
                     null);
             return;
         }
-        long position = nodes.values().stream().filter(n -> n.instanceId.equals(r.getInstanceId()))
-                .mapToLong(n -> n.position).max().orElse(0);
+        long position = nodesOf(r.getInstanceId()).stream().mapToLong(n -> n.position).max().orElse(0);
         Instant start = Instant.ofEpochMilli(nowMillis);
         BackupCompleted done = BackupCompleted.newBuilder()
                 .setInstanceId(r.getInstanceId()).setBackupId(r.getBackupId()).setType(r.getType())
@@ -205,13 +206,39 @@ public final class DataPlane {
 
     /** A standby is removed (its instance's plan has fewer nodes). */
     public void decommission(String nodeId) {
-        nodes.remove(nodeId);
+        remove(nodeId);
     }
 
     /** All instance nodes go away. */
     public void delete(String instanceId) {
-        nodes.values().removeIf(n -> n.instanceId.equals(instanceId));
+        for (SimNode n : List.copyOf(nodesOf(instanceId))) {
+            remove(n.nodeId);
+        }
         archives.remove(instanceId);
+    }
+
+    private List<SimNode> nodesOf(String instanceId) {
+        return byInstance.getOrDefault(instanceId, List.of());
+    }
+
+    private void add(SimNode node) {
+        SimNode before = nodes.put(node.nodeId, node);
+        List<SimNode> siblings = byInstance.computeIfAbsent(node.instanceId, id -> new ArrayList<>(3));
+        if (before != null) {
+            siblings.remove(before);
+        }
+        siblings.add(node);
+    }
+
+    private void remove(String nodeId) {
+        SimNode node = nodes.remove(nodeId);
+        if (node != null) {
+            List<SimNode> siblings = byInstance.get(node.instanceId);
+            siblings.remove(node);
+            if (siblings.isEmpty()) {
+                byInstance.remove(node.instanceId);
+            }
+        }
     }
 
     /** Fails a node now (on command): it reports a severe diagnosis and stops heartbeating. */
@@ -231,7 +258,7 @@ public final class DataPlane {
         while (!pending.isEmpty() && pending.peek().dueMillis <= nowMillis) {
             Pending p = pending.poll();
             if (p.startsNode != null) {
-                nodes.put(p.startsNode.nodeId, p.startsNode);
+                add(p.startsNode);
             }
             if (p.emitted.event() instanceof RestoreCompleted r) {
                 SimNode n = nodes.get(r.getNodeId());

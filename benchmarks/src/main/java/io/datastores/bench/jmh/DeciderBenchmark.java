@@ -26,7 +26,8 @@ import io.datastores.failover.domain.Role;
 /**
  * The deciders' pure work per command, with no Kafka: failover's decision on a heartbeat (the most
  * frequent command) and on a primary's loss (promotion), and the region guard deciding a batch of
- * signals in event time.
+ * signals in event time; and the state round trip the shell adds to each heartbeat (a Premium
+ * instance's state, three nodes, read and written as JSON).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,6 +41,9 @@ public class DeciderBenchmark {
     private RegionState region;
     private List<RegionCommand.Signal> twentySuspicions;
     private long position = 10_000;
+    private final io.datastores.kit.json.JsonSerde<InstanceHealth> stateSerde =
+            new io.datastores.kit.json.JsonSerde<>(InstanceHealth.class);
+    private byte[] premiumBytes;
 
     @Setup
     public void setUp() {
@@ -56,6 +60,7 @@ public class DeciderBenchmark {
             }
         }
         premium = s;
+        premiumBytes = stateSerde.serializer().serialize("state", premium);
         region = applyRegion(guard.initialState(), new RegionCommand.Count(300, T, "c-1"));
         List<RegionCommand.Signal> signals = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -83,6 +88,18 @@ public class DeciderBenchmark {
         position += 10;
         return apply(premium, new FailoverCommand.Heartbeat("i-1", "i-1-n2", Role.STANDBY, position, 1L),
                 T.plusSeconds(31));
+    }
+
+    /** What the shell pays around each heartbeat: the instance's state read from the store. */
+    @Benchmark
+    public InstanceHealth stateRead() {
+        return stateSerde.deserializer().deserialize("state", premiumBytes);
+    }
+
+    /** ...and written back. */
+    @Benchmark
+    public byte[] stateWrite() {
+        return stateSerde.serializer().serialize("state", premium);
     }
 
     @Benchmark
