@@ -11,10 +11,12 @@ import org.rocksdb.Options;
 /**
  * Bounds the memory of a service's RocksDB stores: one block cache shared by every store of the
  * process ({@value #CACHE_CONFIG} bytes, default {@value #DEFAULT_CACHE}) instead of RocksDB's 50 MB
- * per store, and at most two memtables of {@value #MEMTABLE_CONFIG} bytes (default 4 MB) per store instead
+ * per store, and at most two memtables of {@value #MEMTABLE_CONFIG} bytes (default 2 MB) per store instead
  * of three of 16 MB. A service has a few stores per partition (window stores a few segments each),
  * some twenty to thirty RocksDB instances, so the defaults add up to gigabytes; with 8 MB memtables a
- * 100,000-instance backlog still filled some 200 MB of them.
+ * 100,000-instance backlog still filled some 200 MB of them. A block cache miss costs a read from the
+ * operating system's page cache, which is not the process's memory; the stores are small, so a small
+ * cache costs little.
  * <p>
  * A process-wide write-buffer budget ({@code WriteBufferManager}) was tried and measured: with some
  * forty stores sharing 16 MB, memtables flush tiny files and compaction takes the CPU (a projection
@@ -24,9 +26,9 @@ import org.rocksdb.Options;
 public final class BoundedRocksDb implements RocksDBConfigSetter {
 
     public static final String CACHE_CONFIG = "dcp.rocksdb.cache.bytes";
-    public static final long DEFAULT_CACHE = 64L * 1024 * 1024;
+    public static final long DEFAULT_CACHE = 32L * 1024 * 1024;
     public static final String MEMTABLE_CONFIG = "dcp.rocksdb.memtable.bytes";
-    static final long DEFAULT_MEMTABLE = 4L * 1024 * 1024;
+    static final long DEFAULT_MEMTABLE = 2L * 1024 * 1024;
 
     private static Cache cache;
 
