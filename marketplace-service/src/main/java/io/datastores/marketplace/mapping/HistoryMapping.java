@@ -2,7 +2,6 @@ package io.datastores.marketplace.mapping;
 
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.StringJoiner;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
@@ -34,15 +33,20 @@ public final class HistoryMapping {
 
     /** The payload's fields in short; bytes (ciphertexts) and ids repeated from the key are left out. */
     static String summary(IndexedRecord p) {
-        StringJoiner out = new StringJoiner(", ");
+        StringBuilder out = new StringBuilder();
         for (Schema.Field f : p.getSchema().getFields()) {
             Object v = p.get(f.pos());
             if (v == null || v instanceof ByteBuffer || f.name().equals("instanceId")) {
                 continue;
             }
-            out.add(f.name() + "=" + v);
+            if (out.length() > 0) {
+                out.append(", ");
+            }
+            out.append(f.name()).append('=').append(v);
+            if (out.length() > SUMMARY_CHARS) {
+                break; // the rest would be cut: no need to write it out
+            }
         }
-        String s = out.toString();
-        return s.length() <= SUMMARY_CHARS ? s : s.substring(0, SUMMARY_CHARS - 1) + "…";
+        return out.length() <= SUMMARY_CHARS ? out.toString() : out.substring(0, SUMMARY_CHARS - 1) + "…";
     }
 }
