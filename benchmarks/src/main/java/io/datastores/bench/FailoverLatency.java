@@ -78,6 +78,7 @@ final class FailoverLatency {
         // as the services' application.yml: what a backlog may hold in memory (not a smaller fetch:
         // 256 KB per partition cut provisioning's throughput by ten)
         props.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, 100);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), 8_388_608);
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(stateDir).toString());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "latest");
         Map<String, Fleet.Instance> fleet = new ConcurrentHashMap<>();

@@ -46,6 +46,7 @@ final class StreamsRun {
         // as the services' application.yml: what a backlog may hold in memory (not a smaller fetch:
         // 256 KB per partition cut provisioning's throughput by ten)
         props.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, 100);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), 8_388_608);
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, io.datastores.kit.streams.BoundedRocksDb.class);
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(stateDir.resolve(applicationId)).toString());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
