@@ -11,6 +11,6 @@ RUN ./mvnw -B -q -DskipTests -pl ${MODULE} -am install \
 
 FROM eclipse-temurin:17-jre
 ARG MAIN
-ENV MAIN=${MAIN} JAVA_OPTS="-Xms64m -Xmx160m -XX:+UseSerialGC" MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072
+ENV MAIN=${MAIN} JAVA_OPTS="-Xms64m -Xmx128m -XX:+UseSerialGC" MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072
 COPY --from=build /app /app
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -cp '/app/classes:/app/lib/*' $MAIN"]

@@ -106,7 +106,7 @@ final class Footprint {
                     long rss = rssKiB(pid);
                     results.add(new Result(service + " memory", "resident set", rss / 1024.0, "MiB", 400.0, true,
                             String.format("%d instances READY in its state, %d heartbeats/s flowing (the slowest"
-                                    + " service %d records behind); %s; -Xms64m -Xmx160m -XX:+UseSerialGC,"
+                                    + " service %d records behind); %s; -Xms64m -Xmx128m -XX:+UseSerialGC,"
                                     + " MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=131072 (as ./dcp up)", instances, heartbeatsPerSecond(), behind,
                                     jvmShare(pid))));
                 }

@@ -45,7 +45,7 @@ public final class JavaProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xms64m", "-Xmx160m", "-XX:+UseSerialGC",
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xms64m", "-Xmx128m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-cp");
