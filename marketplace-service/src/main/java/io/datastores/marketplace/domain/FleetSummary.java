@@ -37,6 +37,25 @@ public record FleetSummary(String organizationId, long instances, Map<String, Lo
         return add(before, -1).add(after, +1);
     }
 
+    /**
+     * Whether the change leaves every count and the failover list as they were (a new backup window
+     * end, a node's address): most view changes do, and need no write of the summary.
+     */
+    public static boolean sameShare(InstanceView before, InstanceView after) {
+        return java.util.Objects.equals(share(before), share(after));
+    }
+
+    /** What one view adds to a summary; null for none. */
+    private static List<Object> share(InstanceView v) {
+        if (v == null || v.status() == InstanceView.Status.DELETED) {
+            return null;
+        }
+        boolean failing = v.failover() != null && "IN_PROGRESS".equals(v.failover().state());
+        return java.util.Arrays.asList(v.status(), v.engine(), v.plan(), v.backupWindow() != null,
+                failing ? new InFailover(v.instanceId(), v.displayName(), v.failover().kind(),
+                        v.failover().failedNodeId()) : null);
+    }
+
     /** No instance is counted: nothing worth keeping. */
     public boolean isEmpty() {
         return instances == 0 && inFailover.isEmpty();

@@ -26,6 +26,9 @@ final class FleetSummaryProcessor implements Processor<String, ViewChange<Instan
 
     @Override
     public void process(Record<String, ViewChange<InstanceView>> record) {
+        if (FleetSummary.sameShare(record.value().before(), record.value().after())) {
+            return;
+        }
         InstanceView any = record.value().after() != null ? record.value().after() : record.value().before();
         String organization = any.organizationId();
         FleetSummary before = store.get(organization);

@@ -76,12 +76,33 @@ class FleetSummaryTest {
             InstanceView after = view(id, statuses[random.nextInt(statuses.length)],
                     engines[random.nextInt(engines.length)], plans[random.nextInt(plans.length)], random.nextBoolean(),
                     random.nextInt(10) == 0);
-            kept = kept.change(views.put(id, after), after);
+            InstanceView before = views.put(id, after);
+            FleetSummary changed = kept.change(before, after);
+            if (FleetSummary.sameShare(before, after)) {
+                assertThat(changed).isEqualTo(kept);
+            }
+            kept = changed;
             if (step % 500 == 0) {
                 assertThat(kept).isEqualTo(counted(views));
             }
         }
         assertThat(kept).isEqualTo(counted(views));
+    }
+
+    @Test
+    void aChangeThatMovesNoCountNeedsNoWrite() {
+        InstanceView ready = view("i-1", Status.READY, "MYSQL", "HOBBYIST", true, false);
+        InstanceView moved = new InstanceView("i-1", "org", "db i-1", "MYSQL", "AWS", "us-east-1", "HOBBYIST",
+                Status.READY, "other-host", 5432, true, 100, List.of(), List.of(), null, "v2",
+                new InstanceView.BackupWindow(Instant.EPOCH, Instant.EPOCH.plusSeconds(300), 7, 2), Instant.EPOCH, null);
+        assertThat(FleetSummary.sameShare(ready, moved)).isTrue();
+        assertThat(FleetSummary.sameShare(ready, view("i-1", Status.SUSPENDED, "MYSQL", "HOBBYIST", true, false)))
+                .isFalse();
+        assertThat(FleetSummary.sameShare(ready, view("i-1", Status.READY, "MYSQL", "HOBBYIST", true, true)))
+                .isFalse();
+        assertThat(FleetSummary.sameShare(null, ready)).isFalse();
+        assertThat(FleetSummary.sameShare(null, view("i-1", Status.DELETED, "MYSQL", "HOBBYIST", true, false)))
+                .isTrue();
     }
 
     @Test
