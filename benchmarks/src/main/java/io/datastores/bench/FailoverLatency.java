@@ -69,16 +69,8 @@ final class FailoverLatency {
         StreamsBuilder builder = new StreamsBuilder();
         FailoverTopology.build(builder, serdes, new FailoverDecider(FailoverPolicy.defaults()),
                 new RegionGuardDecider(RegionGuardDecider.Guard.defaults()), Clock.systemUTC(), Duration.ofMillis(500));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-failover-" + UUID.randomUUID());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitIntervalMs());
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        // as the services' application.yml: what a backlog may hold in memory (not a smaller fetch:
-        // 256 KB per partition cut provisioning's throughput by ten)
-        props.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, 100);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), 8_388_608);
+        Properties props = StreamsRun.asTheServices("bench-failover-" + UUID.randomUUID(), bootstrap,
+                settings.commitIntervalMs());
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(stateDir).toString());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "latest");
         Map<String, Fleet.Instance> fleet = new ConcurrentHashMap<>();

@@ -37,17 +37,7 @@ final class StreamsRun {
     static double secondsToConsume(String bootstrap, Topology topology, String name, List<String> topics,
             Path stateDir) throws Exception {
         String applicationId = "bench-" + name + "-" + UUID.randomUUID();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        // as the services' application.yml: what a backlog may hold in memory (not a smaller fetch:
-        // 256 KB per partition cut provisioning's throughput by ten)
-        props.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, 100);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), 8_388_608);
-        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, io.datastores.kit.streams.BoundedRocksDb.class);
+        Properties props = asTheServices(applicationId, bootstrap, 100);
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(stateDir.resolve(applicationId)).toString());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -71,6 +61,25 @@ final class StreamsRun {
                 return (System.nanoTime() - (start[0] == 0 ? started : start[0])) / 1e9;
             }
         }
+    }
+
+    /**
+     * Streams settings as the services' application.yml has them: exactly-once, no record cache, the
+     * process's bounded RocksDB, and what a backlog may hold in memory (100 records per partition,
+     * fetches of at most 8 MB; not a smaller fetch per partition: 256 KB cut provisioning's throughput
+     * by ten).
+     */
+    static Properties asTheServices(String applicationId, String bootstrap, long commitIntervalMs) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        props.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, 100);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), 8_388_608);
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, io.datastores.kit.streams.BoundedRocksDb.class);
+        return props;
     }
 
     static Map<TopicPartition, Long> ends(Admin admin, List<String> topics) throws Exception {

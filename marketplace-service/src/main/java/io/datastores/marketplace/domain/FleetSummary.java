@@ -42,18 +42,22 @@ public record FleetSummary(String organizationId, long instances, Map<String, Lo
      * end, a node's address): most view changes do, and need no write of the summary.
      */
     public static boolean sameShare(InstanceView before, InstanceView after) {
-        return java.util.Objects.equals(share(before), share(after));
+        return java.util.Objects.equals(Share.of(before), Share.of(after));
     }
 
-    /** What one view adds to a summary; null for none. */
-    private static List<Object> share(InstanceView v) {
-        if (v == null || v.status() == InstanceView.Status.DELETED) {
-            return null;
+    /** What one view adds to a summary: the counts it is in, and its failover if one is in progress. */
+    private record Share(String status, String engine, String plan, boolean windowed, InFailover failing) {
+
+        /** Null for a view that adds nothing (none, or deleted). */
+        static Share of(InstanceView v) {
+            if (v == null || v.status() == InstanceView.Status.DELETED) {
+                return null;
+            }
+            boolean failing = v.failover() != null && "IN_PROGRESS".equals(v.failover().state());
+            return new Share(v.status().name(), v.engine(), v.plan(), v.backupWindow() != null,
+                    failing ? new InFailover(v.instanceId(), v.displayName(), v.failover().kind(),
+                            v.failover().failedNodeId()) : null);
         }
-        boolean failing = v.failover() != null && "IN_PROGRESS".equals(v.failover().state());
-        return java.util.Arrays.asList(v.status(), v.engine(), v.plan(), v.backupWindow() != null,
-                failing ? new InFailover(v.instanceId(), v.displayName(), v.failover().kind(),
-                        v.failover().failedNodeId()) : null);
     }
 
     /** No instance is counted: nothing worth keeping. */
@@ -71,18 +75,18 @@ public record FleetSummary(String organizationId, long instances, Map<String, Lo
     }
 
     private FleetSummary add(InstanceView v, int sign) {
-        if (v == null || v.status() == InstanceView.Status.DELETED) {
+        Share share = Share.of(v);
+        if (share == null) {
             return this;
         }
         List<InFailover> failing = new ArrayList<>(inFailover);
         failing.removeIf(f -> f.instanceId().equals(v.instanceId()));
-        if (sign > 0 && v.failover() != null && "IN_PROGRESS".equals(v.failover().state())) {
-            failing.add(new InFailover(v.instanceId(), v.displayName(), v.failover().kind(),
-                    v.failover().failedNodeId()));
+        if (sign > 0 && share.failing() != null) {
+            failing.add(share.failing());
         }
-        return new FleetSummary(organizationId, instances + sign, sum(byStatus, Map.of(v.status().name(), 1L), sign),
-                sum(byEngine, Map.of(v.engine(), 1L), sign), sum(byPlan, Map.of(v.plan(), 1L), sign),
-                withBackupWindow + (v.backupWindow() != null ? sign : 0), failing);
+        return new FleetSummary(organizationId, instances + sign, sum(byStatus, Map.of(share.status(), 1L), sign),
+                sum(byEngine, Map.of(share.engine(), 1L), sign), sum(byPlan, Map.of(share.plan(), 1L), sign),
+                withBackupWindow + (share.windowed() ? sign : 0), failing);
     }
 
     /** {@code a} plus {@code sign} times {@code b}; a count that reaches zero is dropped. */
