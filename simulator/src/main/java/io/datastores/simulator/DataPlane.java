@@ -101,7 +101,7 @@ public final class DataPlane {
         }
         SimNode node = new SimNode(r.getInstanceId(), r.getNodeId(), r.getZone(), r.getRole(), r.getEpoch());
         NodeProvisioned provisioned = new NodeProvisioned(r.getInstanceId(), r.getNodeId(),
-                r.getNodeId() + ".nodes." + r.getRegion() + ".sim", ipOf(r.getNodeId()), r.getZone());
+                r.getNodeId() + ".nodes." + r.getRegion() + ".sim", ipOf(r.getNodeId()), r.getZone(), null, null);
         schedule(nowMillis + provisioningDelayMillis, new Emitted(r.getInstanceId(), provisioned, cause), node);
     }
 
@@ -121,7 +121,7 @@ public final class DataPlane {
                 .filter(n -> !n.failed && n.role == NodeRole.PRIMARY)
                 .mapToLong(n -> n.position).max().orElse(0);
         NodeProvisioned provisioned = new NodeProvisioned(r.getInstanceId(), r.getNodeId(),
-                r.getNodeId() + ".nodes." + region + ".sim", ipOf(r.getNodeId()), r.getZone());
+                r.getNodeId() + ".nodes." + region + ".sim", ipOf(r.getNodeId()), r.getZone(), null, null);
         schedule(nowMillis + provisioningDelayMillis, new Emitted(r.getInstanceId(), provisioned, cause), node);
     }
 

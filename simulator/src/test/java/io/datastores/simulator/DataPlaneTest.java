@@ -31,7 +31,7 @@ class DataPlaneTest {
 
     private static NodeProvisioningRequested request(String node, NodeRole role) {
         return new NodeProvisioningRequested("i-1", node, role, "z-a", Engine.POSTGRESQL, Cloud.AWS, "us-east-1",
-                "BUSINESS-4", 1L);
+                "BUSINESS-4", 1L, 1);
     }
 
     @Test
@@ -106,7 +106,7 @@ class DataPlaneTest {
         DataPlane plane = new DataPlane(seed, 0, 0, 3600);
         for (int i = 0; i < 20; i++) {
             plane.provision(new NodeProvisioningRequested("i-" + i, "n-" + i, NodeRole.PRIMARY, "z", Engine.MYSQL,
-                    Cloud.GCP, "us-central1", "HOBBYIST", 1L), cause, 0);
+                    Cloud.GCP, "us-central1", "HOBBYIST", 1L, 1), cause, 0);
         }
         plane.due(0);
         return plane.heartbeats(500).stream().map(DataPlane.Emitted::event)

@@ -149,7 +149,7 @@ class ProvisioningTopologyTest {
                 if (e.getPayload() instanceof NodeProvisioningRequested n) {
                     dataPlane.pipeInput(n.getInstanceId(), new DataPlaneEventEnvelope(meta(), new NodeProvisioned(
                             n.getInstanceId(), n.getNodeId(), n.getNodeId() + ".h", "10.9.0." + (seq % 250),
-                            n.getZone())), clock.now);
+                            n.getZone(), null, null)), clock.now);
                 }
             }
             batch = events.readValuesToList();
@@ -298,7 +298,7 @@ class ProvisioningTopologyTest {
         assertThat(rejection(out)).isEqualTo("INVALID_DISPLAY_NAME");
         assertThat(last(out, InstanceRejected.class).getMessage()).contains("63");
         dataPlane.pipeInput("i-999", new DataPlaneEventEnvelope(meta(), new NodeProvisioned("i-999", "i-999-n1", "h",
-                "10.0.0.1", "z")));
+                "10.0.0.1", "z", null, null)));
         assertThat(settle()).as("a node nobody asked for yet is held, not published").isEmpty();
         assertThat(driver.<String, io.datastores.provisioning.domain.InstanceState>getKeyValueStore(
                 ProvisioningTopology.STORE).get("i-999").earlyNodes()).extracting(n -> n.nodeId())
