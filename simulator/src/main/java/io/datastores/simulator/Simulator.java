@@ -45,6 +45,7 @@ import io.datastores.events.NodeProvisioningRequested;
 import io.datastores.events.NodeTelemetryEnvelope;
 import io.datastores.kit.kafka.PlatformBootstrap;
 import io.datastores.kit.serde.ContractSerdes;
+import io.datastores.kit.serde.EnvelopeSerializer;
 import io.datastores.kit.serde.UndecodableRecordException;
 
 /**

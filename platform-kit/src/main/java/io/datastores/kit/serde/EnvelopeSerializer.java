@@ -1,17 +1,19 @@
-package io.datastores.simulator;
+package io.datastores.kit.serde;
 
 import org.apache.kafka.common.serialization.Serializer;
 
 import io.datastores.contract.TopicSpec;
 import io.datastores.contract.Topics;
-import io.datastores.kit.serde.ContractSerdes;
 
-/** Serializes any envelope of the contract with the serde of the topic it is sent to. */
-final class EnvelopeSerializer implements Serializer<Object> {
+/**
+ * Serializes any envelope of the contract with the serde of the topic it is sent to: for a producer that
+ * writes several topics (the data plane writes its events and its telemetry).
+ */
+public final class EnvelopeSerializer implements Serializer<Object> {
 
     private final ContractSerdes serdes;
 
-    EnvelopeSerializer(ContractSerdes serdes) {
+    public EnvelopeSerializer(ContractSerdes serdes) {
         this.serdes = serdes;
     }
 
