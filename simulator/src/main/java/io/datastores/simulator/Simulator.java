@@ -6,9 +6,13 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,7 +63,9 @@ import io.datastores.kit.serde.UndecodableRecordException;
  * {@code http.host}, {@code http.port}, {@code sim.seed}, {@code sim.heartbeat-ms}, {@code sim.provisioning-delay-ms},
  * {@code sim.backup-ms}, {@code sim.failures-per-node-hour}, {@code sim.clock-speed} (how many times faster
  * than the wall clock the simulation's time runs: events and their timestamps carry it),
- * {@code sim.log-cadence-ms} (log archiving, in simulated time), {@code sim.backup-failure-rate}; or the same as environment variables
+ * {@code sim.log-cadence-ms} (log archiving, in simulated time), {@code sim.backup-failure-rate}, {@code sim.engines}
+ * (the engines it plays, comma-separated; all when unset: beside the local data plane it plays the engines that
+ * one does not run yet); or the same as environment variables
  * ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code SIM_SEED}, ...).
  */
 public final class Simulator implements AutoCloseable {
@@ -75,6 +81,10 @@ public final class Simulator implements AutoCloseable {
     private final double clockSpeed;
     private final long startMillis = System.currentTimeMillis();
     private final ConcurrentLinkedQueue<String> failCommands = new ConcurrentLinkedQueue<>();
+    /** The engines this simulator plays ({@code sim.engines}); null: all. */
+    private final Set<String> engines;
+    /** Instances it plays, when it plays only some engines (the local data plane runs the others). */
+    private final Set<String> served = new HashSet<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile int liveNodes;
     private volatile List<String> nodeIds = List.of();
@@ -86,6 +96,9 @@ public final class Simulator implements AutoCloseable {
         this.serdes = new ContractSerdes(registry);
         this.heartbeatMillis = Long.parseLong(settings.getProperty("sim.heartbeat-ms", "2000"));
         this.clockSpeed = Double.parseDouble(settings.getProperty("sim.clock-speed", "1"));
+        String only = settings.getProperty("sim.engines", "").trim();
+        this.engines = only.isEmpty() ? null : Set.copyOf(Arrays.stream(only.split(","))
+                .map(e -> e.trim().toUpperCase(Locale.ROOT)).toList());
         this.plane = new DataPlane(Long.parseLong(settings.getProperty("sim.seed", "42")),
                 Long.parseLong(settings.getProperty("sim.provisioning-delay-ms", "300")),
                 Long.parseLong(settings.getProperty("sim.backup-ms", "1000")),
@@ -178,16 +191,24 @@ public final class Simulator implements AutoCloseable {
 
     private void handle(ConsumerRecord<String, byte[]> record) {
         long now = simulatedNow();
+        if (engines != null && !served.contains(record.key()) && !record.topic().equals(Topics.INSTANCE_EVENTS.name())) {
+            return; // an instance of an engine another data plane runs
+        }
         try {
             if (record.topic().equals(Topics.INSTANCE_EVENTS.name())) {
                 InstanceEventEnvelope e = serdes.value(Topics.INSTANCE_EVENTS).deserializer()
                         .deserialize(record.topic(), record.value());
                 if (e.getPayload() instanceof NodeProvisioningRequested r) {
+                    if (engines != null && !engines.contains(r.getEngine().name())) {
+                        return; // another data plane runs this engine
+                    }
+                    served.add(r.getInstanceId());
                     plane.provision(r, e.getMetadata(), now);
                 } else if (e.getPayload() instanceof NodeDecommissionRequested d) {
                     plane.decommission(d.getNodeId());
                 } else if (e.getPayload() instanceof InstanceDeleted d) {
                     plane.delete(d.getInstanceId());
+                    served.remove(d.getInstanceId());
                 }
             } else if (record.topic().equals(Topics.FAILOVER_EVENTS.name())) {
                 FailoverEventEnvelope e = serdes.value(Topics.FAILOVER_EVENTS).deserializer()
@@ -257,8 +278,9 @@ public final class Simulator implements AutoCloseable {
         Properties settings = new Properties();
         for (String key : List.of("kafka.bootstrap.servers", "schema.registry.url", "http.host", "http.port",
                 "sim.seed", "sim.heartbeat-ms", "sim.provisioning-delay-ms", "sim.backup-ms",
-                "sim.failures-per-node-hour", "sim.clock-speed", "sim.log-cadence-ms", "sim.backup-failure-rate")) {
-            String fromEnv = env.get(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'));
+                "sim.failures-per-node-hour", "sim.clock-speed", "sim.log-cadence-ms", "sim.backup-failure-rate",
+                "sim.engines")) {
+            String fromEnv = env.get(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
             String value = system.getProperty(key, fromEnv);
             if (value != null) {
                 settings.setProperty(key, value);
