@@ -164,6 +164,15 @@ class AuthFilterTest {
         }
 
         @Test
+        void micronautSecuritysOwnEndpointsAreNotServed() {
+            for (String path : List.of("/token_info", "/keys", "/login", "/logout", "/oauth/access_token")) {
+                assertThat(call(server, "POST", path, token(Role.OPERATOR, null)).statusCode()).as(path)
+                        .isEqualTo(404);
+                assertThat(get(path, token(Role.OPERATOR, null)).statusCode()).as(path).isEqualTo(404);
+            }
+        }
+
+        @Test
         void aTokenSignedWithAnotherSecretIsRefused() {
             String forged = new TokenIssuer("another-secret-of-more-than-32-bytes-long").sign(acme().build());
             assertRefused(forged, "bad token signature");
