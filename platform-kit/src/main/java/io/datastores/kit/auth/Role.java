@@ -14,7 +14,7 @@ public enum Role {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The role a claim names, or empty for a name that is none of ours (an identity provider's own roles). */
+    /** The role a claim names, or empty for a name that is none of ours (an identity provider's own). */
     public static Optional<Role> fromClaim(String name) {
         for (Role role : values()) {
             if (role.claim().equals(name.trim().toLowerCase(Locale.ROOT))) {

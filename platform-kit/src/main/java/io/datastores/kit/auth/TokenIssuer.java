@@ -58,7 +58,7 @@ public final class TokenIssuer {
         return new TokenIssuer(Files.readString(secretFile).trim());
     }
 
-    /** A token for {@code subject} with {@code roles}, scoped to {@code organization} (null: operators only). */
+    /** A token for {@code subject} with {@code roles}, scoped to {@code organization} (null: operators). */
     public String issue(String subject, Set<Role> roles, String organization, Instant expires) {
         if (roles.isEmpty()) {
             throw new IllegalArgumentException("a token needs at least one role");
@@ -80,8 +80,8 @@ public final class TokenIssuer {
 
     /** Any claims, signed with the secret: for tests that need a token the services must refuse. */
     public String sign(JWTClaimsSet claims) {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
-                claims);
+        var header = new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build();
+        SignedJWT jwt = new SignedJWT(header, claims);
         try {
             jwt.sign(signer);
         } catch (JOSEException e) {

@@ -44,7 +44,8 @@ public class AuthFilter {
      *     failover-service and backup-service, whose state is per instance across organizations;
      *     what an organization may see of them is in marketplace-service's fleet view
      */
-    public AuthFilter(TokenAdmission admission, @Value("${dcp.auth.operator-only:false}") boolean operatorOnly) {
+    public AuthFilter(TokenAdmission admission,
+            @Value("${dcp.auth.operator-only:false}") boolean operatorOnly) {
         this.admission = admission;
         this.operatorOnly = operatorOnly;
     }
@@ -68,7 +69,8 @@ public class AuthFilter {
             Caller caller = admitted.caller().get();
             Optional<String> forbidden = forbidden(request.getMethod(), caller, operatorOnly);
             if (forbidden.isPresent()) {
-                return Mono.just(HttpResponse.status(HttpStatus.FORBIDDEN).body(new Problem(forbidden.get())));
+                return Mono.just(HttpResponse.status(HttpStatus.FORBIDDEN)
+                        .body(new Problem(forbidden.get())));
             }
             request.setAttribute(ATTRIBUTE, caller);
             return Mono.from(chain.proceed());

@@ -31,7 +31,8 @@ public class StackSecret {
     @Singleton
     @Named(NAME)
     @Requires(property = "dcp.auth.secret-file")
-    SignatureConfiguration stackSecret(@Value("${dcp.auth.secret-file}") String secretFile) throws IOException {
+    SignatureConfiguration stackSecret(@Value("${dcp.auth.secret-file}") String secretFile)
+            throws IOException {
         String secret = Files.readString(Path.of(secretFile)).trim();
         if (secret.getBytes(StandardCharsets.UTF_8).length < 32) {
             throw new IllegalStateException("the token secret in " + secretFile + " must be at least 256 bits"

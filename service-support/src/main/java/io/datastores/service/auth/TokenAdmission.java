@@ -51,11 +51,13 @@ public class TokenAdmission {
     private final String organizationClaim;
     private final String audience;
 
-    TokenAdmission(ReactiveJsonWebTokenValidator<JWT, HttpRequest<?>> validator, JsonWebTokenParser<JWT> parser,
+    TokenAdmission(ReactiveJsonWebTokenValidator<JWT, HttpRequest<?>> validator,
+            JsonWebTokenParser<JWT> parser,
             ReactiveJsonWebTokenSignatureValidator<SignedJWT> signatures,
             List<GenericJwtClaimsValidator<HttpRequest<?>>> claimsValidators,
             List<SignatureConfiguration> keys, List<ReactiveSignatureConfiguration<SignedJWT>> remoteKeys,
-            @Value("${dcp.auth.organization-claim:" + TokenIssuer.ORGANIZATION_CLAIM + "}") String organizationClaim,
+            @Value("${dcp.auth.organization-claim:" + TokenIssuer.ORGANIZATION_CLAIM + "}")
+                    String organizationClaim,
             @Value("${micronaut.security.token.jwt.claims-validators.audience:}") String audience) {
         if (keys.isEmpty() && remoteKeys.isEmpty()) {
             // with no key, micronaut-security-jwt would take an unsigned token as verified
