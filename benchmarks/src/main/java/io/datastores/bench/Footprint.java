@@ -31,7 +31,7 @@ import io.datastores.events.InstanceRequested;
 import io.datastores.events.OrganizationTier;
 import io.datastores.events.OrganizationTierChanged;
 import io.datastores.kit.auth.Role;
-import io.datastores.kit.auth.Tokens;
+import io.datastores.kit.auth.TokenIssuer;
 import io.datastores.kit.kafka.PlatformBootstrap;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.stack.KafkaBroker;
@@ -91,7 +91,7 @@ final class Footprint {
                 }
                 long requested = System.nanoTime();
                 request(bootstrap, serdes);
-                String token = new Tokens(Files.readString(work.resolve("auth.secret")).trim()).issue("bench",
+                String token = TokenIssuer.fromFile(work.resolve("auth.secret")).issue("bench",
                         Set.of(Role.OPERATOR), null, Instant.now().plus(Duration.ofHours(6)));
                 awaitReady(ports.get("marketplace-service"), token, Duration.ofMinutes(60));
                 double readySeconds = (System.nanoTime() - requested) / 1e9;

@@ -254,8 +254,9 @@ public final class Dcp {
         }
     }
 
-    @Command(name = "token", description = "Print a bearer token for the services' HTTP APIs, signed with the "
-            + "stack's secret (DCP_AUTH_SECRET_FILE, default .stack/auth.secret).")
+    @Command(name = "token", description = "Print a bearer token for the services' HTTP APIs: a JWT (HS256)"
+            + " signed with the stack's secret (DCP_AUTH_SECRET_FILE, default .stack/auth.secret), with the"
+            + " claims sub, roles, org, aud (dcp), iss and exp.")
     static final class Token implements Callable<Integer> {
         @Option(names = "--role", description = "viewer, platform or operator (comma-separated for several)",
                 defaultValue = "viewer")
@@ -277,9 +278,13 @@ public final class Dcp {
         public Integer call() throws Exception {
             java.util.Set<io.datastores.kit.auth.Role> set;
             try {
-                set = io.datastores.kit.auth.Tokens.roles(roles);
+                set = io.datastores.kit.auth.Role.parse(roles);
             } catch (IllegalArgumentException e) {
                 System.err.println("dcp token: --role must be viewer, platform or operator, not '" + roles + "'");
+                return 2;
+            }
+            if (set.isEmpty()) {
+                System.err.println("dcp token: --role names no role");
                 return 2;
             }
             if (organization == null && !set.contains(io.datastores.kit.auth.Role.OPERATOR)) {
@@ -291,9 +296,14 @@ public final class Dcp {
                 System.err.println("dcp token: no secret at " + file + " (./dcp up writes it)");
                 return 2;
             }
-            io.datastores.kit.auth.Tokens tokens = new io.datastores.kit.auth.Tokens(
-                    java.nio.file.Files.readString(file).trim());
-            System.out.println(tokens.issue(subject, set, organization,
+            io.datastores.kit.auth.TokenIssuer issuer;
+            try {
+                issuer = io.datastores.kit.auth.TokenIssuer.fromFile(file);
+            } catch (IllegalArgumentException e) {
+                System.err.println("dcp token: " + file + ": " + e.getMessage());
+                return 2;
+            }
+            System.out.println(issuer.issue(subject, set, organization,
                     java.time.Instant.now().plus(java.time.Duration.ofHours(hours))));
             return 0;
         }

@@ -29,7 +29,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.datastores.contract.TopicSpec;
 import io.datastores.contract.Topics;
 import io.datastores.kit.auth.Role;
-import io.datastores.kit.auth.Tokens;
+import io.datastores.kit.auth.TokenIssuer;
 import io.datastores.kit.json.JsonSerde;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -158,7 +158,7 @@ final class Rebuild {
 
         @Override
         public Integer call() throws Exception {
-            token = new Tokens(Files.readString(secretFile).trim()).issue("dcp-verify-replay", Set.of(Role.OPERATOR),
+            token = TokenIssuer.fromFile(secretFile).issue("dcp-verify-replay", Set.of(Role.OPERATOR),
                     null, Instant.now().plus(Duration.ofHours(1)));
             long deadline = System.currentTimeMillis() + waitSeconds * 1000;
             Map<String, String> liveDigests = Map.of();

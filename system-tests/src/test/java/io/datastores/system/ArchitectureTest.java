@@ -14,16 +14,18 @@ import org.junit.jupiter.api.Test;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 
+import io.datastores.kit.auth.TokenIssuer;
 import io.datastores.testkit.ProjectLayout;
 
 /**
  * The boundaries STYLE.md promises, across every module: the domain (and the decider contract) is
- * pure Java; it never reads the clock or mints random ids, so a replay decides the same.
+ * pure Java; it never reads the clock or mints random ids, so a replay decides the same. The
+ * services validate bearer tokens and never issue one.
  */
 class ArchitectureTest {
 
-    private static final List<String> MODULES = List.of("platform-kit", "provisioning-service", "failover-service",
-            "backup-service", "marketplace-service");
+    private static final List<String> MODULES = List.of("platform-kit", "service-support", "provisioning-service",
+            "failover-service", "backup-service", "marketplace-service");
 
     private static JavaClasses classes() {
         List<Path> paths = MODULES.stream().map(m -> ProjectLayout.module(m).resolve("target/classes"))
@@ -49,6 +51,15 @@ class ArchitectureTest {
                 .orShould().callMethod(UUID.class, "randomUUID")
                 .orShould().callMethod(System.class, "currentTimeMillis")
                 .orShould().callMethod(Clock.class, "systemUTC")
+                .check(classes());
+    }
+
+    @Test
+    void theServicesNeverIssueTokens() {
+        noClasses().that().resideInAnyPackage("io.datastores.service..", "io.datastores.provisioning..",
+                        "io.datastores.failover..", "io.datastores.backup..", "io.datastores.marketplace..")
+                .should().dependOnClassesThat().belongToAnyOf(TokenIssuer.class)
+                .orShould().dependOnClassesThat().areAssignableTo(com.nimbusds.jose.JWSSigner.class)
                 .check(classes());
     }
 }

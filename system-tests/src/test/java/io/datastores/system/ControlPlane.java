@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.datastores.kit.auth.Role;
-import io.datastores.kit.auth.Tokens;
+import io.datastores.kit.auth.TokenIssuer;
 import io.datastores.marketplace.secrets.SecretBox;
 
 import java.nio.file.Path;
@@ -65,7 +65,7 @@ final class ControlPlane implements AutoCloseable {
 
     /** The token secret every part of a test control plane shares. */
     static final String AUTH_SECRET = "system-tests-token-secret-" + UUID.randomUUID();
-    private static final Tokens TOKENS = new Tokens(AUTH_SECRET);
+    static final TokenIssuer TOKENS = new TokenIssuer(AUTH_SECRET);
 
     /** A bearer token for tests: an operator's when {@code organization} is null. */
     static String token(String organization, Role... roles) {
@@ -77,6 +77,28 @@ final class ControlPlane implements AutoCloseable {
     /** An operator's token that expired an hour ago. */
     static String expiredToken() {
         return TOKENS.issue("system-tests", Set.of(Role.OPERATOR), null, Instant.now().minus(Duration.ofHours(1)));
+    }
+
+    /** An operator's token signed with a secret the services do not know. */
+    static String forgedToken() {
+        return new TokenIssuer("a-secret-the-services-never-saw-" + UUID.randomUUID()).issue("system-tests",
+                Set.of(Role.OPERATOR), null, Instant.now().plus(Duration.ofHours(2)));
+    }
+
+    /** An operator's token, signed with the stack's secret, for another audience than the services'. */
+    static String wrongAudienceToken() {
+        return TOKENS.sign(operatorClaims().audience("another-api").build());
+    }
+
+    /** An operator's token that is not signed at all ({@code alg: none}). */
+    static String unsignedToken() {
+        return new com.nimbusds.jwt.PlainJWT(operatorClaims().build()).serialize();
+    }
+
+    private static com.nimbusds.jwt.JWTClaimsSet.Builder operatorClaims() {
+        return new com.nimbusds.jwt.JWTClaimsSet.Builder().subject("system-tests").audience(TokenIssuer.AUDIENCE)
+                .claim(TokenIssuer.ROLES_CLAIM, List.of("operator"))
+                .expirationTime(java.util.Date.from(Instant.now().plus(Duration.ofHours(2))));
     }
 
     /** Starts every part and waits until each is healthy. */

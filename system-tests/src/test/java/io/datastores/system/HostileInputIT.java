@@ -66,7 +66,7 @@ import io.datastores.testkit.SchemaRegistryExtension;
  * requests interleaved. Every record must be dead-lettered with its cause by every service that reads
  * the topic, or rejected with a reason; every valid request must still be served; no service may
  * crash or leave a partition unread. The HTTP APIs get bad JSON, oversized bodies, and missing,
- * expired and forged tokens: a 4xx with a message each time, never a 5xx.
+ * expired, forged, unsigned and wrong-audience tokens: a 4xx with a message each time, never a 5xx.
  */
 @ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -280,13 +280,20 @@ class HostileInputIT {
         List<String> urls = List.of(plane.url("marketplace-service", "/marketplace"),
                 plane.url("provisioning-service", "/instances/x"), plane.url("failover-service", "/regions/AWS:x"),
                 plane.url("backup-service", "/instances/x/backups"));
-        String expired = ControlPlane.expiredToken();
-        String forged = ControlPlane.token(null).replaceAll(".$", "A").replaceAll(".$", "B");
+        // each refused token, and the reason the answer gives
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("", "a bearer token is required");
+        refused.put("garbage", "malformed token");
+        refused.put("dcp1.e30.AAAA", "malformed token");
+        refused.put(ControlPlane.forgedToken(), "bad token signature");
+        refused.put(ControlPlane.expiredToken(), "token expired");
+        refused.put(ControlPlane.wrongAudienceToken(), "token for another audience");
+        refused.put(ControlPlane.unsignedToken(), "unsigned token");
         for (String url : urls) {
-            for (String token : new String[] {"", "garbage", "dcp1.e30.AAAA", forged, expired}) {
-                var response = operator.as(token).get(url);
-                assertThat(response.statusCode()).as(url + " with '" + token + "'").isEqualTo(401);
-                assertThat(response.body()).isNotBlank();
+            for (var token : refused.entrySet()) {
+                var response = operator.as(token.getKey()).get(url);
+                assertThat(response.statusCode()).as(url + " with '" + token.getKey() + "'").isEqualTo(401);
+                assertThat(response.body()).as(url + " with '" + token.getKey() + "'").contains(token.getValue());
             }
         }
         assertThat(operator.as(ControlPlane.token(ORG)).get(plane.url("failover-service", "/regions/AWS:x"))

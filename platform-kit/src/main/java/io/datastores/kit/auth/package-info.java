@@ -1,2 +1,2 @@
-/** Bearer tokens: who calls, with which roles, for which organization. */
+/** Bearer tokens (JWTs): who calls, with which roles, for which organization; issuing the stack's own. */
 package io.datastores.kit.auth;

@@ -90,7 +90,7 @@ public class OpenApiController {
         doc.put("info", Map.of("title", service, "version", "0.1.0",
                 "description", "Generated from the service's routes. Tokens: ./dcp token --role viewer|platform|operator."));
         doc.put("components", Map.of("securitySchemes", Map.of("bearer", Map.of("type", "http", "scheme", "bearer",
-                "bearerFormat", "dcp1 (HMAC-signed: subject, roles, organization, expiry)"))));
+                "bearerFormat", "JWT (sub, roles, org, aud dcp, exp)"))));
         doc.put("paths", paths);
         return HttpResponse.ok(doc);
     }

@@ -1,33 +1,42 @@
 package io.datastores.service.auth;
 
-import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 import io.datastores.kit.auth.Caller;
-import io.datastores.kit.auth.Tokens;
 import io.datastores.service.Problem;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.util.PathMatcher;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.FilterContinuation;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
 
 /**
- * Every HTTP endpoint takes a bearer token ({@link Tokens}): none or a bad one answers 401 with the
- * reason, a read-only token on a write answers 403. Open without a token: {@code /health},
- * {@code /prometheus} (for probes and scrapers) and the dashboard's static page (it asks for a token
- * itself). Controllers check the organization scope with {@link #caller(HttpRequest)}.
+ * Every HTTP endpoint takes a bearer token, a JWT ({@link TokenAdmission} admits it with
+ * micronaut-security-jwt): none or a refused one answers 401 with the reason, a viewer's token on a
+ * write answers 403, and so does an organization's token on an operator-only service. Open without
+ * a token: {@link #OPEN_PATHS}. Controllers check the organization scope with
+ * {@link #outsideScope(HttpRequest, String)} and read the caller with {@link #caller(HttpRequest)}.
  */
 @ServerFilter("/**")
 public class AuthFilter {
 
     public static final String ATTRIBUTE = "dcp.caller";
 
-    private final Tokens tokens;
-    private final Clock clock;
+    /**
+     * What answers without a token (Ant patterns): probes and scrapers, the API's description, and
+     * the dashboard's page (it asks for a token itself).
+     */
+    public static final List<String> OPEN_PATHS = List.of("/health", "/health/**", "/prometheus",
+            "/openapi.json", "/dashboard", "/dashboard/**");
+
+    private final TokenAdmission admission;
     private final boolean operatorOnly;
 
     /**
@@ -35,59 +44,59 @@ public class AuthFilter {
      *     failover-service and backup-service, whose state is per instance across organizations;
      *     what an organization may see of them is in marketplace-service's fleet view
      */
-    public AuthFilter(@Value("${dcp.auth.secret-file:}") String secretFile, @Value("${dcp.auth.secret:}") String secret,
-            Clock clock, @Value("${dcp.auth.operator-only:false}") boolean operatorOnly) throws java.io.IOException {
-        this.tokens = new Tokens(secret(secretFile, secret));
-        this.clock = clock;
+    public AuthFilter(TokenAdmission admission,
+            @Value("${dcp.auth.operator-only:false}") boolean operatorOnly) {
+        this.admission = admission;
         this.operatorOnly = operatorOnly;
     }
 
-    /** The token secret: from {@code dcp.auth.secret-file} (the dev stack writes one), else {@code dcp.auth.secret}. */
-    static String secret(String file, String value) throws java.io.IOException {
-        if (file != null && !file.isBlank()) {
-            return java.nio.file.Files.readString(java.nio.file.Path.of(file)).trim();
-        }
-        if (value != null && !value.isBlank()) {
-            return value;
-        }
-        throw new IllegalStateException("no token secret: set dcp.auth.secret-file (a file holding at least 32"
-                + " characters) or dcp.auth.secret");
-    }
-
     @RequestFilter
-    @Nullable
-    public HttpResponse<?> authenticate(HttpRequest<?> request) {
-        String path = request.getPath();
-        if (open(path)) {
-            return null;
+    public Publisher<HttpResponse<?>> authenticate(HttpRequest<?> request,
+            FilterContinuation<Publisher<HttpResponse<?>>> chain) {
+        if (open(request.getPath())) {
+            return chain.proceed();
         }
         String header = request.getHeaders().get("Authorization");
-        if (header == null || !header.startsWith("Bearer ")) {
-            return HttpResponse.unauthorized().body(new Problem("a bearer token is required (Authorization: Bearer"
-                    + " <token>); ./dcp token prints one"));
+        String token = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : "";
+        if (token.isEmpty()) {
+            return Mono.just(unauthorized("a bearer token is required (Authorization: Bearer <token>);"
+                    + " ./dcp token prints one"));
         }
-        Tokens.Result result = tokens.verify(header.substring("Bearer ".length()).trim(), clock.instant());
-        if (result.caller().isEmpty()) {
-            return HttpResponse.unauthorized().body(new Problem(result.refusal()));
-        }
-        Caller caller = result.caller().get();
+        return admission.admit(token, request).flatMap(admitted -> {
+            if (admitted.caller().isEmpty()) {
+                return Mono.just(unauthorized(admitted.refusal()));
+            }
+            Caller caller = admitted.caller().get();
+            Optional<String> forbidden = forbidden(request.getMethod(), caller, operatorOnly);
+            if (forbidden.isPresent()) {
+                return Mono.just(HttpResponse.status(HttpStatus.FORBIDDEN)
+                        .body(new Problem(forbidden.get())));
+            }
+            request.setAttribute(ATTRIBUTE, caller);
+            return Mono.from(chain.proceed());
+        });
+    }
+
+    /** Why a caller may not make a request with {@code method} here, if it may not. */
+    static Optional<String> forbidden(HttpMethod method, Caller caller, boolean operatorOnly) {
         if (operatorOnly && !caller.operator()) {
-            return HttpResponse.status(HttpStatus.FORBIDDEN).body(new Problem("this service's API is for operators;"
-                    + " an organization sees its instances in marketplace-service's fleet view"));
+            return Optional.of("this service's API is for operators; an organization sees its instances in"
+                    + " marketplace-service's fleet view");
         }
-        boolean write = request.getMethod() != HttpMethod.GET && request.getMethod() != HttpMethod.HEAD
-                && request.getMethod() != HttpMethod.OPTIONS;
+        boolean write = method != HttpMethod.GET && method != HttpMethod.HEAD && method != HttpMethod.OPTIONS;
         if (write && !caller.writes()) {
-            return HttpResponse.status(HttpStatus.FORBIDDEN).body(new Problem("a viewer token cannot change"
-                    + " anything; use a platform or operator token"));
+            return Optional.of("a viewer token cannot change anything; use a platform or operator token");
         }
-        request.setAttribute(ATTRIBUTE, caller);
-        return null;
+        return Optional.empty();
     }
 
     static boolean open(String path) {
-        return path.equals("/health") || path.startsWith("/health/") || path.equals("/prometheus")
-                || path.equals("/dashboard") || path.startsWith("/dashboard/") || path.equals("/openapi.json");
+        return OPEN_PATHS.stream().anyMatch(pattern -> PathMatcher.ANT.matches(pattern, path));
+    }
+
+    private static HttpResponse<?> unauthorized(String reason) {
+        return HttpResponse.unauthorized().header("WWW-Authenticate", "Bearer realm=\"dcp\"")
+                .body(new Problem(reason));
     }
 
     /** The caller the filter admitted. */
