@@ -153,7 +153,8 @@ public final class Cidr {
         if (groups.isEmpty()) {
             return new int[0];
         }
-        return Arrays.stream(groups.split(":", -1)).mapToInt(g -> Integer.parseInt(g, 16)).toArray();
+        return Arrays.stream(groups.split(":", -1)).mapToInt(g -> Integer.parseInt(g, 16))
+                .toArray();
     }
 
     private static byte[] mapped(byte[] v4) {
