@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,7 @@ final class Endpoint {
     private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
     private static final int BACKLOG = 256;
     private static final long RETIRE_WAIT_MILLIS = 5_000;
+    private static final long ACCEPT_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final String instanceId;
     private final ScheduledExecutorService timer;
@@ -228,6 +230,8 @@ final class Endpoint {
             } catch (IOException e) {
                 if (!from.isClosed()) {
                     LOG.warn("endpoint {}: accept failed: {}", instanceId, e.getMessage());
+                    // Out of file descriptors, say: do not spin while it lasts.
+                    LockSupport.parkNanos(ACCEPT_BACKOFF_NANOS);
                 }
             }
         }
