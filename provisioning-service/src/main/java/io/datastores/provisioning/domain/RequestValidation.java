@@ -3,6 +3,8 @@ package io.datastores.provisioning.domain;
 import java.util.List;
 import java.util.Optional;
 
+import io.datastores.kit.net.Cidr;
+
 /**
  * What makes a request for a new instance invalid, whoever asks: the catalog's engines, clouds,
  * regions and plans, the display name's form, TLS, the allow-list's addresses. The organization
