@@ -26,6 +26,10 @@ import io.datastores.dataplane.engine.EngineException;
 import io.datastores.dataplane.engine.Lsn;
 import io.datastores.dataplane.engine.Postgres;
 import io.datastores.dataplane.engine.Sql;
+import io.datastores.dataplane.endpoint.EndpointClient;
+import io.datastores.dataplane.endpoint.EndpointSpec;
+import io.datastores.dataplane.endpoint.Target;
+import io.datastores.dataplane.tls.LocalCa;
 
 /**
  * Runs planned steps against the servers and the endpoints, one at a time, and applies what each one
@@ -57,18 +61,18 @@ public final class Executor {
     private final FleetStore store;
     private final Layout layout;
     private final Postgres postgres;
-    private final Certificates certificates;
-    private final Endpoints endpoints;
-    private final Sealer sealer;
+    private final LocalCa ca;
+    private final EndpointClient endpoints;
+    private final Sealing sealing;
 
-    public Executor(FleetStore store, Layout layout, Postgres postgres, Certificates certificates, Endpoints endpoints,
-            Sealer sealer) {
+    public Executor(FleetStore store, Layout layout, Postgres postgres, LocalCa ca, EndpointClient endpoints,
+            Sealing sealing) {
         this.store = store;
         this.layout = layout;
         this.postgres = postgres;
-        this.certificates = certificates;
+        this.ca = ca;
         this.endpoints = endpoints;
-        this.sealer = sealer;
+        this.sealing = sealing;
     }
 
     /** Runs one step, telling {@code outcomes} what it finds; on success its change is applied to the fleet. */
@@ -110,14 +114,14 @@ public final class Executor {
                     s.epoch(), outcomes);
         } else if (step instanceof Step.PointEndpoint s) {
             Instance i = instance(s.instanceId());
-            endpoints.put(i.instanceId(), i.endpointPort(), node(s.instanceId(), s.nodeId()).port(), i.allowlist());
+            pointEndpoint(i, node(s.instanceId(), s.nodeId()).port());
         } else if (step instanceof Step.PauseEndpoint s) {
-            endpoints.pause(s.instanceId(), 10_000);
+            endpoints.pause(s.instanceId(), Duration.ofSeconds(10));
         } else if (step instanceof Step.ResumeEndpoint s) {
             endpoints.resume(s.instanceId());
         } else if (step instanceof Step.UpdateEndpoint s) {
             Instance i = instance(s.instanceId());
-            endpoints.put(i.instanceId(), i.endpointPort(), i.primary().map(Node::port).orElse(null), i.allowlist());
+            pointEndpoint(i, i.primary().map(Node::port).orElse(null));
         } else if (step instanceof Step.DropInstance s) {
             endpoints.delete(s.instanceId());
             deleteTree(layout.instanceDir(s.instanceId()));
@@ -139,14 +143,23 @@ public final class Executor {
         if (!Files.exists(layout.certFile(instance.instanceId()))) {
             Path cert = layout.instanceDir(instance.instanceId()).resolve("server.crt.new");
             Path key = layout.instanceDir(instance.instanceId()).resolve("server.key.new");
-            certificates.issue(instance.serviceHost(), cert, key);
+            try {
+                ca.issueServer(List.of(instance.serviceHost(), "localhost"), List.of("127.0.0.1"), cert, key);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + instance.instanceId() + "'s certificate", e);
+            }
             postgres.shell().privateFile(layout.keyFile(instance.instanceId()), read(key));
             postgres.shell().privateFile(layout.certFile(instance.instanceId()), read(cert));
             deleteQuietly(cert);
             deleteQuietly(key);
         }
-        endpoints.put(instance.instanceId(), instance.endpointPort(), instance.primary().map(Node::port).orElse(null),
-                instance.allowlist());
+        pointEndpoint(instance, instance.primary().map(Node::port).orElse(null));
+    }
+
+    /** The instance's endpoint, forwarding to {@code targetPort} (null: refusing until a primary runs). */
+    void pointEndpoint(Instance instance, Integer targetPort) {
+        endpoints.put(instance.instanceId(), new EndpointSpec(instance.endpointPort(),
+                targetPort == null ? null : new Target("127.0.0.1", targetPort), instance.allowlist()));
     }
 
     private void freshNodeDirectory(String nodeId) {
@@ -430,9 +443,9 @@ public final class Executor {
         try (Sql sql = agent(instance, primary)) {
             sql.setPassword("admin", password);
         }
-        byte[] sealed = sealer.seal(password.getBytes(StandardCharsets.UTF_8),
+        Sealing.Sealed sealed = sealing.seal(password.getBytes(StandardCharsets.UTF_8),
                 instance.instanceId().getBytes(StandardCharsets.UTF_8));
-        outcomes.adminIssued(instance.instanceId(), "admin", sealed, sealer.keyId());
+        outcomes.adminIssued(instance.instanceId(), "admin", sealed.bytes(), sealed.keyId());
     }
 
     // --- helpers ---

@@ -1,6 +1,7 @@
 package io.datastores.dataplane.run;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +34,8 @@ import io.datastores.dataplane.domain.Rules;
 import io.datastores.dataplane.domain.Step;
 import io.datastores.dataplane.engine.Postgres;
 import io.datastores.dataplane.engine.Shell;
+import io.datastores.dataplane.endpoint.EndpointClient;
+import io.datastores.dataplane.tls.LocalCa;
 import io.datastores.dataplane.mapping.ContractMapping;
 import io.datastores.events.EventMetadata;
 import io.datastores.kit.kafka.PlatformBootstrap;
@@ -75,19 +78,20 @@ public final class LocalDataPlane implements AutoCloseable {
     private final Telemetry telemetry;
     private final Postgres postgres;
     private final Layout layout;
-    private final Endpoints endpoints;
     private final KafkaConsumer<String, byte[]> consumer;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private AdminApi api;
 
-    public LocalDataPlane(Properties settings, Adapters adapters) {
+    public LocalDataPlane(Properties settings) throws IOException {
         this.settings = settings;
         String bootstrap = settings.getProperty("kafka.bootstrap.servers", "127.0.0.1:9092");
         this.serdes = new ContractSerdes(settings.getProperty("schema.registry.url",
                 "http://127.0.0.1:8081/apis/ccompat/v7"));
         String[] ports = settings.getProperty("dataplane.ports", "15400-15999").split("-");
         Path dir = Path.of(settings.getProperty("dataplane.dir", ".stack/dataplane")).toAbsolutePath();
-        this.layout = new Layout(dir, adapters.certificates().caFile());
+        LocalCa ca = LocalCa.openOrCreate(Path.of(settings.getProperty("dataplane.tls-dir", ".stack/tls"))
+                .toAbsolutePath());
+        this.layout = new Layout(dir, ca.certificateFile());
         this.store = new FleetStore(layout.fleetFile(), Fleet.empty(Integer.parseInt(ports[0].trim()),
                 Integer.parseInt(ports[1].trim())));
         this.rules = new Rules(Integer.parseInt(settings.getProperty("dataplane.max-nodes", "12")),
@@ -96,8 +100,10 @@ public final class LocalDataPlane implements AutoCloseable {
         Shell shell = Shell.forThisProcess(settings.getProperty("dataplane.server-user", "postgres"));
         this.postgres = new Postgres(Path.of(settings.getProperty("dataplane.pg-bin", "/usr/lib/postgresql/15/bin")),
                 shell);
-        this.endpoints = adapters.endpoints();
-        this.executor = new Executor(store, layout, postgres, adapters.certificates(), endpoints, adapters.sealer());
+        EndpointClient endpoints = new EndpointClient(URI.create(settings.getProperty("dataplane.endpoint-url",
+                "http://127.0.0.1:8097")));
+        this.executor = new Executor(store, layout, postgres, ca, endpoints,
+                new Sealing(Path.of(settings.getProperty("dataplane.seal-dir", ".stack/vault")).toAbsolutePath()));
         PlatformBootstrap.prepare(bootstrap, serdes.registry(), Duration.ofSeconds(60));
         this.outbox = new Outbox(bootstrap, serdes, Clock.systemUTC());
         this.workers = new InstanceWorkers(this::handle);
@@ -110,10 +116,6 @@ public final class LocalDataPlane implements AutoCloseable {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 new StringDeserializer(), new ByteArrayDeserializer());
-    }
-
-    /** The pieces that talk to the stack's CA, the endpoint process and marketplace's sealing key. */
-    public record Adapters(Certificates certificates, Endpoints endpoints, Sealer sealer) {
     }
 
     /**
@@ -136,9 +138,8 @@ public final class LocalDataPlane implements AutoCloseable {
                 }
             }
             try {
-                endpoints.put(instance.instanceId(), instance.endpointPort(),
-                        instance.primary().filter(p -> p.status() == NodeStatus.RUNNING).map(Fleet.Node::port)
-                                .orElse(null), instance.allowlist());
+                executor.pointEndpoint(instance, instance.primary()
+                        .filter(p -> p.status() == NodeStatus.RUNNING).map(Fleet.Node::port).orElse(null));
             } catch (RuntimeException e) {
                 LOG.warn("{}: its endpoint could not be restored: {}", instance.instanceId(), e.getMessage());
             }
@@ -289,7 +290,7 @@ public final class LocalDataPlane implements AutoCloseable {
                     + "); install the Debian package postgresql-15, or run the simulator instead");
             System.exit(2);
         }
-        LocalDataPlane plane = new LocalDataPlane(settings, Adapters.fromSettings(settings));
+        LocalDataPlane plane = new LocalDataPlane(settings);
         plane.adopt();
         plane.serveHttp();
         Thread main = Thread.currentThread();
