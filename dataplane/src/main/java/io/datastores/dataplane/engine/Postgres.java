@@ -63,8 +63,23 @@ public final class Postgres {
     /** Starts the server and waits until it accepts connections (a standby: until it is consistent). */
     public void start(Path data, Path log) {
         clearStaleLock(data);
-        shell.run(List.of(tool("pg_ctl"), "-D", data.toString(), "-l", log.toString(), "-w", "-t", "60", "-s",
-                "start"), Duration.ofSeconds(70));
+        if (!running(data)) {
+            Processes.awaitOrphansGone(data, Duration.ofSeconds(5));
+        }
+        try {
+            shell.run(List.of(tool("pg_ctl"), "-D", data.toString(), "-l", log.toString(), "-w", "-t", "60", "-s",
+                    "start"), Duration.ofSeconds(70));
+        } catch (EngineException e) {
+            throw new EngineException("the server did not start: " + Shell.tail(read(log)), e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** Stops it: {@code fast} (clean: a shutdown checkpoint, standbys sent everything) or {@code immediate}. */
@@ -168,16 +183,7 @@ public final class Postgres {
 
     /** The postmaster's pid, from its lock file. */
     Optional<Long> postmaster(Path data) {
-        Path lock = data.resolve("postmaster.pid");
-        try {
-            if (!Files.exists(lock)) {
-                return Optional.empty();
-            }
-            String first = Files.readString(lock, StandardCharsets.UTF_8).lines().findFirst().orElse("").trim();
-            return first.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(first));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+        return firstLineNumber(data.resolve("postmaster.pid"));
     }
 
     /**
@@ -188,11 +194,45 @@ public final class Postgres {
     private void clearStaleLock(Path data) {
         Optional<Long> pid = postmaster(data);
         if (pid.isPresent() && !Processes.alive(pid.get())) {
-            try {
-                Files.deleteIfExists(data.resolve("postmaster.pid"));
+            deleteStale(data.resolve("postmaster.pid"));
+        }
+        socketDirectory(data).ifPresent(dir -> {
+            try (var files = Files.list(dir)) {
+                for (Path lock : files.filter(f -> f.getFileName().toString().endsWith(".lock")).toList()) {
+                    Optional<Long> owner = firstLineNumber(lock);
+                    if (owner.isEmpty() || !Processes.alive(owner.get())) {
+                        deleteStale(lock);
+                        deleteStale(lock.resolveSibling(lock.getFileName().toString().replaceFirst("\\.lock$", "")));
+                    }
+                }
             } catch (IOException e) {
-                throw new EngineException("cannot remove the stale lock of " + data + ": " + e.getMessage(), e);
+                throw new EngineException("cannot read " + dir + ": " + e.getMessage(), e);
             }
+        });
+    }
+
+    /** Where the server keeps its socket and the socket's lock file (from the settings the data plane wrote). */
+    private static Optional<Path> socketDirectory(Path data) {
+        String conf = read(data.resolve("postgresql.auto.conf"));
+        Matcher m = Pattern.compile("(?m)^unix_socket_directories = '([^']*)'").matcher(conf);
+        return m.find() && !m.group(1).isBlank() ? Optional.of(Path.of(m.group(1))).filter(Files::isDirectory)
+                : Optional.empty();
+    }
+
+    private static Optional<Long> firstLineNumber(Path file) {
+        try {
+            String first = Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("").trim();
+            return first.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(first));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void deleteStale(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new EngineException("cannot remove the stale lock " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -79,6 +79,22 @@ public final class Shell {
         return run(command, timeout, Map.of());
     }
 
+    /**
+     * Fails, saying what to do, when the server user cannot enter {@code dir} (a parent without the
+     * execute bit for others: the servers' files under it would be out of their reach).
+     */
+    public void checkReachable(Path dir) {
+        if (runAs == null) {
+            return;
+        }
+        try {
+            run(List.of("test", "-x", dir.toString()), Duration.ofSeconds(5));
+        } catch (EngineException e) {
+            throw new EngineException("the servers' user " + runAs + " cannot enter " + dir + ": every directory above"
+                    + " it must be enterable by others (chmod o+x)");
+        }
+    }
+
     /** Creates a directory (and its parents) that the server user owns, private to it. */
     public void privateDirectory(Path dir) {
         try {
@@ -113,7 +129,7 @@ public final class Shell {
     }
 
     /** The last lines of a tool's output: enough to say why, short enough for an event. */
-    static String tail(String printed) {
+    public static String tail(String printed) {
         String[] lines = printed.strip().split("\n");
         StringBuilder out = new StringBuilder();
         for (int i = Math.max(0, lines.length - 4); i < lines.length; i++) {

@@ -100,6 +100,9 @@ public final class LocalDataPlane implements AutoCloseable {
         Shell shell = Shell.forThisProcess(settings.getProperty("dataplane.server-user", "postgres"));
         this.postgres = new Postgres(Path.of(settings.getProperty("dataplane.pg-bin", "/usr/lib/postgresql/15/bin")),
                 shell);
+        java.nio.file.Files.createDirectories(dir);
+        shell.checkReachable(dir);
+        shell.checkReachable(layout.caFile());
         EndpointClient endpoints = new EndpointClient(URI.create(settings.getProperty("dataplane.endpoint-url",
                 "http://127.0.0.1:8097")));
         this.executor = new Executor(store, layout, postgres, ca, endpoints,
