@@ -18,8 +18,9 @@ import io.micronaut.http.annotation.ServerFilter;
 /**
  * Every HTTP endpoint takes a bearer token ({@link Tokens}): none or a bad one answers 401 with the
  * reason, a read-only token on a write answers 403. Open without a token: {@code /health},
- * {@code /prometheus} (for probes and scrapers) and the dashboard's static page (it asks for a token
- * itself). Controllers check the organization scope with {@link #caller(HttpRequest)}.
+ * {@code /prometheus} (for probes and scrapers), the dashboard's static page (it asks for a token
+ * itself), the OpenAPI document ({@code /openapi.json}, {@code /swagger/openapi.json}) and Swagger UI
+ * ({@code /swagger-ui/}). Controllers check the organization scope with {@link #caller(HttpRequest)}.
  */
 @ServerFilter("/**")
 public class AuthFilter {
@@ -87,7 +88,8 @@ public class AuthFilter {
 
     static boolean open(String path) {
         return path.equals("/health") || path.startsWith("/health/") || path.equals("/prometheus")
-                || path.equals("/dashboard") || path.startsWith("/dashboard/") || path.equals("/openapi.json");
+                || path.equals("/dashboard") || path.startsWith("/dashboard/") || path.equals("/openapi.json")
+                || path.startsWith("/swagger/") || path.equals("/swagger-ui") || path.startsWith("/swagger-ui/");
     }
 
     /** The caller the filter admitted. */
