@@ -21,6 +21,11 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.serde.annotation.SerdeImport;
+import io.datastores.service.api.TokenProtected;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 /**
  * Backups per instance: {@code GET /instances/{id}/backups} (schedule, backups, logs, alarms),
@@ -36,6 +41,7 @@ import io.micronaut.serde.annotation.SerdeImport;
 @SerdeImport(io.datastores.backup.domain.BackupPolicy.class)
 @SerdeImport(RestoreWindow.class)
 @SerdeImport(RestorePlan.class)
+@TokenProtected
 public class BackupController {
 
     private final QueryableStores stores;
@@ -48,7 +54,9 @@ public class BackupController {
 
     /** The body of a schedule override: minute of the day (UTC), or null for the spread default. */
     @io.micronaut.serde.annotation.Serdeable
-    public record Schedule(Integer minuteOfDay) {
+    public record Schedule(@io.micronaut.core.annotation.Nullable @Schema(minimum = "0", maximum = "1439",
+            example = "90", description = "minute of the day (UTC); null for the spread default")
+            Integer minuteOfDay) {
     }
 
     /** The answer to an accepted override. */
@@ -58,6 +66,15 @@ public class BackupController {
 
     /** {@code PUT /instances/{id}/backup-schedule {"minuteOfDay": 90}}: the daily full backup runs at 01:30 UTC. */
     @io.micronaut.http.annotation.Put("/{id}/backup-schedule")
+    @ApiResponse(responseCode = "202", description = "the override is on its way to backup-service's decider",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Accepted.class)))
+    @ApiResponse(responseCode = "400", description = "minuteOfDay is outside 0..1439",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "backup-service does not know the instance",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> schedule(@PathVariable String id, @io.micronaut.http.annotation.Body Schedule body)
             throws Exception {
         Integer minute = body == null ? null : body.minuteOfDay();
@@ -75,16 +92,37 @@ public class BackupController {
     }
 
     @Get("/{id}/backups")
+    @ApiResponse(responseCode = "200", description = "the schedule, backups, archived logs and alarms",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = BackupState.class)))
+    @ApiResponse(responseCode = "404", description = "backup-service does not know the instance",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> backups(@PathVariable String id) {
         return stores.lookup(BackupTopology.STORE, id, "backups");
     }
 
     @Get("/{id}/restore-window")
+    @ApiResponse(responseCode = "200", description = "the oldest retained full backup to the latest archived log",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = RestoreWindow.class)))
+    @ApiResponse(responseCode = "404", description = "backup-service does not know the instance",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> window(@PathVariable String id) {
         return withState(id, state -> HttpResponse.ok(state.window(id)));
     }
 
     @Get("/{id}/restore-plan")
+    @ApiResponse(responseCode = "200", description = "the base backup and the log range that restore to the moment",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = RestorePlan.class)))
+    @ApiResponse(responseCode = "404", description = "backup-service does not know the instance",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "the moment is outside the restore window, which the reason names",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> plan(@PathVariable String id, @QueryValue String at) {
         Instant target;
         try {

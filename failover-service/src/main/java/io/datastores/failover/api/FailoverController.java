@@ -15,6 +15,11 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.serde.annotation.SerdeImport;
 import io.micronaut.serde.annotation.Serdeable;
+import io.datastores.service.api.TokenProtected;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 /**
  * An instance as failover sees it: {@code GET /instances/{id}/nodes} (each node's role, status,
@@ -26,6 +31,7 @@ import io.micronaut.serde.annotation.Serdeable;
 @SerdeImport(InstanceHealth.Failover.class)
 @SerdeImport(InstanceHealth.Phase.class)
 @SerdeImport(InstanceHealth.RestorePoint.class)
+@TokenProtected
 public class FailoverController {
 
     private final QueryableStores stores;
@@ -47,11 +53,23 @@ public class FailoverController {
     }
 
     @Get("/{id}/nodes")
+    @ApiResponse(responseCode = "200", description = "each node's role, status, heartbeat, position and epoch",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Nodes.class)))
+    @ApiResponse(responseCode = "404", description = "failover-service does not watch the instance",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> nodes(@PathVariable String id) {
         return withHealth(id, h -> HttpResponse.ok(new Nodes(id, h.epoch(), h.nodes(), h.restorePoint())));
     }
 
     @Get("/{id}/failovers")
+    @ApiResponse(responseCode = "200", description = "the failover in progress and the last ones",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Failovers.class)))
+    @ApiResponse(responseCode = "404", description = "failover-service does not watch the instance",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> failovers(@PathVariable String id) {
         return withHealth(id, h -> HttpResponse.ok(new Failovers(id, h.epoch(), h.active(), h.history())));
     }

@@ -17,6 +17,11 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.serde.annotation.SerdeImport;
 import io.micronaut.serde.annotation.Serdeable;
+import io.datastores.service.api.TokenProtected;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 /**
  * The mass-failure guard per region ({@code cloud:region}, e.g. {@code AWS:us-east-1}):
@@ -28,6 +33,7 @@ import io.micronaut.serde.annotation.Serdeable;
 @Controller("/regions")
 @SerdeImport(RegionState.class)
 @SerdeImport(RegionState.Suspicion.class)
+@TokenProtected
 public class RegionController {
 
     private final QueryableStores stores;
@@ -40,7 +46,9 @@ public class RegionController {
 
     /** An operator's decision. */
     @Serdeable
-    public record Decision(String action, String operator, String note) {
+    public record Decision(@Schema(allowableValues = {"CONFIRM", "DISMISS"}, example = "CONFIRM") String action,
+            @Schema(example = "alice", description = "who decides") String operator,
+            @io.micronaut.core.annotation.Nullable @Schema(example = "monitoring path restored") String note) {
     }
 
     /** The answer to an accepted decision. */
@@ -49,11 +57,23 @@ public class RegionController {
     }
 
     @Get("/{region}")
+    @ApiResponse(responseCode = "200", description = "the region's guard: watched nodes, pending and held suspicions",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = RegionState.class)))
+    @ApiResponse(responseCode = "404", description = "no node of the region is watched",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> region(@PathVariable String region) {
         return stores.lookup(FailoverTopology.REGION_STORE, region, "watched region");
     }
 
     @Post("/{region}/decision")
+    @ApiResponse(responseCode = "202", description = "the decision is on its way to the region's guard",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Accepted.class)))
+    @ApiResponse(responseCode = "409", description = "automatic failover is not paused in the region",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> decide(@PathVariable String region, @Body Decision body) throws Exception {
         if (body == null || !("CONFIRM".equals(body.action()) || "DISMISS".equals(body.action()))) {
             return HttpResponse.badRequest(new Problem("action must be CONFIRM (the held losses fail over) or"

@@ -27,6 +27,11 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.serde.annotation.SerdeImport;
 import io.micronaut.serde.annotation.Serdeable;
+import io.datastores.service.api.TokenProtected;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 /**
  * The dashboard: {@code GET /dashboard} serves the page (open; it asks for a token and calls the API
@@ -60,11 +65,17 @@ public class DashboardController {
     }
 
     @Get(value = "/dashboard", produces = MediaType.TEXT_HTML)
+    @ApiResponse(responseCode = "200", description = "the dashboard's page (it asks for a token)",
+            content = @Content(mediaType = MediaType.TEXT_HTML, schema = @Schema(type = "string")))
     public HttpResponse<String> dashboard() {
         return HttpResponse.ok(new String(page, StandardCharsets.UTF_8)).contentType(MediaType.TEXT_HTML_TYPE);
     }
 
     @Get("/fleet/summary")
+    @TokenProtected
+    @ApiResponse(responseCode = "200", description = "the fleet at a glance",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Summary.class)))
     public HttpResponse<?> summary(HttpRequest<?> request) {
         Caller caller = AuthFilter.caller(request);
         Optional<ReadOnlyKeyValueStore<String, FleetSummary>> store = stores.store(FleetViewTopology.SUMMARY_STORE);
@@ -91,6 +102,13 @@ public class DashboardController {
     }
 
     @Get("/instances/{id}/history")
+    @TokenProtected
+    @ApiResponse(responseCode = "200", description = "the instance's last events from every service",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = HistoryView.class)))
+    @ApiResponse(responseCode = "404", description = "the fleet view does not know the instance",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> history(@PathVariable String id, HttpRequest<?> request) {
         Optional<ReadOnlyKeyValueStore<String, InstanceView>> fleet = stores.store(FleetViewTopology.STORE);
         Optional<ReadOnlyKeyValueStore<String, HistoryView>> history = stores.store(HistoryTopology.STORE);

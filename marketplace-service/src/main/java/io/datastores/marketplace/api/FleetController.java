@@ -22,6 +22,11 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.serde.annotation.SerdeImport;
+import io.datastores.service.api.TokenProtected;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 /**
  * The fleet view over HTTP: {@code GET /instances/{id}} and {@code GET /instances} (paged, filtered
@@ -34,6 +39,7 @@ import io.micronaut.serde.annotation.SerdeImport;
 @SerdeImport(InstanceView.BackupWindow.class)
 @SerdeImport(InstanceView.FailoverView.class)
 @SerdeImport(FleetController.Page.class)
+@TokenProtected
 public class FleetController {
 
     static final int MAX_PAGE_SIZE = 500;
@@ -49,6 +55,12 @@ public class FleetController {
     }
 
     @Get("/{id}")
+    @ApiResponse(responseCode = "200", description = "the fleet view of the instance",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = InstanceView.class)))
+    @ApiResponse(responseCode = "404", description = "the fleet view does not know the instance",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> instance(@PathVariable String id, HttpRequest<?> request) {
         Optional<ReadOnlyKeyValueStore<String, InstanceView>> store = stores.store(FleetViewTopology.STORE);
         if (store.isEmpty()) {
@@ -63,6 +75,9 @@ public class FleetController {
     }
 
     @Get
+    @ApiResponse(responseCode = "200", description = "a page of the fleet view",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Page.class)))
     public HttpResponse<?> instances(@Nullable @QueryValue String organization, @Nullable @QueryValue String engine,
             @Nullable @QueryValue String status, @QueryValue(defaultValue = "0") int page,
             @QueryValue(defaultValue = "50") int size, HttpRequest<?> request) {

@@ -35,6 +35,11 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.serde.annotation.SerdeImport;
 import io.micronaut.serde.annotation.Serdeable;
+import io.datastores.service.api.TokenProtected;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 /**
  * Credentials, listings and connections (writes need a platform or operator token; a caller acts on
@@ -56,6 +61,7 @@ import io.micronaut.serde.annotation.Serdeable;
 @Controller
 @SerdeImport(ListingView.class)
 @SerdeImport(MarketplaceState.Connection.class)
+@TokenProtected
 public class MarketplaceController {
 
     static final long WAIT_MILLIS = 5_000;
@@ -68,9 +74,15 @@ public class MarketplaceController {
         this.vault = vault;
     }
 
+    /** A credential to import: CREATED with username and password, or SUPER_ADMIN (user {@code admin}). */
     @Serdeable
-    public record CredentialBody(@Nullable String kind, @Nullable String displayName, @Nullable String environment,
-            @Nullable String username, @Nullable String password) {
+    public record CredentialBody(
+            @Nullable @Schema(allowableValues = {"CREATED", "SUPER_ADMIN"}, example = "CREATED") String kind,
+            @Nullable @Schema(example = "app") String displayName,
+            @Nullable @Schema(example = "prod") String environment,
+            @Nullable @Schema(example = "app_user", description = "CREATED only") String username,
+            @Nullable @Schema(example = "s3cret", description = "CREATED only; sealed at once, never shown")
+            String password) {
     }
 
     /** A credential as the API shows it: never its secret. */
@@ -79,9 +91,12 @@ public class MarketplaceController {
             String username, boolean active) {
     }
 
+    /** A component's connection: in an environment, with an active credential of that environment. */
     @Serdeable
-    public record ConnectionBody(@Nullable String componentId, @Nullable String environment,
-            @Nullable String credentialId, @Nullable String database) {
+    public record ConnectionBody(@Nullable @Schema(example = "billing-api") String componentId,
+            @Nullable @Schema(example = "prod") String environment,
+            @Nullable @Schema(example = "cred-2f1c0d9e-5a7b-4c1e-9f3a-0b6d8e4c2a71") String credentialId,
+            @Nullable @Schema(example = "orders") String database) {
     }
 
     /** A connection's parameters: where and how to connect, and as whom; the password is asked for apart. */
@@ -104,6 +119,18 @@ public class MarketplaceController {
     }
 
     @Post("/instances/{id}/credentials")
+    @ApiResponse(responseCode = "201", description = "imported: the credential, never its secret",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = CredentialView.class)))
+    @ApiResponse(responseCode = "202", description = "no decision within 5 s: the request id, still pending",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Pending.class)))
+    @ApiResponse(responseCode = "404", description = "the marketplace does not know the instance",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "refused by the marketplace's rules: the code and the reason",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> importCredential(@PathVariable String id, @Body CredentialBody body,
             HttpRequest<?> request) throws InterruptedException {
         if (body == null || body.kind() == null) {
@@ -129,6 +156,18 @@ public class MarketplaceController {
     }
 
     @Delete("/instances/{id}/credentials/{credentialId}")
+    @ApiResponse(responseCode = "200", description = "deleted: the credential, inactive",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = CredentialView.class)))
+    @ApiResponse(responseCode = "202", description = "no decision within 5 s: the request id, still pending",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Pending.class)))
+    @ApiResponse(responseCode = "404", description = "the marketplace does not know the instance",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "refused by the marketplace's rules: the code and the reason",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> deleteCredential(@PathVariable String id, @PathVariable String credentialId,
             HttpRequest<?> request) {
         return inScope(id, request, state -> {
@@ -143,12 +182,30 @@ public class MarketplaceController {
     }
 
     @Get("/instances/{id}/credentials")
+    @ApiResponse(responseCode = "200", description = "the instance's credentials, never their secrets",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    array = @ArraySchema(schema = @Schema(implementation = CredentialView.class))))
+    @ApiResponse(responseCode = "404", description = "the marketplace does not know the instance",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> credentials(@PathVariable String id, HttpRequest<?> request) {
         return inScope(id, request, state -> HttpResponse.ok(state.credentials().stream()
                 .map(MarketplaceController::view).toList()));
     }
 
     @Post("/instances/{id}/listing")
+    @ApiResponse(responseCode = "200", description = "listed: the instance's marketplace view",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = ListingView.class)))
+    @ApiResponse(responseCode = "202", description = "no decision within 5 s: the request id, still pending",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Pending.class)))
+    @ApiResponse(responseCode = "404", description = "the marketplace does not know the instance",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "refused by the marketplace's rules: the code and the reason",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> list(@PathVariable String id, HttpRequest<?> request) {
         return inScope(id, request, state -> {
             if (state.listed()) {
@@ -162,6 +219,18 @@ public class MarketplaceController {
     }
 
     @Delete("/instances/{id}/listing")
+    @ApiResponse(responseCode = "200", description = "unlisted: the instance's marketplace view",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = ListingView.class)))
+    @ApiResponse(responseCode = "202", description = "no decision within 5 s: the request id, still pending",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Pending.class)))
+    @ApiResponse(responseCode = "404", description = "the marketplace does not know the instance",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "refused by the marketplace's rules: the code and the reason",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> unlist(@PathVariable String id, HttpRequest<?> request) {
         return inScope(id, request, state -> {
             String requestId = UUID.randomUUID().toString();
@@ -172,6 +241,18 @@ public class MarketplaceController {
     }
 
     @Post("/instances/{id}/connections")
+    @ApiResponse(responseCode = "201", description = "connected: where and how to connect, and as whom",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = ConnectionView.class)))
+    @ApiResponse(responseCode = "202", description = "no decision within 5 s: the request id, still pending",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Pending.class)))
+    @ApiResponse(responseCode = "404", description = "the marketplace does not know the instance",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "refused by the marketplace's rules: the code and the reason",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> connect(@PathVariable String id, @Body ConnectionBody body, HttpRequest<?> request) {
         if (body == null) {
             return HttpResponse.badRequest(new Problem("a connection needs componentId, environment and credentialId"));
@@ -189,6 +270,12 @@ public class MarketplaceController {
     }
 
     @Get("/instances/{id}/connections/{connectionId}")
+    @ApiResponse(responseCode = "200", description = "where and how to connect, and as whom",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = ConnectionView.class)))
+    @ApiResponse(responseCode = "404", description = "no such instance or connection",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> connection(@PathVariable String id, @PathVariable String connectionId,
             HttpRequest<?> request) {
         return inScope(id, request, state -> state.connection(connectionId)
@@ -197,6 +284,18 @@ public class MarketplaceController {
     }
 
     @Delete("/instances/{id}/connections/{connectionId}")
+    @ApiResponse(responseCode = "200", description = "removed: the connection, inactive",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = ConnectionView.class)))
+    @ApiResponse(responseCode = "202", description = "no decision within 5 s: the request id, still pending",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Pending.class)))
+    @ApiResponse(responseCode = "404", description = "the marketplace does not know the instance",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "refused by the marketplace's rules: the code and the reason",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> disconnect(@PathVariable String id, @PathVariable String connectionId,
             HttpRequest<?> request) {
         return inScope(id, request, state -> {
@@ -210,6 +309,15 @@ public class MarketplaceController {
 
     /** The password of a connection's credential: for platform and operator tokens only, never logged. */
     @Get("/instances/{id}/connections/{connectionId}/password")
+    @ApiResponse(responseCode = "200", description = "the password of the connection's credential",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Password.class)))
+    @ApiResponse(responseCode = "404", description = "no such instance or connection",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "410", description = "the credential's secret is gone (its key destroyed) or managed by the platform",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> password(@PathVariable String id, @PathVariable String connectionId,
             HttpRequest<?> request) {
         Caller caller = AuthFilter.caller(request);
@@ -231,12 +339,21 @@ public class MarketplaceController {
     }
 
     @Get("/instances/{id}/marketplace")
+    @ApiResponse(responseCode = "200", description = "the instance's marketplace view",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = ListingView.class)))
+    @ApiResponse(responseCode = "404", description = "no marketplace view of the instance",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> marketplaceOf(@PathVariable String id, HttpRequest<?> request) {
         return inScope(id, request, state -> listing(id).<HttpResponse<?>>map(HttpResponse::ok)
                 .orElseGet(() -> HttpResponse.notFound(new Problem("no marketplace view of " + id))));
     }
 
     @Get("/marketplace")
+    @ApiResponse(responseCode = "200", description = "a page of listed databases and caches",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Page.class)))
     public HttpResponse<?> marketplace(@Nullable @QueryValue String organization, @Nullable @QueryValue String engine,
             @QueryValue(defaultValue = "false") boolean all, @QueryValue(defaultValue = "0") int page,
             @QueryValue(defaultValue = "50") int size, HttpRequest<?> request) {

@@ -1,6 +1,7 @@
 package io.datastores.provisioning.api;
 
 import io.datastores.provisioning.domain.Catalog;
+import io.datastores.service.api.TokenProtected;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.serde.annotation.SerdeImport;
@@ -10,6 +11,9 @@ import io.micronaut.serde.annotation.SerdeImport;
 @SerdeImport(Catalog.class)
 @SerdeImport(Catalog.Plan.class)
 @SerdeImport(Catalog.Region.class)
+@SerdeImport(Catalog.Backups.class)
+@SerdeImport(Catalog.BackupPolicy.class)
+@TokenProtected
 public class CatalogController {
 
     private final Catalog catalog;

@@ -18,6 +18,10 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.serde.annotation.SerdeImport;
+import io.datastores.service.api.TokenProtected;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 /**
  * Read access to provisioning's own state (a caller sees its organization's; operators, all): {@code GET /instances/{id}} (status, plan,
@@ -25,11 +29,13 @@ import io.micronaut.serde.annotation.SerdeImport;
  */
 @Controller
 @SerdeImport(InstanceState.class)
+@SerdeImport(InstanceState.EarlyFailover.class)
 @SerdeImport(InstanceEvent.Accepted.class)
 @SerdeImport(InstanceEvent.Node.class)
 @SerdeImport(OrganizationState.class)
 @SerdeImport(OrganizationState.Reservation.class)
 @SerdeImport(OrganizationState.Owned.class)
+@TokenProtected
 public class StateController {
 
     private final QueryableStores stores;
@@ -39,6 +45,11 @@ public class StateController {
     }
 
     @Get("/instances/{id}")
+    @ApiResponse(responseCode = "200", description = "provisioning's state of the instance",
+            content = @Content(mediaType = TokenProtected.JSON, schema = @Schema(implementation = InstanceState.class)))
+    @ApiResponse(responseCode = "404", description = "no such instance",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> instance(@PathVariable String id, HttpRequest<?> request) {
         Optional<ReadOnlyKeyValueStore<String, InstanceState>> store = stores.store(ProvisioningTopology.STORE);
         if (store.isEmpty()) {
@@ -57,6 +68,12 @@ public class StateController {
     }
 
     @Get("/organizations/{id}")
+    @ApiResponse(responseCode = "200", description = "the organization's tier, held display names and instances",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = OrganizationState.class)))
+    @ApiResponse(responseCode = "404", description = "neither billing nor a request has named the organization",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> organization(@PathVariable String id, HttpRequest<?> request) {
         return AuthFilter.outsideScope(request, id).<HttpResponse<?>>map(r -> r)
                 .orElseGet(() -> stores.lookup(ProvisioningTopology.ORG_STORE, id, "organization known to provisioning"));

@@ -93,7 +93,9 @@ public final class OrganizationDecider implements Decider<OrganizationCommand, O
     }
 
     private static List<OrganizationEvent> changeTier(ChangeTier t, OrganizationState state) {
-        if (t.tier() == state.tier()) {
+        // billing's word makes an organization known, even when it names the tier every organization
+        // starts with (FREE): the tier is recorded, and GET /organizations/{id} answers it
+        if (t.tier() == state.tier() && !state.equals(OrganizationState.initial())) {
             return List.of();
         }
         List<OrganizationEvent> events = new ArrayList<>();

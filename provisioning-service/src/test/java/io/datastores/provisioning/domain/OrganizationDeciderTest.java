@@ -85,6 +85,14 @@ class OrganizationDeciderTest {
                     .extracting(e -> ((OrganizationEvent.TrialLifted) e).instanceId()).containsExactly("i-1", "i-2");
             assertThat(when(given(PAID), PAID)).isEmpty();
         }
+
+        @Test
+        void givenAnUnknownOrganization_whenBillingSaysFree_thenItsTierIsRecorded() {
+            ChangeTier free = new ChangeTier("org-1", OrganizationTier.FREE);
+            assertThat(when(given(), free)).containsExactly(new OrganizationEvent.TierChanged(OrganizationTier.FREE));
+            RequestInstance a = admittedRequest(when(given(), new Screen(request("i-1", "a", Engine.MYSQL, "HOBBYIST"))));
+            assertThat(when(given(new Screen(a), accepted(a)), free)).as("known already: nothing changes").isEmpty();
+        }
     }
 
     @Nested

@@ -21,6 +21,7 @@ import io.datastores.service.Problem;
 import io.datastores.service.QueryableStores;
 import io.datastores.service.auth.AuthFilter;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -29,6 +30,10 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 /**
  * The service's state, for operators comparing two runs (a live service and its rebuilt shadow):
@@ -37,6 +42,7 @@ import io.micronaut.serde.annotation.Serdeable;
  * The stores are those the service names in {@code dcp.admin.stores}.
  */
 @Controller("/admin/stores")
+@TokenProtected
 public class StoresController {
 
     private final QueryableStores stores;
@@ -56,6 +62,9 @@ public class StoresController {
     }
 
     @Get
+    @ApiResponse(responseCode = "200", description = "each store's entry count and SHA-256",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    array = @ArraySchema(schema = @Schema(implementation = StoreDigest.class))))
     public HttpResponse<?> digests(HttpRequest<?> request) throws Exception {
         if (!AuthFilter.caller(request).operator()) {
             return HttpResponse.status(HttpStatus.FORBIDDEN).body(new Problem("operators only"));
@@ -74,7 +83,13 @@ public class StoresController {
     }
 
     @Get("/{name}")
-    public HttpResponse<?> entries(@PathVariable String name, @QueryValue(defaultValue = "") String from,
+    @ApiResponse(responseCode = "200", description = "the store's entries from a key on, sorted by key",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    array = @ArraySchema(schema = @Schema(implementation = Entry.class))))
+    @ApiResponse(responseCode = "404", description = "the service has no such store",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
+    public HttpResponse<?> entries(@PathVariable String name, @Nullable @QueryValue String from,
             @QueryValue(defaultValue = "1000") int limit, HttpRequest<?> request) throws Exception {
         if (!AuthFilter.caller(request).operator()) {
             return HttpResponse.status(HttpStatus.FORBIDDEN).body(new Problem("operators only"));
@@ -86,7 +101,7 @@ public class StoresController {
         if (entries.isEmpty()) {
             return QueryableStores.unavailable(name);
         }
-        List<Entry> page = entries.get().entrySet().stream().filter(e -> e.getKey().compareTo(from) >= 0)
+        List<Entry> page = entries.get().entrySet().stream().filter(e -> from == null || e.getKey().compareTo(from) >= 0)
                 .limit(Math.max(1, Math.min(limit, 10_000))).map(e -> new Entry(e.getKey(), e.getValue())).toList();
         return HttpResponse.ok(page);
     }

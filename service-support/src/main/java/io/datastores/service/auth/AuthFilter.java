@@ -21,7 +21,8 @@ import reactor.core.publisher.Mono;
  * Every HTTP endpoint takes a bearer token, a JWT ({@link TokenAdmission} admits it with
  * micronaut-security-jwt): none or a refused one answers 401 with the reason, a viewer's token on a
  * write answers 403, and so does an organization's token on an operator-only service. Open without
- * a token: {@link #OPEN_PATHS}. Controllers check the organization scope with
+ * a token: {@link #OPEN_PATHS} (probes, scrapers, the dashboard's page, the OpenAPI document and
+ * Swagger UI). Controllers check the organization scope with
  * {@link #outsideScope(HttpRequest, String)} and read the caller with {@link #caller(HttpRequest)}.
  */
 @ServerFilter("/**")
@@ -34,7 +35,7 @@ public class AuthFilter {
      * the dashboard's page (it asks for a token itself).
      */
     public static final List<String> OPEN_PATHS = List.of("/health", "/health/**", "/prometheus",
-            "/openapi.json", "/dashboard", "/dashboard/**");
+            "/openapi.json", "/dashboard", "/dashboard/**", "/swagger/**", "/swagger-ui", "/swagger-ui/**");
 
     private final TokenAdmission admission;
     private final boolean operatorOnly;
