@@ -133,6 +133,17 @@ public sealed interface Command {
         }
     }
 
+    /**
+     * The instance's super admin gets a (new) password, sealed for marketplace-service: after its first
+     * primary is made, and after a restore made a new one.
+     */
+    record IssueAdmin(String instanceId) implements Command {
+        @Override
+        public String source() {
+            return "AdminCredentialIssued";
+        }
+    }
+
     /** backup-service asks for a backup (BackupRequested). */
     record Backup(String instanceId, String backupId) implements Command {
         @Override

@@ -6,14 +6,34 @@ import java.util.function.UnaryOperator;
 
 /**
  * What a command asks of this machine: the fleet as planned (a node reserved, an epoch raised), the
- * steps in order, and, should a step fail, what to tell the control plane (given the server's reason)
- * and what the fleet is then.
+ * steps in order, and, should a step fail, what to tell the control plane (given the server's reason),
+ * what to undo (best effort) and what the fleet is then. {@code then} are commands that follow once
+ * the steps have succeeded, in the instance's queue (they fail on their own).
  */
 public record Plan(Fleet fleet, List<Step> steps, Function<String, List<Report>> onFailure,
-        UnaryOperator<Fleet> failedFleet) {
+        UnaryOperator<Fleet> failedFleet, List<Step> undo, List<Command> then) {
 
     public Plan {
         steps = List.copyOf(steps);
+        undo = List.copyOf(undo);
+        then = List.copyOf(then);
+    }
+
+    public Plan(Fleet fleet, List<Step> steps, Function<String, List<Report>> onFailure,
+            UnaryOperator<Fleet> failedFleet) {
+        this(fleet, steps, onFailure, failedFleet, List.of(), List.of());
+    }
+
+    /** The same, undoing {@code undoSteps} if a step fails. */
+    public Plan undoing(List<Step> undoSteps) {
+        return new Plan(fleet, steps, onFailure, failedFleet, undoSteps, then);
+    }
+
+    /** The same, followed by {@code next} once it succeeded. */
+    public Plan then(Command next) {
+        List<Command> more = new java.util.ArrayList<>(then);
+        more.add(next);
+        return new Plan(fleet, steps, onFailure, failedFleet, undo, more);
     }
 
     /** Nothing to do. */
@@ -36,6 +56,6 @@ public record Plan(Fleet fleet, List<Step> steps, Function<String, List<Report>>
     }
 
     public Plan onFailure(Function<String, List<Report>> reports, UnaryOperator<Fleet> fleetAfterFailure) {
-        return new Plan(fleet, steps, reports, fleetAfterFailure);
+        return new Plan(fleet, steps, reports, fleetAfterFailure, undo, then);
     }
 }

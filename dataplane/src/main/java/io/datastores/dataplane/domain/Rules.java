@@ -65,6 +65,10 @@ public record Rules(int maxNodes, Set<String> engines) {
             return prepareSwitchover(s, instance, fleet);
         } else if (command instanceof Command.AbortSwitchover a) {
             return abortSwitchover(a, instance, fleet);
+        } else if (command instanceof Command.IssueAdmin a) {
+            return instance.primary().filter(n -> n.status() == NodeStatus.RUNNING).isEmpty() ? Plan.nothing(fleet)
+                    : Plan.steps(fleet, a, instance.primaryNodeId(), instance.epoch(), null,
+                            List.of(new Step.IssueAdminCredential(a.instanceId())));
         } else if (command instanceof Command.Backup b) {
             return Plan.tell(fleet, new Report.BackupFailed(b.instanceId(), b.backupId(),
                     "the local data plane takes no backups yet (pgBackRest on these servers is the next step):"
@@ -166,7 +170,6 @@ public record Rules(int maxNodes, Set<String> engines) {
         } else if (p.role() == Role.PRIMARY && instance.primaryNodeId() == null) {
             steps.add(new Step.InitPrimary(p.instanceId(), p.nodeId()));
             steps.add(new Step.PointEndpoint(p.instanceId(), p.nodeId()));
-            steps.add(new Step.IssueAdminCredential(p.instanceId()));
         } else if (primary.isPresent()) {
             steps.add(new Step.CloneStandby(p.instanceId(), p.nodeId(), primary.get().nodeId()));
             steps.add(new Step.Configure(p.instanceId(), primary.get().nodeId(), false)); // its quorum
@@ -176,8 +179,10 @@ public record Rules(int maxNodes, Set<String> engines) {
                             + " from", true));
         }
         steps.add(new Step.Tell(up));
-        return new Plan(planned, steps, reason -> List.of(new Report.ProvisioningFailed(p.instanceId(), p.nodeId(),
-                p.attempt(), reason, true)), f -> f.withInstance(p.instanceId(), i -> i.withoutNode(p.nodeId())));
+        Plan plan = new Plan(planned, steps, reason -> List.of(new Report.ProvisioningFailed(p.instanceId(),
+                p.nodeId(), p.attempt(), reason, true)), f -> f.withInstance(p.instanceId(), i -> i.withoutNode(p.nodeId())))
+                .undoing(List.of(new Step.Remove(p.instanceId(), p.nodeId())));
+        return steps.get(0) instanceof Step.InitPrimary ? plan.then(new Command.IssueAdmin(p.instanceId())) : plan;
     }
 
     private static Plan changePlan(Command.ChangePlan c, Instance instance, Fleet fleet) {
@@ -270,7 +275,7 @@ public record Rules(int maxNodes, Set<String> engines) {
         Report up = new Report.NodeUp(r.instanceId(), r.nodeId(), node.address(), node.zone(), instance.endpointPort());
         return Plan.steps(fleet.with(instance.withEpoch(r.epoch())), r, r.nodeId(), r.epoch(), r.correlationId(),
                 List.of(new Step.RestoreEmpty(r.instanceId(), r.nodeId(), r.epoch(), r.correlationId()),
-                        new Step.Tell(up)));
+                        new Step.Tell(up))).then(new Command.IssueAdmin(r.instanceId()));
     }
 
     private static Plan restart(Command.Restart r, Instance instance, Fleet fleet) {

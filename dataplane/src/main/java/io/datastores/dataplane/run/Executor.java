@@ -163,7 +163,10 @@ public final class Executor {
     }
 
     private void freshNodeDirectory(String nodeId) {
-        deleteTree(layout.nodeDir(nodeId)); // what an interrupted attempt left
+        if (Files.exists(layout.dataDir(nodeId))) {
+            postgres.stop(layout.dataDir(nodeId), "immediate"); // what an interrupted attempt left
+        }
+        deleteTree(layout.nodeDir(nodeId));
         postgres.shell().privateDirectory(layout.nodeDir(nodeId));
         postgres.shell().privateDirectory(layout.socketDir(nodeId));
     }
@@ -426,7 +429,6 @@ public final class Executor {
 
     private void restoreEmpty(Instance instance, Node node, Outcomes outcomes) {
         initPrimary(instance, node.as(Role.PRIMARY, node.epoch()));
-        issueAdmin(store.get().instance(instance.instanceId()).orElse(instance), outcomes);
         long position;
         try (Sql sql = agent(instance, node)) {
             position = sql.position().lsn();

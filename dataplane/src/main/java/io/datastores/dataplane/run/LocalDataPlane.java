@@ -159,18 +159,35 @@ public final class LocalDataPlane implements AutoCloseable {
         });
         Plan plan = planned[0];
         Executor.Outcomes outcomes = outcomes(cause);
+        boolean done = true;
         for (Step step : plan.steps()) {
             try {
                 executor.run(step, outcomes);
             } catch (RuntimeException e) {
                 String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 LOG.warn("{}: {} failed at {}: {}", command.instanceId(), command.source(), step, reason);
+                undo(plan);
                 store.update(plan.failedFleet());
                 plan.onFailure().apply(reason).forEach(outcomes::tell);
+                done = false;
                 break;
             }
         }
         outbox.flush();
+        if (done) {
+            plan.then().forEach(next -> workers.submit(next, cause));
+        }
+    }
+
+    /** Best effort: what a failed plan leaves behind (a half-made server) goes. */
+    private void undo(Plan plan) {
+        for (Step step : plan.undo()) {
+            try {
+                executor.run(step, outcomes(null));
+            } catch (RuntimeException e) {
+                LOG.warn("undoing {} failed: {}", step, e.getMessage());
+            }
+        }
     }
 
     private Executor.Outcomes outcomes(EventMetadata cause) {

@@ -25,12 +25,15 @@ class RulesTest {
         return new Command.Provision(instance, instance + "-n" + n, role, "z" + n, epoch, 1, null);
     }
 
-    /** The fleet after a command, as if every step had succeeded. */
+    /** The fleet after a command (and the commands that follow it), as if every step had succeeded. */
     private Fleet run(Fleet fleet, Command command) {
         Plan plan = rules.decide(command, fleet);
         Fleet after = plan.fleet();
         for (Step s : plan.steps()) {
             after = s.after(after);
+        }
+        for (Command next : plan.then()) {
+            after = run(after, next);
         }
         return after;
     }
@@ -55,7 +58,9 @@ class RulesTest {
             Fleet f = run(Fleet.empty(15400, 15499), accept("i-1", "BUSINESS-4"));
             Plan plan = rules.decide(node("i-1", 1, Role.PRIMARY, 0), f);
             assertThat(plan.steps()).extracting(s -> s.getClass().getSimpleName())
-                    .containsExactly("InitPrimary", "PointEndpoint", "IssueAdminCredential", "Tell");
+                    .containsExactly("InitPrimary", "PointEndpoint", "Tell");
+            assertThat(plan.then()).containsExactly(new Command.IssueAdmin("i-1"));
+            assertThat(plan.undo()).containsExactly(new Step.Remove("i-1", "i-1-n1"));
             Report.NodeUp up = (Report.NodeUp) reports(plan).get(0);
             assertThat(up.endpointPort()).isEqualTo(15400);
             assertThat(up.address()).isEqualTo("127.0.0.1:15401");

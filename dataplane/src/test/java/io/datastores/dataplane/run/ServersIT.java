@@ -110,6 +110,7 @@ class ServersIT {
                 return;
             }
         }
+        planned[0].then().forEach(this::run);
     }
 
     private final Executor.Outcomes outcomes = new Executor.Outcomes() {
