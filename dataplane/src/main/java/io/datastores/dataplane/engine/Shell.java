@@ -80,18 +80,18 @@ public final class Shell {
     }
 
     /**
-     * Fails, saying what to do, when the server user cannot enter {@code dir} (a parent without the
-     * execute bit for others: the servers' files under it would be out of their reach).
+     * Fails, saying what to do, when the server user cannot enter {@code dir} or read a file (a parent
+     * without the execute bit for others: the servers' files under it would be out of their reach).
      */
     public void checkReachable(Path dir) {
         if (runAs == null) {
             return;
         }
         try {
-            run(List.of("test", "-x", dir.toString()), Duration.ofSeconds(5));
+            run(List.of("test", java.nio.file.Files.isDirectory(dir) ? "-x" : "-r", dir.toString()), Duration.ofSeconds(5));
         } catch (EngineException e) {
-            throw new EngineException("the servers' user " + runAs + " cannot enter " + dir + ": every directory above"
-                    + " it must be enterable by others (chmod o+x)");
+            throw new EngineException("the servers' user " + runAs + " cannot reach " + dir + ": every directory above"
+                    + " it must be enterable by others (chmod o+x), and a file readable");
         }
     }
 

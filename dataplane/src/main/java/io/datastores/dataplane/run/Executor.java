@@ -316,24 +316,33 @@ public final class Executor {
         if (Files.exists(data)) {
             postgres.stop(data, "immediate");
         }
-        long diverged = -1;
-        long discarded = 0;
-        String method = "pg_rewind";
         try (Sql sql = agent(instance, primary)) {
             sql.ensureSlot(ServerSettings.slotName(node.nodeId()));
         }
+        // what it wrote past the point where its history left the primary's: measured before it is discarded
+        Optional<Long> switchPoint = Optional.empty();
+        long end = -1;
         try {
             Postgres.Checkpoint own = postgres.checkpoint(data);
-            Optional<Long> switchPoint = switchPoint(instance, primary, own.timeline());
-            long end = switchPoint.map(from -> postgres.endOfWal(data, from, own.timeline())).orElse(-1L);
+            switchPoint = switchPoint(instance, primary, own.timeline());
+            if (switchPoint.isPresent()) {
+                end = postgres.endOfWal(data, switchPoint.get(), own.timeline());
+            }
+        } catch (EngineException e) {
+            LOG.warn("{}: cannot measure what {} wrote past the new primary's history: {}", instance.instanceId(),
+                    node.nodeId(), e.getMessage());
+        }
+        String method = "pg_rewind";
+        long diverged;
+        try {
             Optional<Long> rewound = postgres.rewind(data, primary.port(), layout.passFile(instance.instanceId()),
                     layout.caFile());
-            diverged = switchPoint.or(() -> rewound).orElse(-1L);
-            discarded = switchPoint.isPresent() ? Math.max(0, end - switchPoint.get()) : 0;
+            diverged = switchPoint.or(() -> rewound).orElse(0L);
         } catch (EngineException e) {
             LOG.info("{}: rewinding {} failed ({}); copying {} anew", instance.instanceId(), node.nodeId(),
                     e.getMessage(), primary.nodeId());
             method = "pg_basebackup";
+            diverged = switchPoint.orElse(0L);
             freshNodeDirectory(node.nodeId());
             postgres.baseBackup(data, primary.port(), ServerSettings.slotName(node.nodeId()) + "_rebuild",
                     layout.passFile(instance.instanceId()), layout.caFile());
@@ -342,17 +351,18 @@ public final class Executor {
                 sql.ensureSlot(ServerSettings.slotName(node.nodeId()));
             }
         }
+        long discarded = switchPoint.isPresent() && end >= 0 ? Math.max(0, end - switchPoint.get()) : 0;
         writeSettings(instance, node.as(Role.STANDBY, epoch), primary);
         postgres.markStandby(data);
         postgres.start(data, layout.serverLog(node.nodeId()));
-        outcomes.rewound(instance.instanceId(), node.nodeId(), epoch, Math.max(diverged, 0), discarded, method);
+        outcomes.rewound(instance.instanceId(), node.nodeId(), epoch, diverged, discarded, method);
     }
 
     /** Where the primary's history left {@code timeline}: the point a node on that timeline diverged. */
     private Optional<Long> switchPoint(Instance instance, Node primary, int timeline) {
         try (Sql sql = agent(instance, primary)) {
             String history = sql.one("select coalesce(pg_read_file('pg_wal/' || lpad(upper(to_hex(timeline_id)), 8,"
-                    + " '0') || '.history', true), '') from pg_control_checkpoint()").orElse("");
+                    + " '0') || '.history', 0, 1048576, true), '') from pg_control_checkpoint()").orElse("");
             for (String line : history.split("\n")) {
                 String[] f = line.trim().split("\\s+");
                 if (f.length >= 2 && f[0].equals(String.valueOf(timeline))) {

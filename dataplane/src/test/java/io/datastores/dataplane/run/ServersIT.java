@@ -221,7 +221,7 @@ class ServersIT {
     @Order(3)
     void theOldPrimaryReturning_isFencedRewoundAndStreamsAsAStandby() throws Exception {
         run(new Command.Return(ID, ID + "-n1"));
-        assertThat(told).anyMatch(o -> o.toString().startsWith("rewound " + ID + "-n1"));
+        assertThat(told).anyMatch(o -> o.toString().startsWith("rewound " + ID + "-n1 by pg_rewind"));
         Fleet.Node n1 = store.get().node(ID + "-n1").orElseThrow();
         assertThat(n1.role()).isEqualTo(Role.STANDBY);
         assertThat(n1.epoch()).isEqualTo(1);
