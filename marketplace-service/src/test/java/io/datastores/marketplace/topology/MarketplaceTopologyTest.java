@@ -255,4 +255,20 @@ class MarketplaceTopologyTest {
         request(new CredentialDeletionRequested("r-d", "i-1", "acme", "c1"));
         assertThat(keys.isEmpty()).isTrue();
     }
+
+    @Test
+    void aDecisionIsInItsRequestsConversation_asTheCommandGatewayAwaitsIt() {
+        start(true);
+        readyInstance();
+        importCredential();
+        events.readValuesToList();
+        String requestId = "request-1"; // the gateway stamps it as event id and correlation id
+        commands.pipeInput("i-1", new MarketplaceCommandEnvelope(new EventMetadata(requestId, requestId, null, T,
+                "test"), new ListingRequested(requestId, "i-1", "acme")));
+        assertThat(events.readRecordsToList()).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("i-1");
+            assertThat(r.value().getMetadata().getCorrelationId()).isEqualTo(requestId);
+            assertThat(r.value().getPayload().getClass().getSimpleName()).isEqualTo("ListingAdded");
+        });
+    }
 }

@@ -71,7 +71,8 @@ public class CommandGateway implements AutoCloseable {
     private final ContractSerdes serdes;
     private final Clock clock;
     private final Duration timeout;
-    private final KafkaProducer<String, byte[]> producer;
+    private final String service;
+    private KafkaProducer<String, byte[]> producer;
     private final Map<String, DecisionReader> readers = new ConcurrentHashMap<>();
 
     @Inject
@@ -88,11 +89,17 @@ public class CommandGateway implements AutoCloseable {
         this.serdes = serdes;
         this.clock = clock;
         this.timeout = timeout;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, service + "-commands-" + UUID.randomUUID(),
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(),
-                new ByteArraySerializer());
-        producer.initTransactions();
+        this.service = service;
+        this.producer = newProducer();
+    }
+
+    /** A transactional producer of its own id (one process, one id: no other instance to fence). */
+    private KafkaProducer<String, byte[]> newProducer() {
+        KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap, ProducerConfig.TRANSACTIONAL_ID_CONFIG, service + "-commands-" + UUID.randomUUID(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer());
+        p.initTransactions();
+        return p;
     }
 
     /** How long a {@link #send} waits for its decision. */
@@ -134,12 +141,22 @@ public class CommandGateway implements AutoCloseable {
         }
         records.add(new ProducerRecord<>(command.topic().name(), command.key(),
                 bytes(command.topic(), envelope(command.topic(), meta, command.payload()))));
-        producer.beginTransaction();
+        if (producer == null) {
+            producer = newProducer();
+        }
         try {
+            producer.beginTransaction();
             records.forEach(producer::send);
             producer.commitTransaction();
         } catch (KafkaException e) {
-            producer.abortTransaction();
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException fatal) { // fenced, or its id expired after a long idle: start afresh
+                LOG.warn("the command producer cannot go on ({}); a new one replaces it",
+                        fatal.getClass().getSimpleName());
+                producer.close(Duration.ZERO);
+                producer = null;
+            }
             throw e;
         }
     }
@@ -173,7 +190,11 @@ public class CommandGateway implements AutoCloseable {
     @PreDestroy
     public void close() {
         readers.values().forEach(DecisionReader::close);
-        producer.close(Duration.ofSeconds(5));
+        synchronized (this) {
+            if (producer != null) {
+                producer.close(Duration.ofSeconds(5));
+            }
+        }
     }
 
     /**
