@@ -82,13 +82,17 @@ public final class Topics {
             "marketplace-service (HTTP API)");
 
     /**
-     * Each credential's data key, wrapped by the master key; keyed by credential id. Deleting a
-     * credential writes a tombstone, and compaction runs within about a minute, so the key (and
-     * with it the secret, in any replay) is gone for good.
+     * Data keys wrapped by the master key: each credential's (keyed by credential id) and each
+     * connection's own copy's (keyed by connection id). The HTTP API writes a key with the request
+     * that brings its secret; the marketplace topology writes its tombstone when it decides the
+     * secret's end (credential deleted, connection removed, instance deleted, request refused), and
+     * compaction runs within about a minute, so the key (and with it the secret, in any replay) is
+     * gone for good.
      */
     public static final TopicSpec<CredentialKeyEnvelope> CREDENTIAL_KEYS = new TopicSpec<>(
-            "dcp.credential-keys", "credential id", CredentialKeyEnvelope.class, 6, "compact",
-            "marketplace-service (HTTP API)", java.util.Map.of("segment.ms", "60000",
+            "dcp.credential-keys", "credential id (a connection's copy: connection id)",
+            CredentialKeyEnvelope.class, 6, "compact",
+            "marketplace-service (HTTP API; its topology destroys keys)", java.util.Map.of("segment.ms", "60000",
                     "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "1000",
                     "min.compaction.lag.ms", "0", "max.compaction.lag.ms", "60000"));
 

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -114,6 +116,11 @@ class MarketplaceIT {
                 "{\"kind\":\"SUPER_ADMIN\",\"displayName\":\"root\",\"environment\":\"staging\"}");
         assertThat(admin.statusCode()).as(admin.body()).isEqualTo(201);
         assertThat(json(admin).get("username").asText()).isEqualTo("admin");
+        var adminWithPassword = owner.post(url("/instances/" + instance + "/credentials"), "{\"kind\":\"SUPER_ADMIN\","
+                + "\"displayName\":\"root2\",\"environment\":\"staging\",\"password\":\"" + secret + "\"}");
+        assertThat(adminWithPassword.statusCode()).as(adminWithPassword.body()).isEqualTo(422);
+        assertThat(adminWithPassword.body()).contains("INVALID_REQUEST")
+                .contains("the platform manages the super admin's password").doesNotContain(secret);
 
         var listed = owner.post(url("/instances/" + instance + "/listing"), "");
         assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
@@ -166,7 +173,50 @@ class MarketplaceIT {
         assertThat(blocked.body()).contains("CREDENTIAL_INACTIVE");
         assertThat(json(owner.get(url("/instances/" + instance + "/connections/" + connectionId)))
                 .get("active").asBoolean()).isTrue();
-        assertThat(owner.get(passwordUrl).statusCode()).as("the data key is destroyed").isEqualTo(410);
+        var stillServed = owner.get(passwordUrl);
+        assertThat(stillServed.statusCode()).as("the connection holds its own copy: " + stillServed.body())
+                .isEqualTo(200);
+        assertThat(json(stillServed).get("password").asText()).isEqualTo(secret);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Map<String, Optional<byte[]>> keys = latestKeyRecords();
+            assertThat(destroyed(keys, credential)).as("the credential's data key is destroyed").isTrue();
+            assertThat(keys.get(connectionId)).as("the connection's data key").isNotNull().isPresent();
+        });
+
+        // removing the connection shreds its copy
+        var removed = owner.delete(url("/instances/" + instance + "/connections/" + connectionId));
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+        assertThat(json(removed).get("active").asBoolean()).isFalse();
+        assertThat(owner.get(passwordUrl).statusCode()).as("the connection is removed").isEqualTo(410);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(destroyed(latestKeyRecords(),
+                connectionId)).as("the connection's data key is destroyed").isTrue());
+        assertThat(owner.delete(url("/instances/" + instance + "/connections/" + connectionId)).statusCode())
+                .as("removed already").isEqualTo(200);
+    }
+
+    /** Whether the key's latest record is a tombstone, or compaction has removed it altogether. */
+    private static boolean destroyed(Map<String, Optional<byte[]>> keys, String key) {
+        return keys.getOrDefault(key, Optional.empty()).isEmpty();
+    }
+
+    /** The latest committed record of each key of dcp.credential-keys: its value, empty for a tombstone. */
+    private Map<String, Optional<byte[]>> latestKeyRecords() {
+        Map<String, Optional<byte[]>> latest = new java.util.HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokerExtension.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.CREDENTIAL_KEYS.name(),
+                    Duration.ofSeconds(30)).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> latest.put(r.key(), Optional.ofNullable(r.value())));
+            }
+        }
+        return latest;
     }
 
     @Test

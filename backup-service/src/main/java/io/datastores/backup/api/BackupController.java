@@ -3,6 +3,7 @@ package io.datastores.backup.api;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.UUID;
 
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -12,8 +13,12 @@ import io.datastores.backup.domain.RestorePlan;
 import io.datastores.backup.domain.RestoreWindow;
 import io.datastores.backup.domain.Segment;
 import io.datastores.backup.topology.BackupTopology;
+import io.datastores.contract.Topics;
+import io.datastores.events.BackupScheduleSet;
 import io.datastores.service.Problem;
 import io.datastores.service.QueryableStores;
+import io.datastores.service.commands.Command;
+import io.datastores.service.commands.CommandGateway;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
@@ -45,11 +50,11 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 public class BackupController {
 
     private final QueryableStores stores;
-    private final ScheduleRequests scheduleRequests;
+    private final CommandGateway commands;
 
-    public BackupController(QueryableStores stores, ScheduleRequests scheduleRequests) {
+    public BackupController(QueryableStores stores, CommandGateway commands) {
         this.stores = stores;
-        this.scheduleRequests = scheduleRequests;
+        this.commands = commands;
     }
 
     /** The body of a schedule override: minute of the day (UTC), or null for the spread default. */
@@ -88,7 +93,10 @@ public class BackupController {
         if (store.get().get(id) == null) {
             return HttpResponse.notFound(new Problem("no backups for " + id));
         }
-        return HttpResponse.accepted().body(new Accepted(id, minute, scheduleRequests.set(id, minute)));
+        // the decision changes only backup-service's state (no event to wait for): accepted once appended
+        String requestId = UUID.randomUUID().toString();
+        commands.send(Command.to(Topics.BACKUP_COMMANDS, id, requestId, new BackupScheduleSet(id, minute)));
+        return HttpResponse.accepted().body(new Accepted(id, minute, requestId));
     }
 
     @Get("/{id}/backups")

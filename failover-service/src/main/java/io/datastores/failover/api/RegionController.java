@@ -1,13 +1,19 @@
 package io.datastores.failover.api;
 
 import java.util.Optional;
+import java.util.UUID;
 
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
+import io.datastores.contract.Topics;
+import io.datastores.events.RegionCommandRejected;
+import io.datastores.events.RegionFailoverDecision;
 import io.datastores.failover.domain.RegionState;
 import io.datastores.failover.topology.FailoverTopology;
 import io.datastores.service.Problem;
 import io.datastores.service.QueryableStores;
+import io.datastores.service.commands.Command;
+import io.datastores.service.commands.CommandGateway;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
@@ -28,7 +34,9 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
  * {@code GET /regions/{region}} (watched nodes, pending and held suspicions, whether paused and why)
  * and {@code POST /regions/{region}/decision {"action": "CONFIRM"|"DISMISS", "operator": "...",
  * "note": "..."}}: an operator confirms a paused region's held losses (they fail over) or dismisses
- * them (the monitoring path was at fault). 409 when the region is not paused.
+ * them (the monitoring path was at fault). 200 once the guard has decided (it decides in event
+ * time, within a few seconds), 202 with the request id while it has not; 409 when the region is not
+ * paused.
  */
 @Controller("/regions")
 @SerdeImport(RegionState.class)
@@ -37,11 +45,11 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 public class RegionController {
 
     private final QueryableStores stores;
-    private final RegionDecisions decisions;
+    private final CommandGateway commands;
 
-    public RegionController(QueryableStores stores, RegionDecisions decisions) {
+    public RegionController(QueryableStores stores, CommandGateway commands) {
         this.stores = stores;
-        this.decisions = decisions;
+        this.commands = commands;
     }
 
     /** An operator's decision. */
@@ -91,7 +99,14 @@ public class RegionController {
             return HttpResponse.status(HttpStatus.CONFLICT)
                     .body(new Problem("automatic failover is not paused in " + region));
         }
-        String id = decisions.send(region, body.action(), body.operator(), body.note() == null ? "" : body.note());
-        return HttpResponse.accepted().body(new Accepted(region, body.action(), id));
+        String requestId = UUID.randomUUID().toString();
+        CommandGateway.Decision decision = commands.send(Command.to(Topics.FAILOVER_COMMANDS, region, requestId,
+                new RegionFailoverDecision(region, body.action(), body.operator(),
+                        body.note() == null ? "" : body.note())).decidedOn(Topics.FAILOVER_EVENTS)).join();
+        if (decision.payload() instanceof RegionCommandRejected rejected) {
+            return HttpResponse.status(HttpStatus.CONFLICT).body(new Problem(rejected.getReason()));
+        }
+        Accepted accepted = new Accepted(region, body.action(), requestId);
+        return decision.pending() ? HttpResponse.accepted().body(accepted) : HttpResponse.ok(accepted);
     }
 }

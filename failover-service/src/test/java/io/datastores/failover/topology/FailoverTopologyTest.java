@@ -248,14 +248,22 @@ class FailoverTopologyTest {
                 .allSatisfy(r -> assertThat(r.key()).isEqualTo("AWS:eu-west-1"));
         assertThat(payloads(paused, NodeFailed.class)).isEmpty();
 
-        operators.pipeInput("AWS:eu-west-1", new FailoverCommandEnvelope(meta(),
-                new RegionFailoverDecision("AWS:eu-west-1", "CONFIRM", "alice", "AZ outage")), clock.now);
+        String requestId = "request-1"; // as the command gateway stamps it: event id and correlation id
+        operators.pipeInput("AWS:eu-west-1", new FailoverCommandEnvelope(new EventMetadata(requestId, requestId, null,
+                clock.now, "test"), new RegionFailoverDecision("AWS:eu-west-1", "CONFIRM", "alice", "AZ outage")),
+                clock.now);
         advance(Duration.ofSeconds(2)); // the guard decides once every instance partition has passed its time
         List<TestRecord<String, FailoverEventEnvelope>> confirmed = drain();
         assertThat(payloads(confirmed, NodeFailed.class)).hasSize(6);
         assertThat(payloads(confirmed, RestoreRequested.class)).hasSize(6);
         assertThat(payloads(confirmed, RegionFailoverResumed.class)).singleElement()
                 .satisfies(r -> assertThat(r.getAction()).isEqualTo("CONFIRMED"));
+        assertThat(confirmed.stream().filter(r -> r.value().getPayload() instanceof RegionFailoverResumed))
+                .as("the verdict the operator's HTTP request waits for: keyed by region, in the request's conversation")
+                .singleElement().satisfies(r -> {
+                    assertThat(r.key()).isEqualTo("AWS:eu-west-1");
+                    assertThat(r.value().getMetadata().getCorrelationId()).isEqualTo(requestId);
+                });
     }
 
     @Test

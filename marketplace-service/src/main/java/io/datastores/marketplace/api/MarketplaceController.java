@@ -6,13 +6,24 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
+import io.datastores.contract.Topics;
+import io.datastores.events.ConnectionCreated;
 import io.datastores.events.ConnectionRemovalRequested;
+import io.datastores.events.ConnectionRemoved;
 import io.datastores.events.ConnectionRequested;
+import io.datastores.events.CredentialDeleted;
+import io.datastores.events.CredentialDeletionRequested;
+import io.datastores.events.CredentialImportRequested;
+import io.datastores.events.CredentialImported;
 import io.datastores.events.CredentialKind;
+import io.datastores.events.ListingAdded;
+import io.datastores.events.ListingRemoved;
 import io.datastores.events.ListingRequested;
+import io.datastores.events.MarketplaceRequestRejected;
 import io.datastores.events.UnlistingRequested;
 import io.datastores.kit.auth.Caller;
 import io.datastores.marketplace.domain.ListingView;
@@ -22,6 +33,8 @@ import io.datastores.marketplace.topology.MarketplaceTopology;
 import io.datastores.service.Problem;
 import io.datastores.service.QueryableStores;
 import io.datastores.service.auth.AuthFilter;
+import io.datastores.service.commands.Command;
+import io.datastores.service.commands.CommandGateway;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -43,9 +56,10 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 /**
  * Credentials, listings and connections (writes need a platform or operator token; a caller acts on
- * its own organization's instances). Each write is appended to {@code dcp.marketplace-commands}; the
- * answer waits up to {@value #WAIT_MILLIS} ms for the decision: 201/200 when done, 422 with the
- * reason when refused, 202 with the request id when still pending.
+ * its own organization's instances). Each write is sent to {@code dcp.marketplace-commands} through
+ * the {@link CommandGateway}, and the answer is the decision's event on
+ * {@code dcp.marketplace-events} (up to {@code dcp.commands.decision-timeout}, 5 s): 201/200 when
+ * done, 422 with the reason when refused, 202 with the request id when still pending.
  *
  * <ul>
  * <li>{@code POST /instances/{id}/credentials} {@code {"kind":"CREATED"|"SUPER_ADMIN","displayName",
@@ -64,14 +78,14 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 @TokenProtected
 public class MarketplaceController {
 
-    static final long WAIT_MILLIS = 5_000;
-
     private final QueryableStores stores;
     private final CredentialVault vault;
+    private final CommandGateway commands;
 
-    public MarketplaceController(QueryableStores stores, CredentialVault vault) {
+    public MarketplaceController(QueryableStores stores, CredentialVault vault, CommandGateway commands) {
         this.stores = stores;
         this.vault = vault;
+        this.commands = commands;
     }
 
     /** A credential to import: CREATED with username and password, or SUPER_ADMIN (user {@code admin}). */
@@ -104,6 +118,11 @@ public class MarketplaceController {
     public record ConnectionView(String connectionId, String instanceId, String componentId, String environment,
             String credentialId, String serviceHost, int port, boolean tlsRequired, String database, String username,
             boolean active) {
+
+        ConnectionView removed() {
+            return new ConnectionView(connectionId, instanceId, componentId, environment, credentialId, serviceHost,
+                    port, tlsRequired, database, username, false);
+        }
     }
 
     @Serdeable
@@ -147,11 +166,16 @@ public class MarketplaceController {
         }
         return inScope(id, request, state -> {
             String credentialId = "cred-" + UUID.randomUUID();
-            String requestId = vault.importCredential(id, credentialId, AuthFilter.caller(request).scope(), kind,
-                    text(body.displayName()), text(body.environment()), body.username(),
-                    kind == CredentialKind.CREATED ? body.password() : null);
-            return awaitDecision(id, requestId, s -> s.credential(credentialId)
-                    .<HttpResponse<?>>map(c -> HttpResponse.created(view(c))).orElse(null));
+            String requestId = UUID.randomUUID().toString();
+            // sealed at once, whatever its kind: a super admin's is refused by the decider, and shredded
+            CredentialVault.Sealed sealed = body.password() == null || body.password().isEmpty() ? null
+                    : vault.sealCredential(credentialId, body.password());
+            return decide(id, requestId, CredentialImportRequested.newBuilder().setRequestId(requestId)
+                    .setInstanceId(id).setOrganizationId(AuthFilter.caller(request).scope())
+                    .setCredentialId(credentialId).setKind(kind).setDisplayName(text(body.displayName()))
+                    .setEnvironment(text(body.environment())).setUsername(body.username())
+                    .setEncryptedSecret(sealed == null ? null : sealed.ciphertext()).build(), sealed,
+                    event -> event instanceof CredentialImported c ? HttpResponse.created(view(c)) : null);
         });
     }
 
@@ -175,9 +199,12 @@ public class MarketplaceController {
             if (known.isPresent() && !known.get().active()) {
                 return HttpResponse.ok(view(known.get())); // deleted already
             }
-            String requestId = vault.deleteCredential(id, credentialId, AuthFilter.caller(request).scope());
-            return awaitDecision(id, requestId, s -> s.credential(credentialId)
-                    .<HttpResponse<?>>map(c -> HttpResponse.ok(view(c))).orElse(null));
+            String requestId = UUID.randomUUID().toString();
+            return decide(id, requestId, new CredentialDeletionRequested(requestId, id,
+                    AuthFilter.caller(request).scope(), credentialId), null,
+                    event -> event instanceof CredentialDeleted ? known.<HttpResponse<?>>map(c -> HttpResponse.ok(
+                            new CredentialView(c.credentialId(), c.kind().name(), c.displayName(), c.environment(),
+                                    c.username(), false))).orElse(null) : null);
         });
     }
 
@@ -212,9 +239,8 @@ public class MarketplaceController {
                 return listing(id).<HttpResponse<?>>map(HttpResponse::ok).orElseGet(HttpResponse::ok);
             }
             String requestId = UUID.randomUUID().toString();
-            vault.request(id, requestId, new ListingRequested(requestId, id, AuthFilter.caller(request).scope()));
-            return awaitDecision(id, requestId, s -> listing(id).<HttpResponse<?>>map(HttpResponse::ok)
-                    .orElse(null));
+            return decide(id, requestId, new ListingRequested(requestId, id, AuthFilter.caller(request).scope()),
+                    null, event -> event instanceof ListingAdded ? listed(id) : null);
         });
     }
 
@@ -234,9 +260,8 @@ public class MarketplaceController {
     public HttpResponse<?> unlist(@PathVariable String id, HttpRequest<?> request) {
         return inScope(id, request, state -> {
             String requestId = UUID.randomUUID().toString();
-            vault.request(id, requestId, new UnlistingRequested(requestId, id, AuthFilter.caller(request).scope()));
-            return awaitDecision(id, requestId, s -> listing(id).<HttpResponse<?>>map(HttpResponse::ok)
-                    .orElse(null));
+            return decide(id, requestId, new UnlistingRequested(requestId, id, AuthFilter.caller(request).scope()),
+                    null, event -> event instanceof ListingRemoved ? listed(id) : null);
         });
     }
 
@@ -260,12 +285,21 @@ public class MarketplaceController {
         return inScope(id, request, state -> {
             String requestId = UUID.randomUUID().toString();
             String connectionId = "conn-" + UUID.randomUUID();
-            vault.request(id, requestId, ConnectionRequested.newBuilder().setRequestId(requestId).setInstanceId(id)
+            // the connection's own copy of the password: it outlives the credential's deletion
+            Optional<CredentialVault.Sealed> copy;
+            try {
+                copy = state.credential(text(body.credentialId())).filter(MarketplaceState.Credential::active)
+                        .flatMap(c -> vault.copyFor(connectionId, c.credentialId(), c.encryptedSecret()));
+            } catch (CredentialVault.KeyUnavailable e) {
+                return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).body(new Problem(e.getMessage()));
+            }
+            return decide(id, requestId, ConnectionRequested.newBuilder().setRequestId(requestId).setInstanceId(id)
                     .setOrganizationId(AuthFilter.caller(request).scope()).setConnectionId(connectionId)
                     .setComponentId(text(body.componentId())).setEnvironment(text(body.environment()))
-                    .setCredentialId(text(body.credentialId())).setDatabase(text(body.database())).build());
-            return awaitDecision(id, requestId, s -> s.connection(connectionId)
-                    .<HttpResponse<?>>map(c -> HttpResponse.created(view(id, s, c))).orElse(null));
+                    .setCredentialId(text(body.credentialId())).setDatabase(text(body.database()))
+                    .setEncryptedSecret(copy.map(CredentialVault.Sealed::ciphertext).orElse(null)).build(),
+                    copy.orElse(null),
+                    event -> event instanceof ConnectionCreated c ? HttpResponse.created(view(c)) : null);
         });
     }
 
@@ -299,11 +333,15 @@ public class MarketplaceController {
     public HttpResponse<?> disconnect(@PathVariable String id, @PathVariable String connectionId,
             HttpRequest<?> request) {
         return inScope(id, request, state -> {
+            Optional<MarketplaceState.Connection> known = state.connection(connectionId);
+            if (known.isPresent() && !known.get().active()) {
+                return HttpResponse.ok(view(id, state, known.get())); // removed already
+            }
             String requestId = UUID.randomUUID().toString();
-            vault.request(id, requestId, new ConnectionRemovalRequested(requestId, id,
-                    AuthFilter.caller(request).scope(), connectionId));
-            return awaitDecision(id, requestId, s -> s.connection(connectionId)
-                    .<HttpResponse<?>>map(c -> HttpResponse.ok(view(id, s, c))).orElse(null));
+            return decide(id, requestId, new ConnectionRemovalRequested(requestId, id,
+                    AuthFilter.caller(request).scope(), connectionId), null,
+                    event -> event instanceof ConnectionRemoved ? known.<HttpResponse<?>>map(c -> HttpResponse.ok(
+                            view(id, state, c).removed())).orElse(null) : null);
         });
     }
 
@@ -330,11 +368,17 @@ public class MarketplaceController {
             if (c.isEmpty()) {
                 return HttpResponse.notFound(new Problem("no connection " + connectionId));
             }
-            Optional<MarketplaceState.Credential> credential = state.credential(c.get().credentialId());
-            Optional<String> secret = credential.flatMap(x -> vault.reveal(x.credentialId(), x.encryptedSecret()));
+            Optional<String> secret = Optional.empty();
+            if (c.get().active() && c.get().encryptedSecret() != null) {
+                secret = vault.reveal(connectionId, c.get().encryptedSecret()); // the connection's own copy
+            } else if (c.get().active()) { // made before connections held their own copy: its credential's
+                secret = state.credential(c.get().credentialId())
+                        .flatMap(x -> vault.reveal(x.credentialId(), x.encryptedSecret()));
+            }
             return secret.<HttpResponse<?>>map(p -> HttpResponse.ok(new Password(connectionId, c.get().username(), p)))
-                    .orElseGet(() -> HttpResponse.status(HttpStatus.GONE).body(new Problem("the credential's secret"
-                            + " is not available: deleted (its key destroyed) or managed by the platform")));
+                    .orElseGet(() -> HttpResponse.status(HttpStatus.GONE).body(new Problem("the connection's secret"
+                            + " is not available: the connection is removed (its key destroyed), or the platform"
+                            + " manages the password")));
         });
     }
 
@@ -403,32 +447,39 @@ public class MarketplaceController {
                 .orElseGet(() -> answer.apply(state));
     }
 
-    /** Waits for the decider to decide {@code requestId}: its answer, 422 with the reason, or 202. */
-    private HttpResponse<?> awaitDecision(String id, String requestId,
-            Function<MarketplaceState, HttpResponse<?>> done) {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (System.currentTimeMillis() < deadline) {
-            Optional<MarketplaceState> state = stores.<MarketplaceState>store(MarketplaceTopology.STORE)
-                    .map(s -> s.get(id));
-            if (state.isPresent() && state.get().decided(requestId)) {
-                Optional<MarketplaceState.Refusal> refusal = state.get().refusal(requestId);
-                if (refusal.isPresent()) {
-                    return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(new Problem(
-                            refusal.get().code() + ": " + refusal.get().reason()));
-                }
-                HttpResponse<?> answer = done.apply(state.get());
-                if (answer != null) {
-                    return answer;
-                }
-            }
-            try {
-                Thread.sleep(25);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+    /**
+     * Sends a request (with its sealed secret's key, if any) and answers its decision: {@code done}'s
+     * answer to the decision's event, 422 with the reason when refused, 202 with the request id when
+     * not decided within the gateway's timeout.
+     */
+    private HttpResponse<?> decide(String id, String requestId, SpecificRecord payload,
+            CredentialVault.@Nullable Sealed sealed, Function<Object, HttpResponse<?>> done) {
+        Command command = Command.to(Topics.MARKETPLACE_COMMANDS, id, requestId, payload)
+                .decidedOn(Topics.MARKETPLACE_EVENTS);
+        if (sealed != null) {
+            command = command.with(Topics.CREDENTIAL_KEYS, sealed.keyId(), sealed.key());
+            vault.remember(sealed);
         }
-        return HttpResponse.accepted().body(new Pending(requestId, "PENDING"));
+        CommandGateway.Decision decision;
+        try {
+            decision = commands.send(command).join();
+        } catch (RuntimeException e) {
+            if (sealed != null) {
+                vault.forget(sealed);
+            }
+            throw e;
+        }
+        if (decision.payload() instanceof MarketplaceRequestRejected r) {
+            return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(new Problem(r.getCode() + ": "
+                    + r.getReason()));
+        }
+        HttpResponse<?> answer = decision.pending() ? null : done.apply(decision.payload());
+        return answer != null ? answer : HttpResponse.accepted().body(new Pending(requestId, "PENDING"));
+    }
+
+    /** The instance's marketplace view, once a listing decision is made. */
+    private HttpResponse<?> listed(String id) {
+        return listing(id).<HttpResponse<?>>map(HttpResponse::ok).orElseGet(HttpResponse::ok);
     }
 
     private Optional<ListingView> listing(String id) {
@@ -438,6 +489,17 @@ public class MarketplaceController {
     private static CredentialView view(MarketplaceState.Credential c) {
         return new CredentialView(c.credentialId(), c.kind().name(), c.displayName(), c.environment(), c.username(),
                 c.active());
+    }
+
+    private static CredentialView view(CredentialImported c) {
+        return new CredentialView(c.getCredentialId(), c.getKind().name(), c.getDisplayName(), c.getEnvironment(),
+                c.getUsername(), true);
+    }
+
+    private static ConnectionView view(ConnectionCreated c) {
+        return new ConnectionView(c.getConnectionId(), c.getInstanceId(), c.getComponentId(), c.getEnvironment(),
+                c.getCredentialId(), c.getServiceHost(), c.getPort(), c.getTlsRequired(), c.getDatabase(),
+                c.getUsername(), true);
     }
 
     private static ConnectionView view(String id, MarketplaceState s, MarketplaceState.Connection c) {

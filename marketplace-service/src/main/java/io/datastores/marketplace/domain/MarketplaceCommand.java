@@ -57,8 +57,9 @@ public sealed interface MarketplaceCommand {
         }
     }
 
+    /** {@code encryptedSecret}: the connection's own sealed copy of its credential's password, if any. */
     record Connect(String requestId, String callerOrganization, String connectionId, String componentId,
-            String environment, String credentialId, String database) implements Request {
+            String environment, String credentialId, String database, byte[] encryptedSecret) implements Request {
         @Override
         public String action() {
             return "CREATE_CONNECTION";

@@ -27,6 +27,7 @@ import io.datastores.marketplace.domain.MarketplaceEvent.ListingAdded;
 import io.datastores.marketplace.domain.MarketplaceEvent.ListingRemoved;
 import io.datastores.marketplace.domain.MarketplaceEvent.Rejected;
 import io.datastores.marketplace.domain.MarketplaceEvent.RejectionCode;
+import io.datastores.marketplace.domain.MarketplaceEvent.SecretShredded;
 import io.datastores.marketplace.domain.MarketplaceEvent.Serving;
 import io.datastores.marketplace.domain.MarketplaceState.Connection;
 import io.datastores.marketplace.domain.MarketplaceState.Credential;
@@ -42,7 +43,11 @@ import io.datastores.marketplace.domain.MarketplaceState.Credential;
  * <li>A connection needs the instance listed and an active credential of the connection's
  * environment; it hands out the service host, port, TLS, database and user name.</li>
  * <li>Removing the listing or deleting a credential blocks new connections and leaves existing ones
- * working. Deleting the instance ends its listing.</li>
+ * working: each connection holds its own sealed copy of its credential's password, under a data key
+ * of its own. Deleting the instance ends its listing.</li>
+ * <li>A secret ends with what holds it: deleting a credential, removing a connection, deleting the
+ * instance, or refusing the request that brought it shreds its data key ({@link SecretShredded}).
+ * The platform manages the super admin's password: an import that carries one is refused.</li>
  * <li>A caller acts only on its own organization's instances (an operator on all); every refusal is a
  * {@link Rejected} with a code and a reason; a repeated request changes nothing.</li>
  * </ul>
@@ -74,6 +79,10 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
             if (s.listed()) {
                 events.add(new ListingRemoved(null, s.organizationId(), "the instance was deleted"));
             }
+            s.credentials().stream().filter(c -> c.encryptedSecret() != null).forEach(c -> events.add(
+                    new SecretShredded(c.credentialId(), "the instance was deleted")));
+            s.connections().stream().filter(c -> c.encryptedSecret() != null).forEach(c -> events.add(
+                    new SecretShredded(c.connectionId(), "the instance was deleted")));
             events.add(new Forgotten());
             return events;
         }
@@ -83,7 +92,7 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
         }
         Optional<Rejected> refusal = instanceRefusal(r, s);
         if (refusal.isPresent()) {
-            return List.of(refusal.get());
+            return refused(r, s, refusal.get());
         }
         if (command instanceof ImportCredential c) {
             return importCredential(c, s);
@@ -93,7 +102,13 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
             if (credential.isEmpty()) {
                 return reject(r, s, RejectionCode.UNKNOWN_CREDENTIAL, "no credential " + d.credentialId());
             }
-            return credential.get().active() ? List.of(new CredentialDeleted(d.requestId(), d.credentialId())) : List.of();
+            if (!credential.get().active()) {
+                return List.of();
+            }
+            return credential.get().encryptedSecret() == null
+                    ? List.of(new CredentialDeleted(d.requestId(), d.credentialId()))
+                    : List.of(new CredentialDeleted(d.requestId(), d.credentialId()),
+                            new SecretShredded(d.credentialId(), "the credential was deleted"));
         }
         if (command instanceof AddListing) {
             if (s.listed()) {
@@ -116,7 +131,13 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
             if (connection.isEmpty()) {
                 return reject(r, s, RejectionCode.UNKNOWN_CONNECTION, "no connection " + d.connectionId());
             }
-            return connection.get().active() ? List.of(new ConnectionRemoved(d.requestId(), d.connectionId())) : List.of();
+            if (!connection.get().active()) {
+                return List.of();
+            }
+            return connection.get().encryptedSecret() == null
+                    ? List.of(new ConnectionRemoved(d.requestId(), d.connectionId()))
+                    : List.of(new ConnectionRemoved(d.requestId(), d.connectionId()),
+                            new SecretShredded(d.connectionId(), "the connection was removed"));
         }
         throw new IllegalArgumentException("unknown command " + command);
     }
@@ -147,9 +168,13 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
                 || c.encryptedSecret().length == 0)) {
             return reject(c, s, RejectionCode.INVALID_REQUEST, "created credentials need a username and a password");
         }
-        if (c.kind() == CredentialKind.SUPER_ADMIN && (!blank(c.username()) || c.encryptedSecret() != null)) {
-            return reject(c, s, RejectionCode.INVALID_REQUEST,
-                    "super admin credentials take only a display name and an environment");
+        if (c.kind() == CredentialKind.SUPER_ADMIN && c.encryptedSecret() != null) {
+            return reject(c, s, RejectionCode.INVALID_REQUEST, "the platform manages the super admin's password:"
+                    + " super admin credentials take only a display name and an environment, no password");
+        }
+        if (c.kind() == CredentialKind.SUPER_ADMIN && !blank(c.username())) {
+            return reject(c, s, RejectionCode.INVALID_REQUEST, "super admin credentials take only a display name"
+                    + " and an environment: the user is " + SUPER_ADMIN_USER);
         }
         boolean taken = s.activeCredentials().stream().anyMatch(x -> x.environment().equals(c.environment())
                 && x.displayName().equalsIgnoreCase(c.displayName()));
@@ -191,11 +216,23 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
         }
         String database = blank(c.database()) ? DEFAULT_DATABASE : c.database();
         return List.of(new ConnectionCreated(c.requestId(), c.connectionId(), c.componentId(), c.environment(), c.credentialId(),
-                s.serviceHost(), s.port(), s.tlsRequired(), database, credential.get().username()));
+                s.serviceHost(), s.port(), s.tlsRequired(), database, credential.get().username(), c.encryptedSecret()));
     }
 
     private static List<MarketplaceEvent> reject(Request r, MarketplaceState s, RejectionCode code, String reason) {
-        return List.of(rejection(r, s, code, reason));
+        return refused(r, s, rejection(r, s, code, reason));
+    }
+
+    /** The refusal, and the end of the secret the request brought, if it brought a new one. */
+    private static List<MarketplaceEvent> refused(Request r, MarketplaceState s, Rejected rejected) {
+        Optional<String> brought = Optional.empty();
+        if (r instanceof ImportCredential c && c.encryptedSecret() != null && s.credential(c.credentialId()).isEmpty()) {
+            brought = Optional.of(c.credentialId());
+        } else if (r instanceof Connect c && c.encryptedSecret() != null && s.connection(c.connectionId()).isEmpty()) {
+            brought = Optional.of(c.connectionId());
+        }
+        return brought.<List<MarketplaceEvent>>map(keyId -> List.of(rejected, new SecretShredded(keyId,
+                "the request was refused"))).orElseGet(() -> List.of(rejected));
     }
 
     private static Rejected rejection(Request r, MarketplaceState s, RejectionCode code, String reason) {
@@ -246,16 +283,29 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
         if (event instanceof ConnectionCreated c) {
             List<Connection> connections = new ArrayList<>(s.connections());
             connections.add(new Connection(c.connectionId(), c.componentId(), c.environment(), c.credentialId(),
-                    c.database(), c.username(), true));
+                    c.database(), c.username(), true, c.encryptedSecret()));
             return with(s, s.deleted(), s.listed(), s.credentials(), connections, c.requestId());
         }
         if (event instanceof ConnectionRemoved r) {
             return with(s, s.deleted(), s.listed(), s.credentials(), s.connections().stream()
                     .map(c -> c.connectionId().equals(r.connectionId())
                             ? new Connection(c.connectionId(), c.componentId(), c.environment(), c.credentialId(),
-                                    c.database(), c.username(), false)
+                                    c.database(), c.username(), false, c.encryptedSecret())
                             : c)
                     .toList(), r.requestId());
+        }
+        if (event instanceof SecretShredded x) {
+            return with(s, s.deleted(), s.listed(), s.credentials().stream()
+                    .map(c -> c.credentialId().equals(x.keyId())
+                            ? new Credential(c.credentialId(), c.kind(), c.displayName(), c.environment(), c.username(),
+                                    null, c.active())
+                            : c)
+                    .toList(), s.connections().stream()
+                    .map(c -> c.connectionId().equals(x.keyId())
+                            ? new Connection(c.connectionId(), c.componentId(), c.environment(), c.credentialId(),
+                                    c.database(), c.username(), c.active(), null)
+                            : c)
+                    .toList(), null);
         }
         if (event instanceof Rejected r) {
             MarketplaceState after = with(s, s.deleted(), s.listed(), s.credentials(), s.connections(), r.requestId());

@@ -44,9 +44,13 @@ public record MarketplaceState(String organizationId, String displayName, String
             String username, byte[] encryptedSecret, boolean active) {
     }
 
-    /** {@code active}: false once removed. Deleting its credential or the listing leaves it working. */
+    /**
+     * {@code active}: false once removed. Deleting its credential or the listing leaves it working:
+     * it holds its own sealed copy of the password ({@code encryptedSecret}, under the connection's
+     * data key; null once shredded, or for a credential whose password the platform manages).
+     */
     public record Connection(String connectionId, String componentId, String environment, String credentialId,
-            String database, String username, boolean active) {
+            String database, String username, boolean active, byte[] encryptedSecret) {
     }
 
     public static MarketplaceState initial() {

@@ -59,7 +59,8 @@ public final class MarketplaceMapping {
             c = new MarketplaceCommand.RemoveListing(r.getRequestId(), r.getOrganizationId());
         } else if (p instanceof ConnectionRequested r) {
             c = new MarketplaceCommand.Connect(r.getRequestId(), r.getOrganizationId(), r.getConnectionId(),
-                    r.getComponentId(), r.getEnvironment(), r.getCredentialId(), r.getDatabase());
+                    r.getComponentId(), r.getEnvironment(), r.getCredentialId(), r.getDatabase(),
+                    bytes(r.getEncryptedSecret()));
         } else if (p instanceof ConnectionRemovalRequested r) {
             c = new MarketplaceCommand.Disconnect(r.getRequestId(), r.getOrganizationId(), r.getConnectionId());
         } else {
@@ -99,6 +100,11 @@ public final class MarketplaceMapping {
             return Optional.empty();
         }
         return Optional.of(new MarketplaceEventEnvelope(EnvelopeMeta.toAvro(e.meta()), payload));
+    }
+
+    /** The data key a decision destroys (the key of its tombstone on dcp.credential-keys), if any. */
+    public static Optional<String> shreddedKey(Envelope<MarketplaceEvent> e) {
+        return e.body() instanceof MarketplaceEvent.SecretShredded x ? Optional.of(x.keyId()) : Optional.empty();
     }
 
     private static byte[] bytes(ByteBuffer b) {

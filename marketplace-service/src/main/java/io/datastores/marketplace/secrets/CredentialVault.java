@@ -6,14 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,10 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.datastores.contract.Topics;
+import io.datastores.events.ConnectionDataKey;
 import io.datastores.events.CredentialDataKey;
 import io.datastores.events.CredentialKeyEnvelope;
-import io.datastores.events.EventMetadata;
-import io.datastores.events.MarketplaceCommandEnvelope;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.kit.streams.DeadLetters;
 import io.datastores.service.PlatformBeans.PreparedPlatform;
@@ -42,11 +40,13 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 /**
- * Where secrets enter and leave. An import seals the password under a new data key, writes the
- * wrapped key to {@code dcp.credential-keys} and the request (ciphertext only) to
- * {@code dcp.marketplace-commands} in one Kafka transaction; a deletion writes the key's tombstone
- * with its request, so the key is gone (compaction removes it from the log within about a minute)
- * and no replay can open the secret again. Keys are read back from the topic into memory.
+ * Where secrets enter and leave. A password is sealed at once under a new data key made for what
+ * holds it: a credential, or a connection's own copy of its credential's password (so deleting the
+ * credential leaves existing connections working). The HTTP API sends the ciphertext with its
+ * request and the wrapped data key to {@code dcp.credential-keys} in the same transaction (through
+ * the command gateway); when a decision ends the secret, the topology writes the key's tombstone,
+ * compaction removes it from the log within about a minute, and no replay can open the secret
+ * again. Keys are read back from the topic into memory.
  *
  * <p>The master key comes from {@code dcp.marketplace.master-key-file} (a file holding the base64
  * key; the dev stack writes one in its directory) or {@code dcp.marketplace.master-key}.
@@ -55,11 +55,9 @@ import jakarta.inject.Singleton;
 public class CredentialVault implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CredentialVault.class);
-    public static final String PRODUCER = "marketplace-service (HTTP API)";
 
     private final SecretBox box;
     private final ContractSerdes serdes;
-    private final KafkaProducer<String, byte[]> producer;
     private final Map<String, byte[]> wrappedKeys = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final KafkaConsumer<String, byte[]> keyReader;
@@ -72,10 +70,6 @@ public class CredentialVault implements AutoCloseable {
         this.box = SecretBox.fromBase64(masterKey(keyFile, key));
         this.serdes = serdes;
         this.bootstrap = platform.bootstrapServers();
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "marketplace-api-" + UUID.randomUUID(),
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer());
-        producer.initTransactions();
         this.keyReader = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
@@ -99,83 +93,80 @@ public class CredentialVault implements AutoCloseable {
                 + " base64 256-bit key) or dcp.marketplace.master-key");
     }
 
-    /** Seals {@code password}, appends its key and the import request atomically; returns the request id. */
-    public String importCredential(String instanceId, String credentialId, String callerOrganization,
-            io.datastores.events.CredentialKind kind, String displayName, String environment, String username,
-            String password) {
-        String requestId = UUID.randomUUID().toString();
-        ByteBuffer ciphertext = null;
-        byte[] keyRecord = null;
-        if (password != null) {
-            SecretBox.Sealed sealed = box.seal(password, credentialId);
-            ciphertext = ByteBuffer.wrap(sealed.ciphertext());
-            keyRecord = serdes.value(Topics.CREDENTIAL_KEYS).serializer().serialize(Topics.CREDENTIAL_KEYS.name(),
-                    new CredentialKeyEnvelope(meta(requestId), new CredentialDataKey(credentialId, box.masterKeyId(),
-                            ByteBuffer.wrap(sealed.wrappedKey()))));
-        }
-        var request = io.datastores.events.CredentialImportRequested.newBuilder().setRequestId(requestId)
-                .setInstanceId(instanceId).setOrganizationId(callerOrganization).setCredentialId(credentialId)
-                .setKind(kind).setDisplayName(displayName).setEnvironment(environment).setUsername(username)
-                .setEncryptedSecret(ciphertext).build();
-        send(instanceId, requestId, request, credentialId, keyRecord, false);
-        return requestId;
+    /**
+     * A secret sealed for {@code keyId}: the ciphertext its request carries, and its data key wrapped
+     * by the master key as {@code dcp.credential-keys} holds it (the record {@code key}).
+     */
+    public record Sealed(String keyId, ByteBuffer ciphertext, SpecificRecord key, byte[] wrappedKey) {
     }
 
-    /** Appends the deletion request and destroys the credential's data key; returns the request id. */
-    public String deleteCredential(String instanceId, String credentialId, String callerOrganization) {
-        String requestId = UUID.randomUUID().toString();
-        send(instanceId, requestId, new io.datastores.events.CredentialDeletionRequested(requestId, instanceId,
-                callerOrganization, credentialId), credentialId, null, true);
-        return requestId;
-    }
-
-    /** Appends any other marketplace request; returns its request id. */
-    public String request(String instanceId, String requestId, Object payload) {
-        send(instanceId, requestId, payload, null, null, false);
-        return requestId;
-    }
-
-    private synchronized void send(String instanceId, String requestId, Object payload, String credentialId,
-            byte[] keyRecord, boolean destroyKey) {
-        byte[] command = serdes.value(Topics.MARKETPLACE_COMMANDS).serializer().serialize(
-                Topics.MARKETPLACE_COMMANDS.name(), new MarketplaceCommandEnvelope(meta(requestId), payload));
-        producer.beginTransaction();
-        try {
-            if (keyRecord != null || destroyKey) {
-                producer.send(new ProducerRecord<>(Topics.CREDENTIAL_KEYS.name(), credentialId, keyRecord));
-            }
-            producer.send(new ProducerRecord<>(Topics.MARKETPLACE_COMMANDS.name(), instanceId, command));
-            producer.commitTransaction();
-        } catch (RuntimeException e) {
-            producer.abortTransaction();
-            throw e;
-        }
-        if (destroyKey) {
-            wrappedKeys.remove(credentialId);
-        } else if (keyRecord != null) {
-            wrappedKeys.put(credentialId, wrappedOf(keyRecord).orElseThrow());
+    /** The secret of a credential's, or a connection's copy's, data key is not in memory. */
+    public static final class KeyUnavailable extends RuntimeException {
+        KeyUnavailable(String keyId) {
+            super("the data key of " + keyId + " is not available: still loading, or just destroyed; retry");
         }
     }
 
-    /** The password of a credential whose data key still exists. */
-    public Optional<String> reveal(String credentialId, byte[] ciphertext) {
-        byte[] wrapped = wrappedKeys.get(credentialId);
+    /** {@code password} sealed under a new data key of the credential {@code credentialId}. */
+    public Sealed sealCredential(String credentialId, String password) {
+        SecretBox.Sealed sealed = box.seal(password, credentialId);
+        return new Sealed(credentialId, ByteBuffer.wrap(sealed.ciphertext()), new CredentialDataKey(credentialId,
+                box.masterKeyId(), ByteBuffer.wrap(sealed.wrappedKey())), sealed.wrappedKey());
+    }
+
+    /**
+     * The connection's own copy of its credential's password, under a new data key of the
+     * connection's; empty when the credential holds no password (the platform manages it, or it is
+     * deleted).
+     *
+     * @throws KeyUnavailable when the credential holds one whose key is not in memory
+     */
+    public Optional<Sealed> copyFor(String connectionId, String credentialId, byte[] credentialCiphertext) {
+        if (credentialCiphertext == null) {
+            return Optional.empty();
+        }
+        String password = reveal(credentialId, credentialCiphertext)
+                .orElseThrow(() -> new KeyUnavailable(credentialId));
+        SecretBox.Sealed sealed = box.seal(password, connectionId);
+        return Optional.of(new Sealed(connectionId, ByteBuffer.wrap(sealed.ciphertext()), new ConnectionDataKey(
+                connectionId, credentialId, box.masterKeyId(), ByteBuffer.wrap(sealed.wrappedKey())),
+                sealed.wrappedKey()));
+    }
+
+    /** Keeps the key in memory at once (its record is on its way), so its secret opens before it is read back. */
+    public void remember(Sealed sealed) {
+        wrappedKeys.put(sealed.keyId(), sealed.wrappedKey());
+    }
+
+    /** Drops a key whose record was not appended after all. */
+    public void forget(Sealed sealed) {
+        wrappedKeys.remove(sealed.keyId(), sealed.wrappedKey());
+    }
+
+    /** The secret sealed for {@code keyId}, while its data key exists. */
+    public Optional<String> reveal(String keyId, byte[] ciphertext) {
+        byte[] wrapped = wrappedKeys.get(keyId);
         if (wrapped == null || ciphertext == null) {
             return Optional.empty();
         }
-        return Optional.of(box.open(ciphertext, wrapped, credentialId));
+        return Optional.of(box.open(ciphertext, wrapped, keyId));
     }
 
     private Optional<byte[]> wrappedOf(byte[] record) {
         CredentialKeyEnvelope e = serdes.value(Topics.CREDENTIAL_KEYS).deserializer()
                 .deserialize(Topics.CREDENTIAL_KEYS.name(), record);
+        ByteBuffer key;
         if (e.getPayload() instanceof CredentialDataKey k) {
-            ByteBuffer b = k.getWrappedKey().duplicate();
-            byte[] out = new byte[b.remaining()];
-            b.get(out);
-            return Optional.of(out);
+            key = k.getWrappedKey();
+        } else if (e.getPayload() instanceof ConnectionDataKey k) {
+            key = k.getWrappedKey();
+        } else {
+            return Optional.empty();
         }
-        return Optional.empty();
+        ByteBuffer b = key.duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return Optional.of(out);
     }
 
     private void readKeys() {
@@ -208,15 +199,10 @@ public class CredentialVault implements AutoCloseable {
         }
     }
 
-    private static EventMetadata meta(String requestId) {
-        return new EventMetadata(requestId, requestId, null, Instant.now(), PRODUCER);
-    }
-
     @Override
     @PreDestroy
     public void close() {
         running.set(false);
         keyReader.wakeup();
-        producer.close();
     }
 }

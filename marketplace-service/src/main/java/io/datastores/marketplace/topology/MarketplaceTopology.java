@@ -29,7 +29,8 @@ import io.datastores.marketplace.mapping.MarketplaceMapping;
  * The marketplace decisions. Reads {@code dcp.instance-events} (which instances exist, where they
  * serve, deletions) and {@code dcp.marketplace-commands} (callers' requests, written by the HTTP
  * API); keeps one {@link MarketplaceState} per instance ({@value #STORE}) and writes
- * {@code dcp.marketplace-events}, of which it is the only writer. Secrets reach it encrypted only.
+ * {@code dcp.marketplace-events}, of which it is the only writer, and the tombstones of the data keys
+ * whose secrets its decisions end on {@code dcp.credential-keys}. Secrets reach it encrypted only.
  * It also folds those events into the marketplace read model ({@link ListingView}, {@value #LISTING_STORE}),
  * published on the compacted {@value ViewTopics#MARKETPLACE}.
  */
@@ -63,6 +64,11 @@ public final class MarketplaceTopology {
         if (publish) {
             published.to(Topics.MARKETPLACE_EVENTS.name(), Produced.with(Serdes.String(),
                     serdes.value(Topics.MARKETPLACE_EVENTS)).withName("marketplace-events"));
+            // a secret's end: its data key's tombstone, in the same transaction as the decision
+            events.flatMap((id, e) -> MarketplaceMapping.shreddedKey(e).map(k -> KeyValue.pair(k, (byte[]) null))
+                    .stream().toList(), Named.as("marketplace-shredded-keys"))
+                    .to(Topics.CREDENTIAL_KEYS.name(), Produced.with(Serdes.String(), Serdes.ByteArray())
+                            .withName("credential-key-tombstones"));
         }
         // Project the marketplace read model, and publish it for dashboards (not from a shadow)
         KStream<String, ListingView> views = events.process(ProjectionProcessor.supplier(new ListingProjection(),

@@ -20,16 +20,21 @@ import io.datastores.marketplace.domain.MarketplaceCommand.Know;
 import io.datastores.marketplace.domain.MarketplaceCommand.RemoveListing;
 import io.datastores.marketplace.domain.MarketplaceCommand.Serve;
 import io.datastores.marketplace.domain.MarketplaceEvent.ConnectionCreated;
+import io.datastores.marketplace.domain.MarketplaceEvent.ConnectionRemoved;
+import io.datastores.marketplace.domain.MarketplaceEvent.CredentialDeleted;
 import io.datastores.marketplace.domain.MarketplaceEvent.CredentialImported;
 import io.datastores.marketplace.domain.MarketplaceEvent.ListingAdded;
 import io.datastores.marketplace.domain.MarketplaceEvent.ListingRemoved;
 import io.datastores.marketplace.domain.MarketplaceEvent.Rejected;
 import io.datastores.marketplace.domain.MarketplaceEvent.RejectionCode;
+import io.datastores.marketplace.domain.MarketplaceEvent.SecretShredded;
 
 class MarketplaceDeciderTest {
 
     static final Instant T = Instant.parse("2026-11-22T10:00:00Z");
     static final byte[] SECRET = {1, 2, 3, 4};
+    /** A connection's own sealed copy of the password. */
+    static final byte[] COPY = {5, 6, 7, 8};
 
     private final MarketplaceDecider decider = new MarketplaceDecider();
     private MarketplaceState state = decider.initialState();
@@ -56,13 +61,22 @@ class MarketplaceDeciderTest {
         return when(new ImportCredential(req(), "acme", id, CredentialKind.CREATED, name, env, "app", SECRET));
     }
 
+    /** The code of a refusal (followed, at most, by the end of the secret the request brought). */
     private RejectionCode code(List<MarketplaceEvent> events) {
-        assertThat(events).singleElement().isInstanceOf(Rejected.class);
+        assertThat(events).isNotEmpty().hasSizeLessThanOrEqualTo(2);
+        assertThat(events.get(0)).isInstanceOf(Rejected.class);
+        assertThat(events.subList(1, events.size())).allMatch(SecretShredded.class::isInstance);
         return ((Rejected) events.get(0)).code();
     }
 
     private List<MarketplaceEvent> connect(String id, String env, String credential) {
-        return when(new Connect(req(), "acme", id, "billing-api", env, credential, null));
+        return when(new Connect(req(), "acme", id, "billing-api", env, credential, null, COPY));
+    }
+
+    /** The key ids the events shred. */
+    private static List<String> shreds(List<MarketplaceEvent> events) {
+        return events.stream().filter(SecretShredded.class::isInstance).map(e -> ((SecretShredded) e).keyId())
+                .toList();
     }
 
     @Nested
@@ -234,7 +248,7 @@ class MarketplaceDeciderTest {
         void removingAConnection() {
             listedWithProdCredential();
             connect("k1", "prod", "c1");
-            assertThat(when(new Disconnect(req(), "acme", "k1"))).hasSize(1);
+            assertThat(when(new Disconnect(req(), "acme", "k1"))).first().isInstanceOf(ConnectionRemoved.class);
             assertThat(state.connection("k1")).get().satisfies(c -> assertThat(c.active()).isFalse());
             assertThat(code(when(new Disconnect(req(), "acme", "nope")))).isEqualTo(RejectionCode.UNKNOWN_CONNECTION);
         }
@@ -242,8 +256,104 @@ class MarketplaceDeciderTest {
         @Test
         void anotherOrganizationCannotConnect() {
             listedWithProdCredential();
-            assertThat(code(when(new Connect(req(), "evil", "k9", "x", "prod", "c1", null))))
+            assertThat(code(when(new Connect(req(), "evil", "k9", "x", "prod", "c1", null, COPY))))
                     .isEqualTo(RejectionCode.WRONG_ORGANIZATION);
+        }
+    }
+
+    @Nested
+    @DisplayName("secrets: each ends with what holds it")
+    class Secrets {
+
+        private void listedWithAConnection() {
+            serving();
+            created("c1", "app", "prod");
+            when(new AddListing(req(), "acme"));
+            connect("k1", "prod", "c1");
+        }
+
+        @Test
+        void givenAConnection_whenItsCredentialIsDeleted_thenOnlyTheCredentialsKeyIsShredded() {
+            listedWithAConnection();
+            List<MarketplaceEvent> out = when(new DeleteCredential(req(), "acme", "c1"));
+            assertThat(out).first().isInstanceOf(CredentialDeleted.class);
+            assertThat(shreds(out)).containsExactly("c1");
+            assertThat(state.connection("k1")).get().satisfies(c -> {
+                assertThat(c.active()).isTrue();
+                assertThat(c.encryptedSecret()).as("the connection's own copy").isEqualTo(COPY);
+            });
+        }
+
+        @Test
+        void givenAConnection_whenRemoved_thenItsCopyIsShredded() {
+            listedWithAConnection();
+            List<MarketplaceEvent> out = when(new Disconnect(req(), "acme", "k1"));
+            assertThat(out).first().isInstanceOf(ConnectionRemoved.class);
+            assertThat(shreds(out)).containsExactly("k1");
+            assertThat(state.connection("k1")).get().satisfies(c -> assertThat(c.encryptedSecret()).isNull());
+            assertThat(state.credential("c1")).get().satisfies(c -> assertThat(c.encryptedSecret()).isNotNull());
+            assertThat(when(new Disconnect(req(), "acme", "k1"))).as("removed already").isEmpty();
+        }
+
+        @Test
+        void givenSecrets_whenTheInstanceIsDeleted_thenEveryOneIsShredded() {
+            listedWithAConnection();
+            when(new ImportCredential(req(), "acme", "c2", CredentialKind.SUPER_ADMIN, "root", "prod", null, null));
+            when(new Connect(req(), "acme", "k2", "billing-api", "prod", "c2", null, null));
+            created("c3", "gone", "prod");
+            when(new DeleteCredential(req(), "acme", "c3"));
+
+            List<MarketplaceEvent> out = when(new Forget());
+            assertThat(shreds(out)).as("secrets still held; the platform's and the shredded ones are not")
+                    .containsExactlyInAnyOrder("c1", "k1");
+            assertThat(state.connections()).allSatisfy(c -> assertThat(c.encryptedSecret()).isNull());
+            assertThat(state.credentials()).allSatisfy(c -> assertThat(c.encryptedSecret()).isNull());
+        }
+
+        @Test
+        void givenARefusedRequest_thenTheSecretItBroughtIsShredded() {
+            serving();
+            created("c1", "app", "prod");
+            List<MarketplaceEvent> duplicate = created("c2", "app", "prod");
+            assertThat(code(duplicate)).isEqualTo(RejectionCode.DUPLICATE_CREDENTIAL_NAME);
+            assertThat(shreds(duplicate)).containsExactly("c2");
+
+            List<MarketplaceEvent> notListed = connect("k1", "prod", "c1");
+            assertThat(code(notListed)).isEqualTo(RejectionCode.NOT_LISTED);
+            assertThat(shreds(notListed)).containsExactly("k1");
+        }
+
+        @Test
+        void aRefusalNeverShredsAKeyInUse() {
+            serving();
+            created("c1", "app", "prod");
+            List<MarketplaceEvent> out = when(new ImportCredential(req(), "other-org", "c1", CredentialKind.CREATED,
+                    "app", "prod", "u", SECRET));
+            assertThat(code(out)).isEqualTo(RejectionCode.WRONG_ORGANIZATION);
+            assertThat(shreds(out)).isEmpty();
+            assertThat(state.credential("c1")).get().satisfies(c -> assertThat(c.encryptedSecret()).isEqualTo(SECRET));
+        }
+
+        @Test
+        void givenASuperAdminImportWithAPassword_thenRefusedWithTheReason_andThePasswordShredded() {
+            serving();
+            List<MarketplaceEvent> out = when(new ImportCredential(req(), "acme", "c1", CredentialKind.SUPER_ADMIN,
+                    "root", "prod", null, SECRET));
+            assertThat(out.get(0)).isInstanceOfSatisfying(Rejected.class, r -> {
+                assertThat(r.code()).isEqualTo(RejectionCode.INVALID_REQUEST);
+                assertThat(r.reason()).contains("the platform manages the super admin's password");
+            });
+            assertThat(shreds(out)).containsExactly("c1");
+            assertThat(state.credential("c1")).isEmpty();
+        }
+
+        @Test
+        void aConnectionWithThePlatformsPasswordHoldsNoCopy() {
+            serving();
+            when(new ImportCredential(req(), "acme", "c1", CredentialKind.SUPER_ADMIN, "root", "prod", null, null));
+            when(new AddListing(req(), "acme"));
+            when(new Connect(req(), "acme", "k1", "billing-api", "prod", "c1", null, null));
+            assertThat(when(new Disconnect(req(), "acme", "k1"))).singleElement().isInstanceOf(ConnectionRemoved.class);
         }
     }
 }

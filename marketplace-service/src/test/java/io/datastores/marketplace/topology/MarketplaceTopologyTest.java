@@ -24,13 +24,16 @@ import io.datastores.events.ConnectionCreated;
 import io.datastores.events.ConnectionRequested;
 import io.datastores.events.CredentialImportRequested;
 import io.datastores.events.CredentialImported;
+import io.datastores.events.CredentialDeletionRequested;
 import io.datastores.events.CredentialKind;
 import io.datastores.events.Engine;
 import io.datastores.events.EventMetadata;
 import io.datastores.events.FailoverCompleted;
 import io.datastores.events.FailoverEventEnvelope;
 import io.datastores.events.FailoverStarted;
+import io.datastores.events.ConnectionRemovalRequested;
 import io.datastores.events.InstanceAccepted;
+import io.datastores.events.InstanceDeleted;
 import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.events.InstanceReady;
 import io.datastores.events.ListingRequested;
@@ -203,5 +206,69 @@ class MarketplaceTopologyTest {
         assertThat(marketplaceView.isEmpty()).isTrue();
         KeyValueStore<String, ListingView> listing = driver.getKeyValueStore(MarketplaceTopology.LISTING_STORE);
         assertThat(listing.get("i-1").listed()).isTrue();
+    }
+
+    private void connect(String requestId, String connectionId) {
+        request(ConnectionRequested.newBuilder().setRequestId(requestId).setInstanceId("i-1").setOrganizationId("acme")
+                .setConnectionId(connectionId).setComponentId("api").setEnvironment("prod").setCredentialId("c1")
+                .setEncryptedSecret(ByteBuffer.wrap(new byte[] {7, 7})).build());
+    }
+
+    @Test
+    void eachSecretsEndWritesItsKeysTombstone() {
+        start(true);
+        var keys = driver.createOutputTopic(Topics.CREDENTIAL_KEYS.name(), Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer());
+        readyInstance();
+        importCredential();
+        request(new ListingRequested("r-l", "i-1", "acme"));
+        connect("r-k1", "k1");
+        connect("r-k2", "k2");
+        assertThat(keys.isEmpty()).as("nothing ends yet").isTrue();
+
+        request(new CredentialDeletionRequested("r-d", "i-1", "acme", "c1"));
+        assertThat(keys.readKeyValuesToList()).as("only the credential's own key")
+                .singleElement().satisfies(kv -> {
+                    assertThat(kv.key).isEqualTo("c1");
+                    assertThat(kv.value).as("a tombstone").isNull();
+                });
+        request(new ConnectionRemovalRequested("r-x", "i-1", "acme", "k1"));
+        assertThat(keys.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("k1");
+        connect("r-k3", "k3");
+        assertThat(keys.readKeyValuesToList()).as("refused (the credential is deleted): its copy ends at once")
+                .extracting(kv -> kv.key).containsExactly("k3");
+
+        instances.pipeInput("i-1", new InstanceEventEnvelope(meta(), new InstanceDeleted("acme", "i-1")));
+        assertThat(keys.readKeyValuesToList()).as("the instance's remaining secrets").extracting(kv -> kv.key)
+                .containsExactly("k2");
+        assertThat(events.readValuesToList()).extracting(e -> e.getPayload().getClass().getSimpleName())
+                .doesNotContain("SecretShredded");
+    }
+
+    @Test
+    void aShadowDestroysNoKey() {
+        start(false);
+        var keys = driver.createOutputTopic(Topics.CREDENTIAL_KEYS.name(), Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer());
+        readyInstance();
+        importCredential();
+        request(new CredentialDeletionRequested("r-d", "i-1", "acme", "c1"));
+        assertThat(keys.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aDecisionIsInItsRequestsConversation_asTheCommandGatewayAwaitsIt() {
+        start(true);
+        readyInstance();
+        importCredential();
+        events.readValuesToList();
+        String requestId = "request-1"; // the gateway stamps it as event id and correlation id
+        commands.pipeInput("i-1", new MarketplaceCommandEnvelope(new EventMetadata(requestId, requestId, null, T,
+                "test"), new ListingRequested(requestId, "i-1", "acme")));
+        assertThat(events.readRecordsToList()).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("i-1");
+            assertThat(r.value().getMetadata().getCorrelationId()).isEqualTo(requestId);
+            assertThat(r.value().getPayload().getClass().getSimpleName()).isEqualTo("ListingAdded");
+        });
     }
 }
