@@ -144,6 +144,23 @@ public sealed interface Command {
         }
     }
 
+    /**
+     * Imported credentials are checked by logging in with them (CredentialVerificationRequested); the
+     * password is sealed for this data plane.
+     */
+    record VerifyCredential(String instanceId, String requestId, String credentialId, String username,
+            byte[] sealedPassword) implements Command {
+        @Override
+        public String source() {
+            return "CredentialVerificationRequested";
+        }
+
+        @Override
+        public String toString() {
+            return "VerifyCredential[" + instanceId + ", " + credentialId + ", " + username + "]"; // never the secret
+        }
+    }
+
     /** backup-service asks for a backup (BackupRequested). */
     record Backup(String instanceId, String backupId) implements Command {
         @Override

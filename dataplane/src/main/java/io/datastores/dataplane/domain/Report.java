@@ -19,6 +19,11 @@ public sealed interface Report {
             Failure failure, String reason, String correlatesWith) implements Report {
     }
 
+    /** Whether the server accepted imported credentials, and if not its reason. */
+    record CredentialChecked(String instanceId, String requestId, String credentialId, boolean verified,
+            String reason) implements Report {
+    }
+
     /** A backup was asked for and not taken. */
     record BackupFailed(String instanceId, String backupId, String reason) implements Report {
     }

@@ -69,6 +69,13 @@ public record Rules(int maxNodes, Set<String> engines) {
             return instance.primary().filter(n -> n.status() == NodeStatus.RUNNING).isEmpty() ? Plan.nothing(fleet)
                     : Plan.steps(fleet, a, instance.primaryNodeId(), instance.epoch(), null,
                             List.of(new Step.IssueAdminCredential(a.instanceId())));
+        } else if (command instanceof Command.VerifyCredential v) {
+            return instance.primary().filter(n -> n.status() == NodeStatus.RUNNING).isEmpty()
+                    ? Plan.tell(fleet, new Report.CredentialChecked(v.instanceId(), v.requestId(), v.credentialId(),
+                            false, "no primary of " + v.instanceId() + " runs to log in to; try again when it is ready"))
+                    : new Plan(fleet, List.of(new Step.VerifyLogin(v.instanceId(), v.requestId(), v.credentialId(),
+                            v.username(), v.sealedPassword())), reason -> List.of(new Report.CredentialChecked(
+                                    v.instanceId(), v.requestId(), v.credentialId(), false, reason)), f -> f);
         } else if (command instanceof Command.Backup b) {
             return Plan.tell(fleet, new Report.BackupFailed(b.instanceId(), b.backupId(),
                     "the local data plane takes no backups yet (pgBackRest on these servers is the next step):"

@@ -151,6 +151,15 @@ public sealed interface Step {
         }
     }
 
+    /** Logs in to the primary with imported credentials and reports whether the server accepted them. */
+    record VerifyLogin(String instanceId, String requestId, String credentialId, String username,
+            byte[] sealedPassword) implements Step {
+        @Override
+        public String toString() {
+            return "VerifyLogin[" + instanceId + ", " + credentialId + "]";
+        }
+    }
+
     /** Tells the control plane. */
     record Tell(Report report) implements Step {
         @Override

@@ -11,6 +11,8 @@ import io.datastores.events.AdminCredentialIssued;
 import io.datastores.events.AllowlistChanged;
 import io.datastores.events.BackupFailed;
 import io.datastores.events.BackupRequested;
+import io.datastores.events.CredentialVerificationRequested;
+import io.datastores.events.CredentialVerified;
 import io.datastores.events.DataPlaneCommandFailed;
 import io.datastores.events.DataPlaneFailure;
 import io.datastores.events.DiagnosticSeverity;
@@ -79,6 +81,9 @@ public final class ContractMapping {
                     s.getToNodeId(), s.getEpoch());
         } else if (payload instanceof SwitchoverAborted a) {
             c = new Command.AbortSwitchover(a.getInstanceId(), a.getSwitchoverId());
+        } else if (payload instanceof CredentialVerificationRequested v) {
+            c = new Command.VerifyCredential(v.getInstanceId(), v.getRequestId(), v.getCredentialId(), v.getUsername(),
+                    bytes(v.getSealedPassword()));
         } else if (payload instanceof BackupRequested b) {
             c = new Command.Backup(b.getInstanceId(), b.getBackupId());
         }
@@ -97,6 +102,9 @@ public final class ContractMapping {
         if (report instanceof Report.CommandFailed f) {
             return new DataPlaneCommandFailed(f.instanceId(), f.nodeId(), f.command(), f.epoch(), f.currentEpoch(),
                     DataPlaneFailure.valueOf(f.failure().name()), f.reason(), f.correlatesWith());
+        }
+        if (report instanceof Report.CredentialChecked c) {
+            return new CredentialVerified(c.requestId(), c.credentialId(), c.instanceId(), c.verified(), c.reason());
         }
         if (report instanceof Report.BackupFailed b) {
             return new BackupFailed(b.instanceId(), b.backupId(), b.reason());
@@ -128,6 +136,12 @@ public final class ContractMapping {
     public static NodeRewound rewound(String instanceId, String nodeId, long epoch, long divergedAt, long discarded,
             String method) {
         return new NodeRewound(instanceId, nodeId, epoch, divergedAt, discarded, method);
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer buffer) {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.duplicate().get(out);
+        return out;
     }
 
     private static Role role(io.datastores.events.NodeRole role) {

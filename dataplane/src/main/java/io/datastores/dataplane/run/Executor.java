@@ -30,6 +30,7 @@ import io.datastores.dataplane.endpoint.EndpointClient;
 import io.datastores.dataplane.endpoint.EndpointSpec;
 import io.datastores.dataplane.endpoint.Target;
 import io.datastores.dataplane.tls.LocalCa;
+import io.datastores.kit.seal.SealedBox;
 
 /**
  * Runs planned steps against the servers and the endpoints, one at a time, and applies what each one
@@ -64,15 +65,17 @@ public final class Executor {
     private final LocalCa ca;
     private final EndpointClient endpoints;
     private final Sealing sealing;
+    private final SealedBox.KeyPair ownKey;
 
     public Executor(FleetStore store, Layout layout, Postgres postgres, LocalCa ca, EndpointClient endpoints,
-            Sealing sealing) {
+            Sealing sealing, SealedBox.KeyPair ownKey) {
         this.store = store;
         this.layout = layout;
         this.postgres = postgres;
         this.ca = ca;
         this.endpoints = endpoints;
         this.sealing = sealing;
+        this.ownKey = ownKey;
     }
 
     /** Runs one step, telling {@code outcomes} what it finds; on success its change is applied to the fleet. */
@@ -129,6 +132,8 @@ public final class Executor {
             issueAdmin(instance(s.instanceId()), outcomes);
         } else if (step instanceof Step.HandOver s) {
             handOver(instance(s.instanceId()), s, outcomes);
+        } else if (step instanceof Step.VerifyLogin s) {
+            outcomes.tell(verifyLogin(instance(s.instanceId()), s));
         } else if (step instanceof Step.RestoreEmpty s) {
             restoreEmpty(instance(s.instanceId()), node(s.instanceId(), s.nodeId()), outcomes);
         } else {
@@ -458,6 +463,27 @@ public final class Executor {
         Sealing.Sealed sealed = sealing.seal(password.getBytes(StandardCharsets.UTF_8),
                 instance.instanceId().getBytes(StandardCharsets.UTF_8));
         outcomes.adminIssued(instance.instanceId(), "admin", sealed.bytes(), sealed.keyId());
+    }
+
+    /** Logs in to the primary with the credentials; the server's answer, never the password, is reported. */
+    private Report verifyLogin(Instance instance, Step.VerifyLogin s) {
+        String password;
+        try {
+            password = new String(ownKey.open(s.sealedPassword(), s.credentialId().getBytes(StandardCharsets.UTF_8)),
+                    StandardCharsets.UTF_8);
+        } catch (SealedBox.CannotOpen e) {
+            return new Report.CredentialChecked(s.instanceId(), s.requestId(), s.credentialId(), false,
+                    "the password was not sealed for this data plane's key (" + ownKey.keyId() + ")");
+        }
+        Node primary = instance.primary().orElseThrow(() -> new EngineException("no primary to log in to"));
+        try (Sql sql = Sql.connect(primary.port(), s.username(), password, layout.caFile(), CONNECT)) {
+            sql.one("select 1");
+            return new Report.CredentialChecked(s.instanceId(), s.requestId(), s.credentialId(), true, "");
+        } catch (EngineException e) {
+            String reason = e.getMessage().replaceFirst("^cannot connect to the server at port \\d+: ", "");
+            return new Report.CredentialChecked(s.instanceId(), s.requestId(), s.credentialId(), false,
+                    "the server refused " + s.username() + ": " + reason);
+        }
     }
 
     // --- helpers ---

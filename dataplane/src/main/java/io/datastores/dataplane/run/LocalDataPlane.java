@@ -36,6 +36,7 @@ import io.datastores.dataplane.engine.Postgres;
 import io.datastores.dataplane.engine.Shell;
 import io.datastores.dataplane.endpoint.EndpointClient;
 import io.datastores.dataplane.tls.LocalCa;
+import io.datastores.kit.seal.SealedBox;
 import io.datastores.dataplane.mapping.ContractMapping;
 import io.datastores.events.EventMetadata;
 import io.datastores.kit.kafka.PlatformBootstrap;
@@ -46,7 +47,8 @@ import io.datastores.kit.serde.UndecodableRecordException;
  * The local data plane process: real PostgreSQL servers on this machine, run from the control
  * plane's events ({@code dcp.instance-events}: nodes asked for, plan and allow-list changes, deletions;
  * {@code dcp.failover-events}: promotions, endpoint moves, replacements, restores, restarts, fencing,
- * switchovers; {@code dcp.backup-events}: backups asked for). It writes {@code dcp.dataplane-events} and
+ * switchovers; {@code dcp.backup-events}: backups asked for; {@code dcp.marketplace-events}: credentials
+ * to check by logging in). It writes {@code dcp.dataplane-events} and
  * {@code dcp.node-telemetry}, as the simulator does in its place. Its fleet is on disk: restarted, it
  * re-adopts the servers it runs and nothing a client sees changes.
  *
@@ -66,7 +68,7 @@ public final class LocalDataPlane implements AutoCloseable {
     private static final List<String> KEYS = List.of("kafka.bootstrap.servers", "schema.registry.url", "http.host",
             "dataplane.dir", "dataplane.http.port", "dataplane.heartbeat-ms", "dataplane.max-nodes", "dataplane.ports",
             "dataplane.pg-bin", "dataplane.server-user", "dataplane.endpoint-url", "dataplane.tls-dir",
-            "dataplane.seal-dir", "dataplane.engines");
+            "dataplane.seal-dir", "dataplane.vault-dir", "dataplane.engines");
 
     private final Properties settings;
     private final ContractSerdes serdes;
@@ -105,8 +107,10 @@ public final class LocalDataPlane implements AutoCloseable {
         shell.checkReachable(layout.caFile());
         EndpointClient endpoints = new EndpointClient(URI.create(settings.getProperty("dataplane.endpoint-url",
                 "http://127.0.0.1:8097")));
+        SealedBox.KeyPair ownKey = SealedBox.KeyPair.openOrCreate(Path.of(settings.getProperty("dataplane.vault-dir",
+                dir.resolve("vault").toString())).toAbsolutePath());
         this.executor = new Executor(store, layout, postgres, ca, endpoints,
-                new Sealing(Path.of(settings.getProperty("dataplane.seal-dir", ".stack/vault")).toAbsolutePath()));
+                new Sealing(Path.of(settings.getProperty("dataplane.seal-dir", ".stack/vault")).toAbsolutePath()), ownKey);
         PlatformBootstrap.prepare(bootstrap, serdes.registry(), Duration.ofSeconds(60));
         this.outbox = new Outbox(bootstrap, serdes, Clock.systemUTC());
         this.workers = new InstanceWorkers(this::handle);
@@ -228,7 +232,7 @@ public final class LocalDataPlane implements AutoCloseable {
     /** Reads the control plane's events until closed; commits what has been done. */
     public void run() {
         consumer.subscribe(List.of(Topics.INSTANCE_EVENTS.name(), Topics.FAILOVER_EVENTS.name(),
-                Topics.BACKUP_EVENTS.name()));
+                Topics.BACKUP_EVENTS.name(), Topics.MARKETPLACE_EVENTS.name()));
         Thread beats = new Thread(telemetry, "dataplane-heartbeats");
         beats.setDaemon(true);
         beats.start();

@@ -62,6 +62,7 @@ class ServersIT {
     private Postgres postgres;
     private Layout layout;
     private SealedBox.KeyPair marketplaceKey;
+    private SealedBox.KeyPair dataPlaneKey;
     private final Rules rules = new Rules(8, Set.of("POSTGRESQL"));
     private final List<Object> told = new ArrayList<>();
     private String adminPassword;
@@ -78,8 +79,9 @@ class ServersIT {
         store = new FleetStore(layout.fleetFile(), Fleet.empty(25400 + (int) (ProcessHandle.current().pid() % 50) * 10,
                 25999));
         postgres = new Postgres(BIN, Shell.forThisProcess("postgres"));
+        dataPlaneKey = SealedBox.KeyPair.openOrCreate(dir.resolve("dataplane-vault"));
         executor = new Executor(store, layout, postgres, ca, new EndpointClient(endpointServer.controlUri()),
-                new Sealing(dir.resolve("vault")));
+                new Sealing(dir.resolve("vault")), dataPlaneKey);
     }
 
     @AfterAll
@@ -199,6 +201,22 @@ class ServersIT {
 
     @Test
     @Order(2)
+    void importedCredentialsAreCheckedByLoggingIn() {
+        byte[] good = SealedBox.seal(dataPlaneKey.publicKey(), adminPassword.getBytes(), "cred-1".getBytes());
+        byte[] bad = SealedBox.seal(dataPlaneKey.publicKey(), "wrong".getBytes(), "cred-2".getBytes());
+        run(new Command.VerifyCredential(ID, "req-1", "cred-1", "admin", good));
+        run(new Command.VerifyCredential(ID, "req-2", "cred-2", "admin", bad));
+        assertThat(told).contains(new Report.CredentialChecked(ID, "req-1", "cred-1", true, ""));
+        assertThat(told).filteredOn(o -> o instanceof Report.CredentialChecked c && c.credentialId().equals("cred-2"))
+                .singleElement().satisfies(o -> {
+                    Report.CredentialChecked c = (Report.CredentialChecked) o;
+                    assertThat(c.verified()).isFalse();
+                    assertThat(c.reason()).contains("password authentication failed").doesNotContain("wrong");
+                });
+    }
+
+    @Test
+    @Order(3)
     void aLostPrimaryIsReplacedByAPromotedStandby_theOtherFollows_andTheEndpointMoves() throws Exception {
         run(new Command.Lose(ID, ID + "-n1"));
         assertThat(postgres.running(layout.dataDir(ID + "-n1"))).isFalse();
@@ -218,7 +236,7 @@ class ServersIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void theOldPrimaryReturning_isFencedRewoundAndStreamsAsAStandby() throws Exception {
         run(new Command.Return(ID, ID + "-n1"));
         assertThat(told).anyMatch(o -> o.toString().startsWith("rewound " + ID + "-n1 by pg_rewind"));
@@ -235,7 +253,7 @@ class ServersIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aPlannedSwitchoverHandsOverWithoutLoss_andTheOldPrimaryFollows() throws Exception {
         try (Connection c = client(endpointPort(), "verify-full"); Statement s = c.createStatement()) {
             s.execute("insert into t select generate_series(3, 1000)");
@@ -253,7 +271,7 @@ class ServersIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aCrashedServerRestartsInPlace() throws Exception {
         run(new Command.Crash(ID, ID + "-n2"));
         await().atMost(Duration.ofSeconds(5)).until(() -> !postgres.running(layout.dataDir(ID + "-n2")));
@@ -263,7 +281,7 @@ class ServersIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aDeletedInstanceLeavesNoServer() {
         run(new Command.Delete(ID));
         assertThat(store.get().instances()).isEmpty();
