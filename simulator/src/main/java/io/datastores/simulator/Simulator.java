@@ -94,7 +94,7 @@ public final class Simulator implements AutoCloseable {
         String bootstrap = settings.getProperty("kafka.bootstrap.servers", "127.0.0.1:9092");
         String registry = settings.getProperty("schema.registry.url", "http://127.0.0.1:8081/apis/ccompat/v7");
         this.serdes = new ContractSerdes(registry);
-        this.heartbeatMillis = Long.parseLong(settings.getProperty("sim.heartbeat-ms", "2000"));
+        this.heartbeatMillis = Long.parseLong(settings.getProperty("sim.heartbeat-ms", "1000"));
         this.clockSpeed = Double.parseDouble(settings.getProperty("sim.clock-speed", "1"));
         String only = settings.getProperty("sim.engines", "").trim();
         this.engines = only.isEmpty() ? null : Set.copyOf(Arrays.stream(only.split(","))

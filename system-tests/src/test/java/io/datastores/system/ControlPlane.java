@@ -19,6 +19,7 @@ import java.util.Map;
 
 import io.datastores.stack.KafkaBroker;
 import io.datastores.testkit.JavaProcess;
+import io.datastores.testkit.ProjectLayout;
 
 /**
  * The four services and the simulator as real processes (started from their build output, as
@@ -42,6 +43,7 @@ final class ControlPlane implements AutoCloseable {
     private final Map<String, String> extra;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, JavaProcess> running = new LinkedHashMap<>();
+    private boolean localDataPlane;
 
     ControlPlane(String bootstrap, String registryUrl, Path dir) {
         this(bootstrap, registryUrl, dir, Map.of());
@@ -101,11 +103,75 @@ final class ControlPlane implements AutoCloseable {
                 .expirationTime(java.util.Date.from(Instant.now().plus(Duration.ofHours(2))));
     }
 
+    /**
+     * Runs the local data plane (real PostgreSQL servers, as the {@code postgres} user when the tests run
+     * as root) and its endpoint server beside the services; the simulator then plays MySQL and the cache.
+     * Its state, servers, CA and keys are under this control plane's directory, which the servers' user
+     * must be able to enter.
+     */
+    ControlPlane withLocalDataPlane() {
+        localDataPlane = true;
+        ports.put("endpoints", KafkaBroker.freePort());
+        ports.put("dataplane", KafkaBroker.freePort());
+        try {
+            for (Path p = dir; p != null && p.startsWith(ProjectLayout.root()); p = p.getParent()) {
+                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
     /** Starts every part and waits until each is healthy. */
     ControlPlane start() {
         PARTS.keySet().forEach(this::launch);
+        if (localDataPlane) {
+            launchDataPlane();
+        }
         PARTS.keySet().forEach(this::awaitHealthy);
+        if (localDataPlane) {
+            awaitHealthy("endpoints");
+            awaitHealthy("dataplane");
+        }
         return this;
+    }
+
+    /** The endpoint server and the local data plane, on free ports, with a port range of their own. */
+    void launchDataPlane() {
+        Map<String, String> endpoint = new LinkedHashMap<>();
+        endpoint.put("endpoint.dir", dir.resolve("endpoints").toString());
+        endpoint.put("endpoint.control-port", String.valueOf(ports.get("endpoints")));
+        running.put("endpoints", JavaProcess.module("dataplane", "io.datastores.dataplane.endpoint.EndpointServer",
+                endpoint, dir.resolve("logs").resolve("endpoints")).start());
+        int base = 16000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(130) * 100;
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("kafka.bootstrap.servers", bootstrap);
+        props.put("schema.registry.url", registryUrl);
+        props.put("dataplane.dir", dataPlaneDir().toString());
+        props.put("dataplane.http.port", String.valueOf(ports.get("dataplane")));
+        props.put("dataplane.endpoint-url", "http://127.0.0.1:" + ports.get("endpoints"));
+        props.put("dataplane.tls-dir", dir.resolve("tls").toString());
+        props.put("dataplane.seal-dir", dir.resolve("vault").toString());
+        props.put("dataplane.vault-dir", dir.resolve("dataplane-vault").toString());
+        props.put("dataplane.ports", base + "-" + (base + 99));
+        running.put("dataplane", JavaProcess.module("dataplane", "io.datastores.dataplane.run.LocalDataPlane", props,
+                dir.resolve("logs").resolve("dataplane")).start());
+    }
+
+    /** The local data plane's directory (its fleet and the servers' data). */
+    Path dataPlaneDir() {
+        return dir.resolve("dataplane");
+    }
+
+    /** The stack's CA certificate, which clients verify the servers against. */
+    Path caFile() {
+        return dir.resolve("tls").resolve("ca.crt");
+    }
+
+    /** marketplace-service's sealing key pair (the data plane seals the admin password for it). */
+    Path marketplaceVault() {
+        return dir.resolve("vault");
     }
 
     void launch(String name) {
@@ -147,6 +213,9 @@ final class ControlPlane implements AutoCloseable {
         props.put("sim.provisioning-delay-ms", "50");
         props.put("dcp.auth.secret-file", dir.resolve("auth.secret").toString());
         props.put("dcp.marketplace.master-key-file", dir.resolve("master.key").toString());
+        if (localDataPlane && service.equals("simulator")) {
+            props.put("sim.engines", "MYSQL,CACHE"); // the local data plane runs PostgreSQL
+        }
         props.putAll(extra);
         running.put(name, JavaProcess.module(part.module(), part.mainClass(), props,
                 dir.resolve("logs").resolve(name.replace('#', '-'))).start());
@@ -226,5 +295,36 @@ final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         running.values().forEach(JavaProcess::close);
+        if (localDataPlane) {
+            stopServers();
+        }
+    }
+
+    /** The servers outlive the data plane (by design); a test leaves none behind. */
+    private void stopServers() {
+        Path nodes = dataPlaneDir().resolve("nodes");
+        if (!Files.isDirectory(nodes)) {
+            return;
+        }
+        try (var dirs = Files.list(nodes)) {
+            for (Path node : dirs.toList()) {
+                Path data = node.resolve("data");
+                if (!Files.exists(data.resolve("postmaster.pid"))) {
+                    continue;
+                }
+                List<String> command = new java.util.ArrayList<>();
+                if ("root".equals(System.getProperty("user.name"))) {
+                    command.addAll(List.of("runuser", "-u", "postgres", "--"));
+                }
+                command.addAll(List.of("/usr/lib/postgresql/15/bin/pg_ctl", "-D", data.toString(), "-m", "immediate",
+                        "-w", "-s", "stop"));
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

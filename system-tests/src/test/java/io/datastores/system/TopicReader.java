@@ -17,8 +17,10 @@ final class TopicReader implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    private final String topic;
 
     TopicReader(String bootstrap, String topic) {
+        this.topic = topic;
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -27,6 +29,10 @@ final class TopicReader implements AutoCloseable {
                 .map(p -> new TopicPartition(topic, p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+    }
+
+    String topic() {
+        return topic;
     }
 
     /** Everything read so far, after one more poll. */

@@ -43,7 +43,7 @@ public sealed interface Command {
         }
     }
 
-    /** The allow-list changed (AllowlistChanged). */
+    /** The allow-list changed (AllowlistChanged), or is the one an InstanceReady publishes. */
     record ChangeAllowlist(String instanceId, List<String> allowlist) implements Command {
         @Override
         public String source() {

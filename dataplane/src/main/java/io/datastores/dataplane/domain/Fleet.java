@@ -67,15 +67,15 @@ public record Fleet(Map<String, Instance> instances, int firstPort, int lastPort
         return instanceOfNode(nodeId).map(i -> with(i.withNode(change.apply(i.nodes().get(nodeId))))).orElse(this);
     }
 
-    /** The lowest port of the range that no instance or node holds and {@code taken} does not name. */
-    public Optional<Integer> freePort(Set<Integer> taken) {
-        Set<Integer> used = new TreeSet<>(taken);
+    /** The lowest port of the range that no instance or node holds and that is {@code usable} on this machine. */
+    public Optional<Integer> freePort(java.util.function.IntPredicate usable) {
+        Set<Integer> used = new TreeSet<>();
         for (Instance i : instances.values()) {
             used.add(i.endpointPort());
             i.nodes().values().forEach(n -> used.add(n.port()));
         }
         for (int p = firstPort; p <= lastPort; p++) {
-            if (!used.contains(p)) {
+            if (!used.contains(p) && usable.test(p)) {
                 return Optional.of(p);
             }
         }

@@ -22,8 +22,14 @@ import io.datastores.dataplane.domain.Report.Failure;
  *
  * @param maxNodes how many servers this machine runs at most
  * @param engines the engines this data plane runs; instances of others are someone else's
+ * @param portUsable whether a port is free on this machine (another program may hold one of the range)
  */
-public record Rules(int maxNodes, Set<String> engines) {
+public record Rules(int maxNodes, Set<String> engines, java.util.function.IntPredicate portUsable) {
+
+    /** Rules for a machine where every port of the range is free. */
+    public Rules(int maxNodes, Set<String> engines) {
+        this(maxNodes, engines, port -> true);
+    }
 
     public Plan decide(Command command, Fleet fleet) {
         Optional<Instance> known = fleet.instance(command.instanceId());
@@ -43,8 +49,9 @@ public record Rules(int maxNodes, Set<String> engines) {
         } else if (command instanceof Command.ChangePlan c) {
             return changePlan(c, instance, fleet);
         } else if (command instanceof Command.ChangeAllowlist c) {
-            return Plan.steps(fleet.with(instance.withAllowlist(c.allowlist())), c, null, instance.epoch(), null,
-                    List.of(new Step.UpdateEndpoint(c.instanceId())));
+            return c.allowlist().equals(instance.allowlist()) ? Plan.nothing(fleet)
+                    : Plan.steps(fleet.with(instance.withAllowlist(c.allowlist())), c, null, instance.epoch(), null,
+                            List.of(new Step.UpdateEndpoint(c.instanceId())));
         } else if (command instanceof Command.Decommission d) {
             return remove(d, d.nodeId(), instance, fleet);
         } else if (command instanceof Command.CancelReplacement c) {
@@ -139,7 +146,7 @@ public record Rules(int maxNodes, Set<String> engines) {
         if (!engines.contains(a.engine()) || fleet.instance(a.instanceId()).isPresent()) {
             return Plan.nothing(fleet);
         }
-        Optional<Integer> port = fleet.freePort(Set.of());
+        Optional<Integer> port = fleet.freePort(portUsable);
         if (port.isEmpty()) {
             return Plan.nothing(fleet); // its nodes are refused, with the reason, when they are asked for
         }
@@ -160,7 +167,7 @@ public record Rules(int maxNodes, Set<String> engines) {
                     "this machine's data plane runs at most " + maxNodes + " servers (dcp.dataplane.max-nodes) and "
                             + fleet.nodeCount() + " are placed; delete an instance or raise the limit", false));
         }
-        Optional<Integer> port = existing != null ? Optional.of(existing.port()) : fleet.freePort(Set.of());
+        Optional<Integer> port = existing != null ? Optional.of(existing.port()) : fleet.freePort(portUsable);
         if (port.isEmpty()) {
             return Plan.tell(fleet, new Report.ProvisioningFailed(p.instanceId(), p.nodeId(), p.attempt(),
                     "no free port left in " + fleet.firstPort() + "-" + fleet.lastPort(), false));

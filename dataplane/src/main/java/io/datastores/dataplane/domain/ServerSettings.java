@@ -24,7 +24,7 @@ public final class ServerSettings {
     }
 
     /** Where a node's files are. */
-    public record Paths(String socketDir, String certFile, String keyFile, String caFile, String passFile) {
+    public record Paths(String certFile, String keyFile, String caFile, String passFile) {
     }
 
     /** {@code postgresql.auto.conf} for {@code node}; {@code primary} is whom a standby streams from. */
@@ -36,7 +36,9 @@ public final class ServerSettings {
                 .append("); it rewrites this file whole.\n");
         line(out, "listen_addresses", "127.0.0.1");
         out.append("port = ").append(node.port()).append('\n');
-        line(out, "unix_socket_directories", paths.socketDir());
+        // TCP on loopback only: no Unix socket (its path would be bound by the OS's 107-byte limit, and the
+        // data plane and its tools connect over TLS like any client)
+        line(out, "unix_socket_directories", "");
         out.append("max_connections = ").append(connections).append('\n');
         out.append("superuser_reserved_connections = ").append(RESERVED_FOR_AGENT).append('\n');
         // sized for a laptop, not for production
@@ -74,7 +76,6 @@ public final class ServerSettings {
     /** Only TLS, only with a password, only from this machine: plaintext is refused by the server. */
     public static String hba() {
         return "# Written by the local data plane: TLS only (no 'host' line), passwords (SCRAM) only.\n"
-                + "local   all          all                         peer\n"
                 + "hostssl replication  replicator  127.0.0.1/32    scram-sha-256\n"
                 + "hostssl all          all         127.0.0.1/32    scram-sha-256\n";
     }

@@ -19,6 +19,7 @@ import io.datastores.events.DiagnosticSeverity;
 import io.datastores.events.EndpointMoved;
 import io.datastores.events.InstanceAccepted;
 import io.datastores.events.InstanceDeleted;
+import io.datastores.events.InstanceReady;
 import io.datastores.events.NodeDecommissionRequested;
 import io.datastores.events.NodeDiagnosticsReported;
 import io.datastores.events.NodeFenced;
@@ -60,6 +61,9 @@ public final class ContractMapping {
             c = new Command.ChangePlan(p.getInstanceId(), p.getToPlan(), p.getConnectionLimit());
         } else if (payload instanceof AllowlistChanged a) {
             c = new Command.ChangeAllowlist(a.getInstanceId(), List.copyOf(a.getAllowlist()));
+        } else if (payload instanceof InstanceReady r) {
+            // the allow-list in force, whatever came before (events written before InstanceAccepted carried it)
+            c = new Command.ChangeAllowlist(r.getInstanceId(), List.copyOf(r.getAllowlist()));
         } else if (payload instanceof NodeDecommissionRequested d) {
             c = new Command.Decommission(d.getInstanceId(), d.getNodeId(), d.getEpoch());
         } else if (payload instanceof InstanceDeleted d) {

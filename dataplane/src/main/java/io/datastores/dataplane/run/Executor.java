@@ -108,7 +108,7 @@ public final class Executor {
         } else if (step instanceof Step.CatchUp s) {
             catchUp(instance(s.instanceId()), node(s.instanceId(), s.nodeId()));
         } else if (step instanceof Step.PromoteNode s) {
-            promote(instance(s.instanceId()), node(s.instanceId(), s.nodeId()));
+            promote(instance(s.instanceId()), node(s.instanceId(), s.nodeId()), s.epoch());
         } else if (step instanceof Step.Follow s) {
             follow(instance(s.instanceId()), node(s.instanceId(), s.nodeId()), node(s.instanceId(), s.primaryNodeId()),
                     s.epoch(), outcomes);
@@ -173,7 +173,6 @@ public final class Executor {
         }
         deleteTree(layout.nodeDir(nodeId));
         postgres.shell().privateDirectory(layout.nodeDir(nodeId));
-        postgres.shell().privateDirectory(layout.socketDir(nodeId));
     }
 
     private void initPrimary(Instance instance, Node node) {
@@ -283,7 +282,10 @@ public final class Executor {
         awaitReplay(instance, node, target, CATCH_UP, "catch up with " + ahead.get().nodeId());
     }
 
-    private void promote(Instance instance, Node node) {
+    private void promote(Instance instance, Node node, long epoch) {
+        // from here its heartbeats carry the new epoch: the moment it says PRIMARY, it is at the epoch it was
+        // promoted at (never "primary at an old epoch", which the control plane fences)
+        store.update(f -> f.withNode(node.nodeId(), n -> n.as(n.role(), epoch)));
         try (Sql sql = agent(instance, node)) {
             sql.promote();
             sql.execute("checkpoint"); // a later pg_rewind reads the new timeline from the control file

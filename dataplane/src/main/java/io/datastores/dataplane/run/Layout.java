@@ -7,7 +7,7 @@ import io.datastores.dataplane.domain.ServerSettings;
 /**
  * Where the data plane keeps things, under its directory: {@code fleet.json} (what it runs),
  * {@code instances/<id>/} (secrets, password file, certificate) and {@code nodes/<id>/} (the data
- * directory, the socket directory, the server's log).
+ * directory and the server's log).
  */
 public record Layout(Path root, Path caFile) {
 
@@ -43,16 +43,12 @@ public record Layout(Path root, Path caFile) {
         return nodeDir(nodeId).resolve("data");
     }
 
-    public Path socketDir(String nodeId) {
-        return nodeDir(nodeId).resolve("run");
-    }
-
     public Path serverLog(String nodeId) {
         return nodeDir(nodeId).resolve("server.log");
     }
 
     public ServerSettings.Paths paths(String instanceId, String nodeId) {
-        return new ServerSettings.Paths(socketDir(nodeId).toString(), certFile(instanceId).toString(),
+        return new ServerSettings.Paths(certFile(instanceId).toString(),
                 keyFile(instanceId).toString(), caFile.toString(), passFile(instanceId).toString());
     }
 }

@@ -98,7 +98,8 @@ public final class LocalDataPlane implements AutoCloseable {
                 Integer.parseInt(ports[1].trim())));
         this.rules = new Rules(Integer.parseInt(settings.getProperty("dataplane.max-nodes", "12")),
                 Arrays.stream(settings.getProperty("dataplane.engines", "POSTGRESQL,POSTGRESQL_VECTOR").split(","))
-                        .map(s -> s.trim().toUpperCase(Locale.ROOT)).collect(Collectors.toSet()));
+                        .map(s -> s.trim().toUpperCase(Locale.ROOT)).collect(Collectors.toSet()),
+                LocalDataPlane::portFree);
         Shell shell = Shell.forThisProcess(settings.getProperty("dataplane.server-user", "postgres"));
         this.postgres = new Postgres(Path.of(settings.getProperty("dataplane.pg-bin", "/usr/lib/postgresql/15/bin")),
                 shell);
@@ -152,6 +153,17 @@ public final class LocalDataPlane implements AutoCloseable {
             }
         }
         LOG.info("re-adopted {} servers of {} instances", fleet.nodeCount(), fleet.instances().size());
+    }
+
+    /** Whether nothing on this machine listens on {@code port} of 127.0.0.1 (so a server can). */
+    static boolean portFree(int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Runs one command: planned against the fleet, executed step by step, reported. */

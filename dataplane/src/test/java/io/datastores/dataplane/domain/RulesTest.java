@@ -114,6 +114,14 @@ class RulesTest {
         }
 
         @Test
+        void givenAPortAnotherProgramHolds_thenItIsSkipped() {
+            Rules busy = new Rules(6, Set.of("POSTGRESQL"), port -> port != 15401);
+            Fleet f = busy.decide(accept("i-1", "HOBBYIST"), Fleet.empty(15400, 15499)).fleet();
+            Plan plan = busy.decide(node("i-1", 1, Role.PRIMARY, 0), f);
+            assertThat(plan.fleet().node("i-1-n1").orElseThrow().port()).isEqualTo(15402);
+        }
+
+        @Test
         void givenPortsTaken_thenEachNodeAndEndpointGetsItsOwn() {
             Fleet f = premium();
             assertThat(f.instance("i-1").orElseThrow().nodes().values()).extracting(Fleet.Node::port)

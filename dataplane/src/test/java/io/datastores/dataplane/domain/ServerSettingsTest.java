@@ -14,7 +14,7 @@ import io.datastores.dataplane.domain.Fleet.Role;
 
 class ServerSettingsTest {
 
-    private static final ServerSettings.Paths PATHS = new ServerSettings.Paths("/run/n", "/i/server.crt",
+    private static final ServerSettings.Paths PATHS = new ServerSettings.Paths("/i/server.crt",
             "/i/server.key", "/tls/ca.crt", "/i/pgpass");
 
     private static Instance instance(String plan, int limit) {

@@ -1,0 +1,124 @@
+package io.datastores.system;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A client of a real instance, as an application would be: it writes numbered rows through the
+ * instance's endpoint (TLS verified against the stack's CA), one commit at a time, reconnecting after
+ * any failure, and remembers which commits the server acknowledged, when, and at which WAL position.
+ */
+final class RealWriter implements AutoCloseable {
+
+    /** A commit the server acknowledged. */
+    record Ack(long id, long atNanos, long lsn) {
+    }
+
+    private final int port;
+    private final String password;
+    private final Path ca;
+    private final List<Ack> acks = new ArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+    private volatile String lastError = "";
+
+    RealWriter(int endpointPort, String adminPassword, Path caFile) throws SQLException {
+        this.port = endpointPort;
+        this.password = adminPassword;
+        this.ca = caFile;
+        try (Connection c = connect(); var s = c.createStatement()) {
+            s.execute("create table if not exists writes (id bigint primary key, at timestamptz default now())");
+        }
+        thread = new Thread(this::write, "real-writer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    Connection connect() throws SQLException {
+        return connect(port, password, ca);
+    }
+
+    static Connection connect(int port, String password, Path ca) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "admin");
+        p.setProperty("password", password);
+        p.setProperty("sslmode", "verify-full");
+        p.setProperty("sslrootcert", ca.toString());
+        p.setProperty("connectTimeout", "2");
+        p.setProperty("socketTimeout", "5");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/defaultdb", p);
+    }
+
+    private void write() {
+        long next = 1;
+        while (running.get()) {
+            try (Connection c = connect();
+                    PreparedStatement insert = c.prepareStatement(
+                            "insert into writes (id) values (?) returning pg_current_wal_lsn()::text")) {
+                while (running.get()) {
+                    insert.setLong(1, next);
+                    try (ResultSet r = insert.executeQuery()) {
+                        r.next();
+                        long lsn = io.datastores.dataplane.engine.Lsn.parse(r.getString(1));
+                        synchronized (acks) {
+                            acks.add(new Ack(next, System.nanoTime(), lsn));
+                        }
+                    }
+                    next++;
+                }
+            } catch (SQLException e) {
+                lastError = e.getMessage();
+                next++; // the outcome of the one in flight is unknown: never reuse its id
+                pause();
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    List<Ack> acks() {
+        synchronized (acks) {
+            return List.copyOf(acks);
+        }
+    }
+
+    int acked() {
+        synchronized (acks) {
+            return acks.size();
+        }
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    /** The longest time without an acknowledged commit, in milliseconds. */
+    long longestGapMillis() {
+        List<Ack> all = acks();
+        long gap = 0;
+        for (int i = 1; i < all.size(); i++) {
+            gap = Math.max(gap, all.get(i).atNanos() - all.get(i - 1).atNanos());
+        }
+        return gap / 1_000_000;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        thread.join(10_000);
+    }
+}
