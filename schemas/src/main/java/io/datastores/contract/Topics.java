@@ -71,10 +71,13 @@ public final class Topics {
             "dcp.backup-commands", INSTANCE_ID, BackupCommandEnvelope.class, 6, "delete",
             "backup-service (operator API)");
 
-    /** Operators' decisions about a region whose automatic failover is paused; keyed by cloud:region. */
+    /**
+     * Operators' requests about failover: decisions about a region whose automatic failover is paused
+     * (keyed by cloud:region) and planned switchovers (keyed by instance id).
+     */
     public static final TopicSpec<FailoverCommandEnvelope> FAILOVER_COMMANDS = new TopicSpec<>(
-            "dcp.failover-commands", "region (cloud:region)", FailoverCommandEnvelope.class, 6, "delete",
-            "failover-service (operator API)");
+            "dcp.failover-commands", "region (cloud:region); instance id for switchovers",
+            FailoverCommandEnvelope.class, 6, "delete", "failover-service (operator API)");
 
     /** Requests to marketplace-service (credentials, listings, connections), from its HTTP API. */
     public static final TopicSpec<MarketplaceCommandEnvelope> MARKETPLACE_COMMANDS = new TopicSpec<>(

@@ -24,6 +24,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.datastores.contract.Topics;
+import io.datastores.events.DataPlaneCommandFailed;
+import io.datastores.events.DataPlaneEventEnvelope;
+import io.datastores.events.DataPlaneFailure;
 import io.datastores.events.Engine;
 import io.datastores.events.EndpointMoved;
 import io.datastores.events.FailoverCompleted;
@@ -39,6 +42,9 @@ import io.datastores.events.NodeTelemetryEnvelope;
 import io.datastores.events.ReplacementNodeRequested;
 import io.datastores.events.RestoreRequested;
 import io.datastores.events.StandbyPromoted;
+import io.datastores.events.SwitchoverAborted;
+import io.datastores.events.SwitchoverRejected;
+import io.datastores.events.SwitchoverStarted;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.testkit.KafkaBrokerExtension;
 import io.datastores.testkit.SchemaRegistryExtension;
@@ -206,6 +212,61 @@ class FailoverIT {
             assertThat(done.getDataLossWindowMillis()).isNotNull().isNotNegative();
             assertThat(done.getUnavailableMillis()).isPositive();
             assertThat(done.getNote()).contains("lost");
+        }
+    }
+
+    @Test
+    @DisplayName("a planned switchover over HTTP: refused with the reason, or started, and aborted by the data plane")
+    void plannedSwitchoverRoute() throws Exception {
+        String id = "so-" + UUID.randomUUID();
+        String single = "so1-" + UUID.randomUUID();
+        try (TopicReader instances = new TopicReader(KafkaBrokerExtension.bootstrapServers(),
+                Topics.INSTANCE_EVENTS.name());
+                TopicReader failovers = new TopicReader(KafkaBrokerExtension.bootstrapServers(),
+                        Topics.FAILOVER_EVENTS.name())) {
+            ready(id, "BUSINESS-4", instances);
+            ready(single, "HOBBYIST", instances);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    failoverView(id, "nodes").get("nodes")).hasSize(2)
+                    .allSatisfy(n -> assertThat(n.has("lastHeartbeatAt")).as("heard from: %s", n).isTrue()));
+
+            var refused = platform.post(plane.url("failover-service", "/instances/" + single + "/switchover"),
+                    "{\"operator\": \"it\"}");
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+            assertThat(refused.body()).contains("single node");
+            assertThat(failoverEvents(failovers, single, SwitchoverRejected.class)).hasSize(1);
+
+            var asked = platform.post(plane.url("failover-service", "/instances/" + id + "/switchover"),
+                    "{\"operator\": \"it\", \"note\": \"kernel update\", \"requestId\": \"so-req-1\"}");
+            assertThat(asked.statusCode()).as(asked.body()).isEqualTo(200);
+            assertThat(JSON.readTree(asked.body()).get("requestId").asText()).isEqualTo("so-req-1");
+            assertThat(JSON.readTree(asked.body()).get("switchoverId").asText()).isNotBlank();
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> !failoverEvents(failovers, id, SwitchoverStarted.class).isEmpty());
+            assertThat(failoverEvents(failovers, id, SwitchoverStarted.class).get(0).getRequestId())
+                    .isEqualTo("so-req-1");
+            // the simulator prepares no switchover; the test says what a data plane says when it cannot
+            SwitchoverStarted started = failoverEvents(failovers, id, SwitchoverStarted.class).get(0);
+            try (var dataPlane = new org.apache.kafka.clients.producer.KafkaProducer<String, DataPlaneEventEnvelope>(
+                    Map.of(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            KafkaBrokerExtension.bootstrapServers()),
+                    new org.apache.kafka.common.serialization.StringSerializer(),
+                    serdes.value(Topics.DATA_PLANE_EVENTS).serializer())) {
+                dataPlane.send(new ProducerRecord<>(Topics.DATA_PLANE_EVENTS.name(), id, new DataPlaneEventEnvelope(
+                        Platform.meta("it-dataplane"), new DataPlaneCommandFailed(id, started.getToNodeId(),
+                                "SwitchoverStarted", 1L, 1L, DataPlaneFailure.SERVER_ERROR,
+                                "pg_ctl: server did not stop in time", started.getSwitchoverId()))))
+                        .get(30, TimeUnit.SECONDS);
+            }
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> !failoverEvents(failovers, id, SwitchoverAborted.class).isEmpty());
+            assertThat(failoverEvents(failovers, id, SwitchoverAborted.class).get(0).getReason())
+                    .endsWith("pg_ctl: server did not stop in time");
+            JsonNode last = failoverView(id, "failovers").get("history").get(0);
+            assertThat(last.get("kind").asText()).isEqualTo("SWITCHOVER");
+            assertThat(last.get("state").asText()).isEqualTo("ABORTED");
+            assertThat(failoverEvents(failovers, id, StandbyPromoted.class)).as("nothing was promoted").isEmpty();
+            assertThat(failoverEvents(failovers, id, io.datastores.events.NodeFailed.class)).isEmpty();
         }
     }
 

@@ -25,7 +25,9 @@ import jakarta.inject.Singleton;
  * {@code dcp.failover.confirm-timeout} (20s), {@code dcp.failover.lag-budget-bytes} (1048576, Business
  * and Premium), {@code dcp.failover.stability} (10s), {@code dcp.failover.minor-limit} (3 in
  * {@code dcp.failover.minor-window}, 15m), {@code dcp.failover.unknown-instance-grace} (10m: telemetry of an
- * instance never accepted is dropped after it, with the reason), {@code dcp.failover.region.settle} (1500ms:
+ * instance never accepted is dropped after it, with the reason), {@code dcp.failover.switchover-timeout}
+ * (30s: a planned switchover the data plane has not prepared by then is aborted),
+ * {@code dcp.failover.region.settle} (1500ms:
  * nodes silenced together are suspected within a beat of each other), {@code dcp.failover.region.pause-share}
  * (0.3), {@code dcp.failover.region.min-silent} (5), {@code dcp.failover.region.lateness} (500ms: how late a
  * signal may reach the guard and still be decided in its place), {@code dcp.failover.timer-interval} (how
@@ -44,10 +46,11 @@ public class FailoverStreams {
             @Value("${dcp.failover.stability:10s}") Duration stability,
             @Value("${dcp.failover.minor-limit:3}") int minorLimit,
             @Value("${dcp.failover.minor-window:15m}") Duration minorWindow,
-            @Value("${dcp.failover.unknown-instance-grace:10m}") Duration unknownInstanceGrace) {
+            @Value("${dcp.failover.unknown-instance-grace:10m}") Duration unknownInstanceGrace,
+            @Value("${dcp.failover.switchover-timeout:30s}") Duration switchoverTimeout) {
         return new FailoverDecider(new FailoverPolicy(heartbeatTimeout, catchUpWait, confirmTimeout,
                 Map.of("BUSINESS", lagBudget, "PREMIUM", lagBudget), stability, minorLimit, minorWindow,
-                unknownInstanceGrace));
+                unknownInstanceGrace, switchoverTimeout));
     }
 
     @Singleton

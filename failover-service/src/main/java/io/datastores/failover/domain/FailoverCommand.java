@@ -68,6 +68,38 @@ public sealed interface FailoverCommand {
     record DismissSuspicion(String instanceId, String nodeId, String reason) implements FailoverCommand {
     }
 
+    /**
+     * An operator asks for a planned switchover of the primary, to {@code targetNodeId} (null: the
+     * most advanced healthy standby within the lag budget).
+     */
+    record RequestSwitchover(String instanceId, String requestId, String targetNodeId, String operator,
+            String note) implements FailoverCommand {
+    }
+
+    /**
+     * The data plane prepared a switchover: new connections wait, the old primary stopped cleanly at
+     * {@code position}, which the target has replayed.
+     */
+    record SwitchoverPrepared(String instanceId, String switchoverId, String fromNodeId, String toNodeId,
+            long position) implements FailoverCommand {
+    }
+
+    /**
+     * The data plane refused a command (an older epoch than it has seen) or failed to carry it out;
+     * {@code correlatesWith} is the switchover or failover id the command named, if any.
+     */
+    record CommandFailed(String instanceId, String nodeId, String command, long epoch, long currentEpoch,
+            String failure, String reason, String correlatesWith) implements FailoverCommand {
+    }
+
+    /**
+     * The data plane rewound a fenced node onto the current primary's timeline (or rebuilt it): it
+     * discarded {@code discardedBytes} written past {@code divergedAt}.
+     */
+    record NodeRewound(String instanceId, String nodeId, long epoch, long divergedAt, long discardedBytes,
+            String method) implements FailoverCommand {
+    }
+
     /** Time passed: look for silent nodes and failovers whose wait is over. */
     record CheckTime(String instanceId) implements FailoverCommand {
     }

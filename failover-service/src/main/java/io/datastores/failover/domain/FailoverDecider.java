@@ -22,6 +22,7 @@ import io.datastores.failover.domain.FailoverCommand.PlannedNode;
 import io.datastores.failover.domain.FailoverCommand.RecordNodes;
 import io.datastores.failover.domain.FailoverCommand.RecordRestorePoint;
 import io.datastores.failover.domain.FailoverCommand.ReportFailure;
+import io.datastores.failover.domain.FailoverCommand.RequestSwitchover;
 import io.datastores.failover.domain.FailoverCommand.RestoreDone;
 import io.datastores.failover.domain.FailoverCommand.Track;
 import io.datastores.failover.domain.FailoverEvent.Blocked;
@@ -74,13 +75,23 @@ import io.datastores.kit.decider.Timer;
  * reported.</li>
  * <li><b>Fencing.</b> A node claiming primary at an older epoch, or a lost node coming back, is
  * fenced once. Reports about a node already lost, or carrying an older epoch, are ignored with the
- * reason. One failover at a time: the loss of a node promoted moments ago supersedes its failover.</li>
+ * reason. One failover at a time: the loss of a node promoted moments ago supersedes its failover.
+ * A fenced node heard as a standby at the current epoch rejoins (its replacement, if any, is
+ * cancelled); when it was a failover's lost primary, the bytes the data plane discarded rewinding it
+ * are that failover's measured data loss.</li>
+ * <li><b>Planned switchover.</b> An operator's request is refused with the reason, or starts a
+ * switchover (a failover record of kind SWITCHOVER) to the named standby or the most advanced one
+ * within the lag budget. The data plane prepares it (connections paused, the primary stopped, the
+ * target caught up); then the target is promoted at a new epoch with nothing lost, the endpoint
+ * moves, and the old primary stays as a standby. Its silence meanwhile is on purpose, not a loss. A
+ * data-plane failure or {@code switchoverTimeout} aborts it.</li>
  * </ul>
  */
 public final class FailoverDecider implements Decider<FailoverCommand, InstanceHealth, FailoverEvent> {
 
     public static final String PROMOTION = "PROMOTION";
     public static final String RESTORE = "RESTORE";
+    public static final String SWITCHOVER = "SWITCHOVER";
 
     private final FailoverPolicy policy;
 
@@ -116,6 +127,9 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
         if (command instanceof Track t) {
             return s.tracked() ? List.of() : List.of(new Tracked(t.instanceId(), t.region(), t.plan(),
                     tierOf(t.plan()), t.nodeCount(), t.serviceHost()));
+        }
+        if (command instanceof RequestSwitchover r) {
+            return switchover(r, s, at);
         }
         if (s.deleted()) {
             return List.of(); // a deleted instance has nothing left to fail over
@@ -168,6 +182,15 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
         if (command instanceof CheckTime) {
             return checkTime(s, at);
         }
+        if (command instanceof FailoverCommand.SwitchoverPrepared p) {
+            return prepared(p, s, at);
+        }
+        if (command instanceof FailoverCommand.CommandFailed c) {
+            return commandFailed(c, s, at);
+        }
+        if (command instanceof FailoverCommand.NodeRewound r) {
+            return rewound(r, s, at);
+        }
         return List.of();
     }
 
@@ -192,12 +215,18 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
             return List.of(); // no newer than the last one heard: a re-delivery or a replay changes nothing
         }
         if (n.status() == Status.FENCED) {
-            return List.of(); // fenced once; the data plane is rebuilding it
+            // fenced once; the data plane rebuilds it, and it is back when it follows the current primary
+            return h.role() == Role.STANDBY && h.epoch() == s.epoch() ? rejoin(s, n, h, at) : List.of();
         }
         if (n.status() == Status.LOST) {
             return List.of(new Fenced(n.nodeId(), h.epoch(), s.epoch(), "node " + n.nodeId()
                     + " was declared lost and replaced; it came back claiming " + h.role() + " at epoch " + h.epoch()
                     + " while the instance is at epoch " + s.epoch()));
+        }
+        Failover current = s.active();
+        if (switchingAway(s, n) && h.role() == Role.PRIMARY && h.epoch() < s.epoch() && current.promotedAt() != null
+                && !at.isAfter(current.promotedAt())) {
+            return List.of(); // the old primary's last beat before it was stopped, read after the promotion
         }
         if (h.role() == Role.PRIMARY && h.epoch() < s.epoch()) {
             return fence(s, n, h.epoch(), "node " + n.nodeId() + " claims PRIMARY at epoch " + h.epoch()
@@ -224,8 +253,9 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
         Failover f = after.active();
         if (f != null && "PROMOTED".equals(f.state()) && h.nodeId().equals(f.promotedNodeId())
                 && h.role() == Role.PRIMARY && h.epoch() == after.epoch()) {
-            events.add(complete(after, f, at, f.promotedNodeId(), null, f.dataLossBytes() > 0
-                    ? "promoted " + f.dataLossBytes() + " bytes behind the lost primary" : ""));
+            String note = f.plannedSwitchover() ? "planned switchover from " + f.failedNodeId() + ": nothing lost"
+                    : f.dataLossBytes() > 0 ? "promoted " + f.dataLossBytes() + " bytes behind the lost primary" : "";
+            events.add(complete(after, f, at, f.promotedNodeId(), null, note));
         } else if (f != null && "BLOCKED".equals(f.state())) {
             events.addAll(promote(after, f, at, false));
         }
@@ -250,8 +280,8 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
         if ("SEVERE".equals(d.severity())) {
             return lose(s, n, "self-diagnostics: " + d.detail(), "DIAGNOSTICS", at);
         }
-        if (!"MINOR".equals(d.severity())) {
-            return List.of();
+        if (!"MINOR".equals(d.severity()) || switchingAway(s, n)) {
+            return List.of(); // OK; or the primary a switchover stops on purpose
         }
         long recent = n.minorFailures().stream().filter(t -> !t.isBefore(at.minus(policy.minorWindow()))).count();
         if (recent + 1 >= policy.minorLimit()) {
@@ -295,6 +325,13 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
     private List<FailoverEvent> lose(InstanceHealth s, Node node, String reason, String detectedBy, Instant at) {
         Instant failedAt = node.lastHeartbeatAt() != null ? node.lastHeartbeatAt() : at;
         List<FailoverEvent> events = new ArrayList<>();
+        Failover switching = s.active();
+        if (switching != null && switching.plannedSwitchover() && "SWITCHING".equals(switching.state())) {
+            FailoverEvent.SwitchoverAborted abort = new FailoverEvent.SwitchoverAborted(switching.failoverId(),
+                    "node " + node.nodeId() + " was lost while it was prepared: " + reason, at);
+            events.add(abort);
+            s = evolve(s, abort);
+        }
         events.add(new Lost(node.nodeId(), reason, detectedBy, s.epoch(), failedAt));
         if (node.role() != Role.PRIMARY) {
             events.add(replacement(s, null, node, Role.STANDBY, s.epoch()));
@@ -307,7 +344,7 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
         String kind = s.nodeCount() <= 1 || !hasStandby ? RESTORE : PROMOTION;
         events.add(new Started(failoverId, node.nodeId(), kind, reason, detectedBy, failedAt, at, s.epoch()));
         InstanceHealth after = s;
-        for (FailoverEvent e : events) {
+        for (FailoverEvent e : events.subList(events.size() - 2, events.size())) {
             after = evolve(after, e);
         }
         events.addAll(RESTORE.equals(kind) ? restore(after, after.active(), at, "")
@@ -408,6 +445,156 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
                 detection, promotion, unavailable, f.dataLossBytes(), lossWindow, note);
     }
 
+    // --- planned switchover ---
+
+    /** A switchover to the named standby, or the most advanced within the lag budget; refused with the reason. */
+    private List<FailoverEvent> switchover(RequestSwitchover r, InstanceHealth s, Instant at) {
+        Failover f = s.active();
+        if (f != null && f.switchover() != null && r.requestId().equals(f.switchover().requestId())) {
+            return List.of(); // the same request again
+        }
+        String id = r.instanceId();
+        String refusal = null;
+        Optional<Node> primary = s.nodes().stream()
+                .filter(n -> n.role() == Role.PRIMARY && n.status() == Status.HEALTHY).findFirst();
+        Optional<Node> target = Optional.empty();
+        if (!s.tracked()) {
+            refusal = "instance " + id + " is unknown to failover-service";
+        } else if (s.deleted()) {
+            refusal = "instance " + id + " is deleted";
+        } else if (s.nodeCount() <= 1) {
+            refusal = "instance " + id + " runs a single node (" + s.plan() + "): there is no standby to switch"
+                    + " over to";
+        } else if (f != null) {
+            refusal = (f.plannedSwitchover() ? "switchover " : "failover ") + f.failoverId() + " is in progress ("
+                    + f.state().toLowerCase(Locale.ROOT) + "); one at a time";
+        } else if (primary.isEmpty()) {
+            refusal = "the primary is not healthy" + nodesText(s, null) + ": a switchover needs it serving";
+        } else if (r.targetNodeId() != null && !r.targetNodeId().isBlank()) {
+            target = s.node(r.targetNodeId()).filter(n -> n.role() == Role.STANDBY && n.status() == Status.HEALTHY);
+            if (target.isEmpty()) {
+                refusal = "node " + r.targetNodeId() + " is not a healthy standby of " + id + nodesText(s, null);
+            }
+        } else {
+            long budget = policy.lagBudget(s.tier());
+            long primaryAt = primary.get().position();
+            List<Node> healthy = s.nodes().stream()
+                    .filter(n -> n.role() == Role.STANDBY && n.status() == Status.HEALTHY).toList();
+            target = healthy.stream().filter(n -> primaryAt - n.position() <= budget && stable(n, at))
+                    .min(Comparator.comparingLong(Node::position).reversed().thenComparing(Node::nodeId));
+            if (target.isEmpty()) {
+                refusal = healthy.isEmpty() ? "no healthy standby" + nodesText(s, primary.get().nodeId())
+                        : "no standby within the " + s.tier() + " lag budget of " + budget + " bytes: "
+                                + healthy.stream().map(n -> n.nodeId() + " is " + Math.max(0, primaryAt - n.position())
+                                        + " bytes behind" + (stable(n, at) ? "" : " and recovered only at "
+                                                + n.healthySince()))
+                                        .collect(Collectors.joining(", "));
+            }
+        }
+        if (refusal != null) {
+            return List.of(new FailoverEvent.SwitchoverRejected(r.requestId(), refusal));
+        }
+        String switchoverId = id + "/switchover-" + (s.history().size() + 1) + "-" + at.toEpochMilli();
+        return List.of(new FailoverEvent.SwitchoverStarted(switchoverId, primary.get().nodeId(), target.get().nodeId(),
+                s.epoch(), r.operator(), r.requestId(), r.note() == null ? "" : r.note(), at,
+                at.plus(policy.switchoverTimeout())));
+    }
+
+    /** The data plane prepared the switchover: the target is promoted, nothing lost, and the endpoint moves. */
+    private static List<FailoverEvent> prepared(FailoverCommand.SwitchoverPrepared p, InstanceHealth s, Instant at) {
+        Failover f = s.active();
+        if (f == null || !f.plannedSwitchover() || !f.failoverId().equals(p.switchoverId())
+                || !"SWITCHING".equals(f.state())) {
+            return List.of(new Ignored(p.toNodeId(), "SwitchoverPrepared", s.epoch(), s.epoch(), "no switchover "
+                    + p.switchoverId() + " is being prepared" + (f == null ? "" : " (" + f.failoverId() + " is "
+                            + f.state().toLowerCase(Locale.ROOT) + ")")));
+        }
+        Optional<Node> to = s.node(f.switchover().targetNodeId()).filter(Node::watched);
+        if (to.isEmpty()) {
+            return List.of(new FailoverEvent.SwitchoverAborted(f.failoverId(), "its target "
+                    + f.switchover().targetNodeId() + " is no longer a healthy standby", at));
+        }
+        long epoch = s.epoch() + 1;
+        return List.of(new Promoted(f.failoverId(), to.get().nodeId(), epoch, p.position(), f.failedNodeId(), 0, at),
+                new EndpointMoved(f.failoverId(), s.serviceHost(), f.failedIp(), to.get().ip()));
+    }
+
+    /**
+     * A command of the failover in progress failed on the data plane: a switchover still being
+     * prepared is aborted with its reason; otherwise the failure is a phase of the failover (a
+     * promotion that did not happen is declared lost by the confirmation timeout).
+     */
+    private static List<FailoverEvent> commandFailed(FailoverCommand.CommandFailed c, InstanceHealth s, Instant at) {
+        Failover f = s.active();
+        if (f == null || c.correlatesWith() == null || !c.correlatesWith().equals(f.failoverId())) {
+            return List.of(); // refused commands of no failover in progress: the data plane keeps its state
+        }
+        if (f.plannedSwitchover() && "SWITCHING".equals(f.state())) {
+            return List.of(new FailoverEvent.SwitchoverAborted(f.failoverId(), "the data plane could not prepare it ("
+                    + c.failure() + "): " + c.reason(), at));
+        }
+        return List.of(new FailoverEvent.CommandFailureRecorded(f.failoverId(), c.command(), c.failure(), c.reason(),
+                at));
+    }
+
+    /** The primary a switchover in progress is moving away from: stopped on purpose, its silence is no loss. */
+    private static boolean switchingAway(InstanceHealth s, Node n) {
+        Failover f = s.active();
+        return f != null && f.plannedSwitchover() && n.nodeId().equals(f.failedNodeId())
+                && ("SWITCHING".equals(f.state()) || "PROMOTED".equals(f.state()));
+    }
+
+    // --- fenced nodes back ---
+
+    /**
+     * A fenced node follows the current primary at the current epoch: a standby again, in place of
+     * its replacement if one was asked for (cancelled), or where the plan has room for it.
+     */
+    private static List<FailoverEvent> rejoin(InstanceHealth s, Node n, Heartbeat h, Instant at) {
+        Optional<Node> replacement = s.nodes().stream()
+                .filter(x -> n.nodeId().equals(x.replacesNodeId()) && x.role() != Role.PRIMARY
+                        && x.status() != Status.LOST && x.status() != Status.FENCED)
+                .findFirst();
+        long serving = s.nodes().stream().filter(x -> x.status() != Status.LOST && x.status() != Status.FENCED)
+                .count();
+        if (replacement.isEmpty() && serving >= s.nodeCount()) {
+            return List.of(); // its place is taken: it stays fenced
+        }
+        List<FailoverEvent> events = new ArrayList<>();
+        events.add(new FailoverEvent.NodeRejoined(n.nodeId(), s.epoch(), n.ip(), n.zone(), h.position(), at));
+        replacement.ifPresent(r -> events.add(new FailoverEvent.ReplacementCancelled(r.nodeId(), n.nodeId(),
+                s.epoch(), "node " + n.nodeId() + " rejoined as a standby at epoch " + s.epoch()
+                        + "; its replacement is not needed")));
+        return events;
+    }
+
+    /** A fenced node was rewound: what it discarded is the measured loss of the failover that lost it. */
+    private static List<FailoverEvent> rewound(FailoverCommand.NodeRewound r, InstanceHealth s, Instant at) {
+        if (!s.tracked() || s.deleted()) {
+            return List.of();
+        }
+        List<Failover> all = new ArrayList<>();
+        if (s.active() != null) {
+            all.add(s.active());
+        }
+        all.addAll(s.history());
+        Optional<Failover> f = all.stream().filter(x -> r.nodeId().equals(x.failedNodeId())).findFirst();
+        if (f.isEmpty() || f.get().measuredLoss() != null) {
+            return List.of(); // no failover lost it, or measured once already
+        }
+        return List.of(new FailoverEvent.DataLossMeasured(f.get().failoverId(), r.nodeId(), r.discardedBytes(),
+                r.divergedAt(), f.get().dataLossBytes(), r.method(), at));
+    }
+
+    /** The instance's nodes in short, but {@code except}: " (n2 standby healthy, n3 standby lost)". */
+    private static String nodesText(InstanceHealth s, String except) {
+        String nodes = s.nodes().stream().filter(n -> !n.nodeId().equals(except))
+                .map(n -> n.nodeId() + " " + String.valueOf(n.role()).toLowerCase(Locale.ROOT) + " "
+                        + n.status().name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", "));
+        return nodes.isEmpty() ? "" : " (" + nodes + ")";
+    }
+
     // --- time ---
 
     private List<FailoverEvent> checkTime(InstanceHealth s, Instant at) {
@@ -416,13 +603,18 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
             return forgetUnknown(s, at);
         }
         for (Node n : s.nodes()) {
-            if (n.status() == Status.HEALTHY && !n.watchSince().plus(policy.heartbeatTimeout()).isAfter(at)) {
+            if (n.status() == Status.HEALTHY && !n.watchSince().plus(policy.heartbeatTimeout()).isAfter(at)
+                    && !switchingAway(s, n)) {
                 Instant last = n.lastHeartbeatAt() != null ? n.lastHeartbeatAt() : n.watchSince();
                 events.add(new Suspected(n.nodeId(), s.region(), last, Duration.between(last, at).toMillis()));
             }
         }
         Failover f = s.active();
-        if (f != null && "BLOCKED".equals(f.state()) && f.waitUntil() != null && !f.waitUntil().isAfter(at)) {
+        if (f != null && f.plannedSwitchover() && "SWITCHING".equals(f.state()) && f.waitUntil() != null
+                && !f.waitUntil().isAfter(at)) {
+            events.add(new FailoverEvent.SwitchoverAborted(f.failoverId(), "the data plane did not prepare it within "
+                    + policy.switchoverTimeout().toSeconds() + " s; " + f.failedNodeId() + " stays primary", at));
+        } else if (f != null && "BLOCKED".equals(f.state()) && f.waitUntil() != null && !f.waitUntil().isAfter(at)) {
             events.addAll(promote(s, f, at, true));
         } else if (f != null && "PROMOTED".equals(f.state())
                 && !f.promotedAt().plus(policy.confirmTimeout()).isAfter(at)) {
@@ -447,12 +639,13 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
         }
         Instant next = null;
         for (Node n : s.nodes()) {
-            if (n.status() == Status.HEALTHY) {
+            if (n.status() == Status.HEALTHY && !switchingAway(s, n)) {
                 next = earlier(next, n.watchSince().plus(policy.heartbeatTimeout()));
             }
         }
         Failover f = s.active();
-        if (f != null && "BLOCKED".equals(f.state()) && f.waitUntil() != null) {
+        if (f != null && ("BLOCKED".equals(f.state()) || f.plannedSwitchover() && "SWITCHING".equals(f.state()))
+                && f.waitUntil() != null) {
             next = earlier(next, f.waitUntil());
         }
         if (f != null && "PROMOTED".equals(f.state())) {
@@ -489,6 +682,14 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
 
     private static Instant earlier(Instant a, Instant b) {
         return a == null || b.isBefore(a) ? b : a;
+    }
+
+    /** The newest failover, in progress or done, whose failed (or switched-away) node is {@code nodeId}. */
+    private static Optional<Failover> lastFailoverOf(InstanceHealth s, String nodeId) {
+        if (s.active() != null && nodeId.equals(s.active().failedNodeId())) {
+            return Optional.of(s.active());
+        }
+        return s.history().stream().filter(f -> nodeId.equals(f.failedNodeId())).findFirst();
     }
 
     private static long lag(Failover f, Node n) {
@@ -536,7 +737,7 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
                     nodes.replaceAll(n -> n.nodeId().equals(p.nodeId())
                             ? new Node(k.nodeId(), k.role() == null ? p.role() : k.role(), p.zone(), p.ip(),
                                     k.status(), k.lastHeartbeatAt(), k.watchSince(), k.healthySince(), k.position(),
-                                    k.epoch(), k.minorFailures())
+                                    k.epoch(), k.minorFailures(), k.replacesNodeId())
                             : n);
                 }
             }
@@ -565,7 +766,7 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
                 Instant watch = n.watchSince() == null || last.isAfter(n.watchSince()) ? last : n.watchSince();
                 return new Node(n.nodeId(), n.role() == null ? h.role() : n.role(), n.zone(), n.ip(), Status.HEALTHY,
                         last, watch, back && n.status() == Status.SUSPECTED ? h.at() : n.healthySince(),
-                        Math.max(n.position(), h.position()), h.epoch(), n.minorFailures());
+                        Math.max(n.position(), h.position()), h.epoch(), n.minorFailures(), n.replacesNodeId());
             });
         }
         if (event instanceof MinorFailureRecorded m) {
@@ -574,7 +775,8 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
                         .filter(t -> !t.isBefore(m.at().minus(policy.minorWindow()))).toList());
                 minors.add(m.at());
                 return new Node(n.nodeId(), n.role(), n.zone(), n.ip(), n.status(), n.lastHeartbeatAt(),
-                        n.watchSince(), n.healthySince(), n.position(), n.epoch(), List.copyOf(minors));
+                        n.watchSince(), n.healthySince(), n.position(), n.epoch(), List.copyOf(minors),
+                        n.replacesNodeId());
             });
         }
         if (event instanceof RestorePointRecorded p) {
@@ -583,11 +785,13 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
         }
         if (event instanceof ReplacementUp u) {
             return s.withNode(u.nodeId(), n -> new Node(n.nodeId(), n.role(), u.zone(), u.ip(), Status.HEALTHY,
-                    n.lastHeartbeatAt(), u.at(), null, n.position(), n.epoch(), n.minorFailures()));
+                    n.lastHeartbeatAt(), u.at(), null, n.position(), n.epoch(), n.minorFailures(),
+                    n.replacesNodeId()));
         }
         if (event instanceof SuspicionCleared c) {
             return s.withNode(c.nodeId(), n -> new Node(n.nodeId(), n.role(), n.zone(), n.ip(), Status.HEALTHY,
-                    n.lastHeartbeatAt(), c.at(), n.healthySince(), n.position(), n.epoch(), n.minorFailures()));
+                    n.lastHeartbeatAt(), c.at(), n.healthySince(), n.position(), n.epoch(), n.minorFailures(),
+                    n.replacesNodeId()));
         }
         if (event instanceof Suspected x) {
             return s.withNode(x.nodeId(), n -> n.with(Status.SUSPECTED));
@@ -631,7 +835,7 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
         if (event instanceof ReplacementRequested r) {
             List<Node> nodes = new ArrayList<>(s.nodes());
             nodes.add(new Node(r.nodeId(), r.role(), r.zone(), null, Status.PENDING, null, null, null, 0, r.epoch(),
-                    List.of()));
+                    List.of(), r.replacesNodeId()));
             InstanceHealth after = s.withNodes(nodes).withReplacements(s.replacements() + 1);
             return r.failoverId() == null || after.active() == null ? after
                     : after.withActive(after.active().replacedBy(r.nodeId()))
@@ -644,9 +848,59 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
                     .phase("RESTORE_REQUESTED", null, "backup " + r.backupId() + " up to position " + r.targetPosition()));
         }
         if (event instanceof Completed c) {
-            return s.active() == null ? s : s.finish(s.active().completed(c).phase("COMPLETED", c.completedAt(),
-                    c.note()));
+            if (s.active() == null) {
+                return s;
+            }
+            Failover done = s.active();
+            InstanceHealth after = s.finish(done.completed(c).phase("COMPLETED", c.completedAt(), c.note()));
+            // the old primary of a switchover follows the new one: its silence counts from now on
+            return done.plannedSwitchover() ? after.withNode(done.failedNodeId(), n -> n.watchedFrom(c.completedAt()))
+                    : after;
         }
-        return s; // Recovered, RestartRequested, Ignored, RegionNodes: nothing to remember
+        if (event instanceof FailoverEvent.SwitchoverStarted st) {
+            Node from = s.node(st.fromNodeId()).orElseThrow();
+            String why = "planned switchover to " + st.toNodeId() + ", asked by " + st.requestedBy()
+                    + (st.note().isBlank() ? "" : ": " + st.note());
+            Failover f = new Failover(st.switchoverId(), SWITCHOVER, "SWITCHING", from.nodeId(), from.zone(),
+                    from.ip(), why, "OPERATOR", st.at(), st.at(), from.position(), st.timeoutAt(), null, null, null,
+                    null, st.epoch(), st.epoch(), 0, null, null, null, null, null, "", List.of())
+                    .withSwitchover(new InstanceHealth.Switchover(st.toNodeId(), st.requestId(), st.requestedBy()));
+            return s.withActive(f.phase("SWITCHOVER_STARTED", st.at(), from.nodeId() + " -> " + st.toNodeId()
+                    + " at epoch " + st.epoch()));
+        }
+        if (event instanceof FailoverEvent.SwitchoverAborted a) {
+            Failover f = s.active();
+            if (f == null || !f.failoverId().equals(a.switchoverId())) {
+                return s;
+            }
+            return s.finish(f.aborted(a.at(), a.reason()).phase("ABORTED", a.at(), a.reason()))
+                    .withNode(f.failedNodeId(), n -> n.watchedFrom(a.at())); // it serves on: silence counts afresh
+        }
+        if (event instanceof FailoverEvent.NodeRejoined j) {
+            InstanceHealth after = s.withNode(j.nodeId(), n -> new Node(n.nodeId(), Role.STANDBY,
+                    j.zone() != null ? j.zone() : n.zone(), j.ip() != null ? j.ip() : n.ip(), Status.HEALTHY, j.at(),
+                    j.at(), j.at(), j.position(), j.epoch(), n.minorFailures(), n.replacesNodeId()));
+            return lastFailoverOf(after, j.nodeId()).map(f -> after.withFailover(f.failoverId(),
+                    x -> x.phase("REJOINED", j.at(), j.nodeId() + " is a standby again at epoch " + j.epoch())))
+                    .orElse(after);
+        }
+        if (event instanceof FailoverEvent.ReplacementCancelled c) {
+            InstanceHealth after = s.withNodes(s.nodes().stream().filter(n -> !n.nodeId().equals(c.nodeId())).toList());
+            return lastFailoverOf(after, c.replacesNodeId()).filter(f -> c.nodeId().equals(f.replacementNodeId()))
+                    .map(f -> after.withFailover(f.failoverId(), x -> x.phase("REPLACEMENT_CANCELLED", null,
+                            c.nodeId() + ": " + c.reason())))
+                    .orElse(after);
+        }
+        if (event instanceof FailoverEvent.DataLossMeasured d) {
+            return s.withFailover(d.failoverId(), f -> f.withMeasuredLoss(new InstanceHealth.MeasuredLoss(d.nodeId(),
+                    d.lostBytes(), d.divergedAt(), d.estimatedBytes(), d.method(), d.at()))
+                    .phase("DATA_LOSS_MEASURED", d.at(), d.nodeId() + " discarded " + d.lostBytes() + " bytes past "
+                            + d.divergedAt() + " (" + d.method() + "); estimated " + d.estimatedBytes()));
+        }
+        if (event instanceof FailoverEvent.CommandFailureRecorded c) {
+            return s.withFailover(c.failoverId(), f -> f.phase("DATA_PLANE_FAILED", c.at(), c.command() + " "
+                    + c.failure() + ": " + c.reason()));
+        }
+        return s; // Recovered, RestartRequested, Ignored, RegionNodes, SwitchoverRejected: nothing to remember
     }
 }

@@ -117,6 +117,49 @@ public sealed interface FailoverEvent {
     record Fenced(String nodeId, long nodeEpoch, long currentEpoch, String reason) implements FailoverEvent {
     }
 
+    /**
+     * A planned switchover from the primary {@code fromNodeId} to the standby {@code toNodeId} starts
+     * at {@code epoch} (the promotion raises it); it ends by {@code timeoutAt} or is aborted.
+     */
+    record SwitchoverStarted(String switchoverId, String fromNodeId, String toNodeId, long epoch,
+            String requestedBy, String requestId, String note, Instant at, Instant timeoutAt)
+            implements FailoverEvent {
+    }
+
+    /** The switchover did not happen; the old primary serves on. */
+    record SwitchoverAborted(String switchoverId, String reason, Instant at) implements FailoverEvent {
+    }
+
+    /** A switchover request refused, with the reason. */
+    record SwitchoverRejected(String requestId, String reason) implements FailoverEvent {
+    }
+
+    /**
+     * A fenced node runs as a standby of the current primary at the current epoch: it is one of the
+     * instance's standbys again, a promotion candidate after the usual stability.
+     */
+    record NodeRejoined(String nodeId, long epoch, String ip, String zone, long position, Instant at)
+            implements FailoverEvent {
+    }
+
+    /** A replacement is not needed any more: the node it replaced rejoined. */
+    record ReplacementCancelled(String nodeId, String replacesNodeId, long epoch, String reason)
+            implements FailoverEvent {
+    }
+
+    /**
+     * The real data loss of {@code failoverId}: its lost primary came back and was rewound, discarding
+     * {@code lostBytes}; {@code estimatedBytes} is what the failover reported from the last heartbeat.
+     */
+    record DataLossMeasured(String failoverId, String nodeId, long lostBytes, long divergedAt, long estimatedBytes,
+            String method, Instant at) implements FailoverEvent {
+    }
+
+    /** State only: the data plane could not carry out a command of the failover in progress. */
+    record CommandFailureRecorded(String failoverId, String command, String failure, String reason, Instant at)
+            implements FailoverEvent {
+    }
+
     record Ignored(String nodeId, String signal, long signalEpoch, long currentEpoch, String reason)
             implements FailoverEvent {
     }

@@ -18,15 +18,17 @@ import java.util.Map;
  * @param minorLimit minor failures within {@code minorWindow} after which a node counts as lost
  * @param unknownInstanceGrace how long telemetry of an instance failover has never been told of is
  *     kept (a rebuild may read it before the instance's acceptance); then it is dropped, with the reason
+ * @param switchoverTimeout how long the data plane has to prepare a planned switchover (pause, stop the
+ *     primary, let the target catch up) before it is aborted
  */
 public record FailoverPolicy(Duration heartbeatTimeout, Duration catchUpWait, Duration confirmTimeout,
         Map<String, Long> lagBudgetBytes, Duration stability, int minorLimit, Duration minorWindow,
-        Duration unknownInstanceGrace) {
+        Duration unknownInstanceGrace, Duration switchoverTimeout) {
 
     public FailoverPolicy(Duration heartbeatTimeout, Duration catchUpWait, Duration confirmTimeout,
             Map<String, Long> lagBudgetBytes, Duration stability, int minorLimit, Duration minorWindow) {
         this(heartbeatTimeout, catchUpWait, confirmTimeout, lagBudgetBytes, stability, minorLimit, minorWindow,
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10), Duration.ofSeconds(30));
     }
 
     public static final long ONE_MIB = 1L << 20;
@@ -39,7 +41,7 @@ public record FailoverPolicy(Duration heartbeatTimeout, Duration catchUpWait, Du
 
     public FailoverPolicy withHeartbeatTimeout(Duration timeout) {
         return new FailoverPolicy(timeout, catchUpWait, confirmTimeout, lagBudgetBytes, stability, minorLimit,
-                minorWindow, unknownInstanceGrace);
+                minorWindow, unknownInstanceGrace, switchoverTimeout);
     }
 
     /** The lag budget of a tier; tiers without standbys have none. */

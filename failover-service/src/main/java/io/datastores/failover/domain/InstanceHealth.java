@@ -37,10 +37,18 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
     /**
      * One node. {@code watchSince} is when its silence started to count (its last heartbeat, or
      * when it was planned, came up or had a suspicion dismissed); {@code healthySince} is when it
-     * was last heard again after a suspicion (hysteresis).
+     * was last heard again after a suspicion (hysteresis); {@code replacesNodeId} names the node a
+     * replacement was asked for in place of (null for the nodes provisioning planned).
      */
     public record Node(String nodeId, Role role, String zone, String ip, Status status, Instant lastHeartbeatAt,
-            Instant watchSince, Instant healthySince, long position, long epoch, List<Instant> minorFailures) {
+            Instant watchSince, Instant healthySince, long position, long epoch, List<Instant> minorFailures,
+            String replacesNodeId) {
+
+        public Node(String nodeId, Role role, String zone, String ip, Status status, Instant lastHeartbeatAt,
+                Instant watchSince, Instant healthySince, long position, long epoch, List<Instant> minorFailures) {
+            this(nodeId, role, zone, ip, status, lastHeartbeatAt, watchSince, healthySince, position, epoch,
+                    minorFailures, null);
+        }
 
         boolean watched() {
             return status == Status.HEALTHY || status == Status.SUSPECTED;
@@ -48,12 +56,19 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
 
         Node with(Status s) {
             return new Node(nodeId, role, zone, ip, s, lastHeartbeatAt, watchSince, healthySince, position, epoch,
-                    minorFailures);
+                    minorFailures, replacesNodeId);
         }
 
         Node withRole(Role r) {
             return new Node(nodeId, r, zone, ip, status, lastHeartbeatAt, watchSince, healthySince, position, epoch,
-                    minorFailures);
+                    minorFailures, replacesNodeId);
+        }
+
+        /** Its silence counts from {@code at} on, if that is later than it counted from. */
+        Node watchedFrom(Instant at) {
+            Instant from = watchSince == null || at.isAfter(watchSince) ? at : watchSince;
+            return new Node(nodeId, role, zone, ip, status, lastHeartbeatAt, from, healthySince, position, epoch,
+                    minorFailures, replacesNodeId);
         }
     }
 
@@ -65,22 +80,77 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
     public record Phase(String name, Instant at, String detail) {
     }
 
+    /** Who asked for a planned switchover, and to which standby. */
+    public record Switchover(String targetNodeId, String requestId, String requestedBy) {
+    }
+
     /**
-     * One failover, in progress or done. {@code state}: STARTED, BLOCKED, PROMOTED, RESTORING,
-     * COMPLETED or SUPERSEDED (the node it promoted was lost too; the next failover took over).
+     * The real data loss of a failover, measured when its lost primary was rewound: the bytes it
+     * discarded past {@code divergedAt}, against the {@code estimatedBytes} the failover reported.
+     */
+    public record MeasuredLoss(String nodeId, long lostBytes, long divergedAt, long estimatedBytes, String method,
+            Instant at) {
+    }
+
+    /**
+     * One failover, in progress or done. {@code kind}: PROMOTION, RESTORE or SWITCHOVER (planned;
+     * {@code failedNodeId} is then the old primary, {@code failedAt} when it started and
+     * {@code waitUntil} when it times out). {@code state}: STARTED, SWITCHING (a switchover the data
+     * plane prepares), BLOCKED, PROMOTED, RESTORING, COMPLETED, ABORTED (a switchover that did not
+     * happen) or SUPERSEDED (the node it promoted was lost too; the next failover took over).
      */
     public record Failover(String failoverId, String kind, String state, String failedNodeId, String failedZone,
             String failedIp, String reason, String detectedBy, Instant failedAt, Instant detectedAt,
             long primaryPosition, Instant waitUntil, String promotedNodeId, Instant promotedAt,
             String replacementNodeId, Instant restorePointAt, long fromEpoch, long toEpoch, long dataLossBytes,
             Long dataLossWindowMillis, Instant completedAt, Long detectionMillis, Long promotionMillis,
-            Long unavailableMillis, String note, List<Phase> phases) {
+            Long unavailableMillis, String note, List<Phase> phases, Switchover switchover,
+            MeasuredLoss measuredLoss) {
+
+        public Failover(String failoverId, String kind, String state, String failedNodeId, String failedZone,
+                String failedIp, String reason, String detectedBy, Instant failedAt, Instant detectedAt,
+                long primaryPosition, Instant waitUntil, String promotedNodeId, Instant promotedAt,
+                String replacementNodeId, Instant restorePointAt, long fromEpoch, long toEpoch, long dataLossBytes,
+                Long dataLossWindowMillis, Instant completedAt, Long detectionMillis, Long promotionMillis,
+                Long unavailableMillis, String note, List<Phase> phases) {
+            this(failoverId, kind, state, failedNodeId, failedZone, failedIp, reason, detectedBy, failedAt,
+                    detectedAt, primaryPosition, waitUntil, promotedNodeId, promotedAt, replacementNodeId,
+                    restorePointAt, fromEpoch, toEpoch, dataLossBytes, dataLossWindowMillis, completedAt,
+                    detectionMillis, promotionMillis, unavailableMillis, note, phases, null, null);
+        }
+
+        /** A planned switchover (not a getter: the JSON of the state holds {@code kind}). */
+        public boolean plannedSwitchover() {
+            return FailoverDecider.SWITCHOVER.equals(kind);
+        }
+
+        Failover withSwitchover(Switchover s) {
+            return new Failover(failoverId, kind, state, failedNodeId, failedZone, failedIp, reason, detectedBy,
+                    failedAt, detectedAt, primaryPosition, waitUntil, promotedNodeId, promotedAt, replacementNodeId,
+                    restorePointAt, fromEpoch, toEpoch, dataLossBytes, dataLossWindowMillis, completedAt,
+                    detectionMillis, promotionMillis, unavailableMillis, note, phases, s, measuredLoss);
+        }
+
+        Failover withMeasuredLoss(MeasuredLoss m) {
+            return new Failover(failoverId, kind, state, failedNodeId, failedZone, failedIp, reason, detectedBy,
+                    failedAt, detectedAt, primaryPosition, waitUntil, promotedNodeId, promotedAt, replacementNodeId,
+                    restorePointAt, fromEpoch, toEpoch, dataLossBytes, dataLossWindowMillis, completedAt,
+                    detectionMillis, promotionMillis, unavailableMillis, note, phases, switchover, m);
+        }
+
+        /** The switchover ended without a promotion. */
+        Failover aborted(Instant at, String why) {
+            return new Failover(failoverId, kind, "ABORTED", failedNodeId, failedZone, failedIp, reason, detectedBy,
+                    failedAt, detectedAt, primaryPosition, null, promotedNodeId, promotedAt, replacementNodeId,
+                    restorePointAt, fromEpoch, toEpoch, dataLossBytes, dataLossWindowMillis, at, detectionMillis,
+                    promotionMillis, unavailableMillis, why, phases, switchover, measuredLoss);
+        }
 
         Failover withState(String s) {
             return new Failover(failoverId, kind, s, failedNodeId, failedZone, failedIp, reason, detectedBy, failedAt,
                     detectedAt, primaryPosition, waitUntil, promotedNodeId, promotedAt, replacementNodeId,
                     restorePointAt, fromEpoch, toEpoch, dataLossBytes, dataLossWindowMillis, completedAt,
-                    detectionMillis, promotionMillis, unavailableMillis, note, phases);
+                    detectionMillis, promotionMillis, unavailableMillis, note, phases, switchover, measuredLoss);
         }
 
         Failover phase(String name, Instant at, String detail) {
@@ -89,35 +159,36 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
             return new Failover(failoverId, kind, state, failedNodeId, failedZone, failedIp, reason, detectedBy,
                     failedAt, detectedAt, primaryPosition, waitUntil, promotedNodeId, promotedAt, replacementNodeId,
                     restorePointAt, fromEpoch, toEpoch, dataLossBytes, dataLossWindowMillis, completedAt,
-                    detectionMillis, promotionMillis, unavailableMillis, note, List.copyOf(p));
+                    detectionMillis, promotionMillis, unavailableMillis, note, List.copyOf(p), switchover,
+                    measuredLoss);
         }
 
         Failover blocked(Instant until) {
             return new Failover(failoverId, kind, "BLOCKED", failedNodeId, failedZone, failedIp, reason, detectedBy,
                     failedAt, detectedAt, primaryPosition, until, promotedNodeId, promotedAt, replacementNodeId,
                     restorePointAt, fromEpoch, toEpoch, dataLossBytes, dataLossWindowMillis, completedAt,
-                    detectionMillis, promotionMillis, unavailableMillis, note, phases);
+                    detectionMillis, promotionMillis, unavailableMillis, note, phases, switchover, measuredLoss);
         }
 
         Failover promoted(String nodeId, Instant at, long epoch, long lossBytes) {
             return new Failover(failoverId, kind, "PROMOTED", failedNodeId, failedZone, failedIp, reason, detectedBy,
                     failedAt, detectedAt, primaryPosition, null, nodeId, at, replacementNodeId, restorePointAt,
                     fromEpoch, epoch, lossBytes, dataLossWindowMillis, completedAt, detectionMillis, promotionMillis,
-                    unavailableMillis, note, phases);
+                    unavailableMillis, note, phases, switchover, measuredLoss);
         }
 
         Failover restoring(String nodeId, Instant restorePoint, long epoch) {
             return new Failover(failoverId, "RESTORE", "RESTORING", failedNodeId, failedZone, failedIp, reason,
                     detectedBy, failedAt, detectedAt, primaryPosition, null, promotedNodeId, promotedAt, nodeId,
                     restorePoint, fromEpoch, epoch, dataLossBytes, dataLossWindowMillis, completedAt,
-                    detectionMillis, promotionMillis, unavailableMillis, note, phases);
+                    detectionMillis, promotionMillis, unavailableMillis, note, phases, switchover, measuredLoss);
         }
 
         Failover replacedBy(String nodeId) {
             return new Failover(failoverId, kind, state, failedNodeId, failedZone, failedIp, reason, detectedBy,
                     failedAt, detectedAt, primaryPosition, waitUntil, promotedNodeId, promotedAt, nodeId,
                     restorePointAt, fromEpoch, toEpoch, dataLossBytes, dataLossWindowMillis, completedAt,
-                    detectionMillis, promotionMillis, unavailableMillis, note, phases);
+                    detectionMillis, promotionMillis, unavailableMillis, note, phases, switchover, measuredLoss);
         }
 
         Failover completed(FailoverEvent.Completed c) {
@@ -125,7 +196,7 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
                     detectedBy, failedAt, detectedAt, primaryPosition, null, c.primaryNodeId(), promotedAt,
                     replacementNodeId, restorePointAt, fromEpoch, c.epoch(), c.dataLossBytes(),
                     c.dataLossWindowMillis(), c.completedAt(), c.detectionMillis(), c.promotionMillis(),
-                    c.unavailableMillis(), c.note(), phases);
+                    c.unavailableMillis(), c.note(), phases, switchover, measuredLoss);
         }
     }
 
@@ -174,6 +245,24 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
         Instant when = at != null || active.phases().isEmpty() ? at
                 : active.phases().get(active.phases().size() - 1).at();
         return withActive(active.phase(name, when, detail));
+    }
+
+    /** The failover with this id, in progress or in the history. */
+    public Optional<Failover> failover(String failoverId) {
+        if (active != null && active.failoverId().equals(failoverId)) {
+            return Optional.of(active);
+        }
+        return history.stream().filter(f -> f.failoverId().equals(failoverId)).findFirst();
+    }
+
+    /** With {@code change} applied to the failover {@code failoverId}, in progress or in the history. */
+    InstanceHealth withFailover(String failoverId, UnaryOperator<Failover> change) {
+        if (active != null && active.failoverId().equals(failoverId)) {
+            return withActive(change.apply(active));
+        }
+        return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
+                nodes, restorePoint, active, history.stream()
+                        .map(f -> f.failoverId().equals(failoverId) ? change.apply(f) : f).toList(), replacements);
     }
 
     /** Moves the active failover to the history (newest first, bounded). */

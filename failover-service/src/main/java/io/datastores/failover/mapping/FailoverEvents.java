@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import org.apache.kafka.streams.KeyValue;
 
+import io.datastores.events.DataLossMeasured;
 import io.datastores.events.EndpointMoved;
 import io.datastores.events.FailoverBlocked;
 import io.datastores.events.FailoverCompleted;
@@ -14,6 +15,7 @@ import io.datastores.events.NodeFailed;
 import io.datastores.events.NodeFenced;
 import io.datastores.events.NodeLossConfirmed;
 import io.datastores.events.NodeRecovered;
+import io.datastores.events.NodeRejoined;
 import io.datastores.events.NodeRestartRequested;
 import io.datastores.events.NodeRole;
 import io.datastores.events.NodeSuspected;
@@ -21,10 +23,14 @@ import io.datastores.events.NodeSuspicionDismissed;
 import io.datastores.events.RegionCommandRejected;
 import io.datastores.events.RegionFailoverPaused;
 import io.datastores.events.RegionFailoverResumed;
+import io.datastores.events.ReplacementCancelled;
 import io.datastores.events.ReplacementNodeRequested;
 import io.datastores.events.RestoreRequested;
 import io.datastores.events.StaleSignalIgnored;
 import io.datastores.events.StandbyPromoted;
+import io.datastores.events.SwitchoverAborted;
+import io.datastores.events.SwitchoverRejected;
+import io.datastores.events.SwitchoverStarted;
 import io.datastores.failover.domain.FailoverEvent;
 import io.datastores.failover.domain.RegionCommand;
 import io.datastores.failover.domain.RegionEvent;
@@ -93,6 +99,31 @@ public final class FailoverEvents {
         }
         if (event instanceof FailoverEvent.Ignored i) {
             return new StaleSignalIgnored(id, i.nodeId(), i.signal(), i.signalEpoch(), i.currentEpoch(), i.reason());
+        }
+        return switchoverPayload(id, event);
+    }
+
+    /** The published form of planned switchovers, rejoined nodes and measured losses; null for the rest. */
+    private static Object switchoverPayload(String id, FailoverEvent event) {
+        if (event instanceof FailoverEvent.SwitchoverStarted s) {
+            return new SwitchoverStarted(id, s.switchoverId(), s.fromNodeId(), s.toNodeId(), s.epoch(),
+                    s.requestedBy(), s.requestId());
+        }
+        if (event instanceof FailoverEvent.SwitchoverAborted a) {
+            return new SwitchoverAborted(id, a.switchoverId(), a.reason());
+        }
+        if (event instanceof FailoverEvent.SwitchoverRejected r) {
+            return new SwitchoverRejected(id, r.requestId(), r.reason());
+        }
+        if (event instanceof FailoverEvent.NodeRejoined j) {
+            return new NodeRejoined(id, j.nodeId(), j.epoch(), j.ip(), j.zone());
+        }
+        if (event instanceof FailoverEvent.ReplacementCancelled c) {
+            return new ReplacementCancelled(id, c.nodeId(), c.replacesNodeId(), c.epoch(), c.reason());
+        }
+        if (event instanceof FailoverEvent.DataLossMeasured d) {
+            return new DataLossMeasured(id, d.failoverId(), d.nodeId(), d.lostBytes(), d.divergedAt(),
+                    d.estimatedBytes());
         }
         return null;
     }

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
+import io.datastores.events.DataPlaneCommandFailed;
 import io.datastores.events.DataPlaneEventEnvelope;
 import io.datastores.events.FailoverCommandEnvelope;
 import io.datastores.events.FailoverEventEnvelope;
@@ -19,6 +20,7 @@ import io.datastores.events.NodeFailed;
 import io.datastores.events.NodeHeartbeat;
 import io.datastores.events.NodeLossConfirmed;
 import io.datastores.events.NodeProvisioned;
+import io.datastores.events.NodeRewound;
 import io.datastores.events.NodeSuspicionDismissed;
 import io.datastores.events.NodeTelemetryEnvelope;
 import io.datastores.events.PlanChanged;
@@ -27,6 +29,8 @@ import io.datastores.events.RestoreCompleted;
 import io.datastores.events.RestorePoint;
 import io.datastores.events.RestorePointsEnvelope;
 import io.datastores.events.RestoreWindowChanged;
+import io.datastores.events.SwitchoverPrepared;
+import io.datastores.events.SwitchoverRequested;
 import io.datastores.failover.domain.FailoverCommand;
 import io.datastores.failover.domain.RegionCommand;
 import io.datastores.failover.domain.Role;
@@ -99,6 +103,19 @@ public final class FailoverMapping {
             return one(e.getMetadata(), new FailoverCommand.RestoreDone(r.getInstanceId(), r.getNodeId(),
                     r.getBackupId(), r.getRestoredToPosition(), r.getRestoredAt()));
         }
+        if (p instanceof SwitchoverPrepared s) {
+            return one(e.getMetadata(), new FailoverCommand.SwitchoverPrepared(s.getInstanceId(), s.getSwitchoverId(),
+                    s.getFromNodeId(), s.getToNodeId(), s.getPosition()));
+        }
+        if (p instanceof DataPlaneCommandFailed f) {
+            return one(e.getMetadata(), new FailoverCommand.CommandFailed(f.getInstanceId(), f.getNodeId(),
+                    f.getCommand(), f.getEpoch(), f.getCurrentEpoch(), f.getFailure().name(), f.getReason(),
+                    f.getCorrelatesWith()));
+        }
+        if (p instanceof NodeRewound r) {
+            return one(e.getMetadata(), new FailoverCommand.NodeRewound(r.getInstanceId(), r.getNodeId(), r.getEpoch(),
+                    r.getDivergedAt(), r.getDiscardedBytes(), r.getMethod()));
+        }
         return List.of();
     }
 
@@ -131,6 +148,15 @@ public final class FailoverMapping {
             var meta = EnvelopeMeta.fromAvro(e.getMetadata());
             return List.of(new Envelope<>(meta, new RegionCommand.Decide(d.getAction(), d.getOperator(), d.getNote(),
                     meta.occurredAt(), meta.eventId())));
+        }
+        return List.of();
+    }
+
+    /** An operator's planned switchover, for the instance stage (keyed by instance id). */
+    public static List<Envelope<FailoverCommand>> fromSwitchoverRequests(FailoverCommandEnvelope e) {
+        if (e.getPayload() instanceof SwitchoverRequested r) {
+            return one(e.getMetadata(), new FailoverCommand.RequestSwitchover(r.getInstanceId(), r.getRequestId(),
+                    r.getTargetNodeId(), r.getOperator(), r.getNote()));
         }
         return List.of();
     }

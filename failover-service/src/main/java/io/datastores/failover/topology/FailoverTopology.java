@@ -13,6 +13,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 import io.datastores.contract.Topics;
+import io.datastores.events.FailoverCommandEnvelope;
 import io.datastores.events.FailoverEventEnvelope;
 import io.datastores.failover.domain.FailoverCommand;
 import io.datastores.failover.domain.FailoverDecider;
@@ -38,12 +39,14 @@ import io.datastores.kit.streams.SeenEvents;
  * <p>The instance stage, keyed by instance id, reads {@code dcp.instance-events} (plans, nodes,
  * deletions), {@code dcp.node-telemetry} (heartbeats, self-diagnostics), {@code dcp.node-alerts}
  * ({@code NodeFailed} from other services), {@code dcp.dataplane-events} (replacements up, restores
- * done), {@code dcp.restore-points} (the newest restorable point) and the region guard's verdicts on
- * its own {@code dcp.failover-events}. It keeps one {@link InstanceHealth} per instance
- * ({@value #STORE}) and runs {@link FailoverDecider}, with a wall-clock timer for silence and waits.
+ * done, switchovers prepared, commands refused, nodes rewound), {@code dcp.restore-points} (the
+ * newest restorable point), the region guard's verdicts on its own {@code dcp.failover-events} and
+ * operators' planned switchovers ({@code dcp.failover-commands}, keyed by instance id there). It
+ * keeps one {@link InstanceHealth} per instance ({@value #STORE}) and runs {@link FailoverDecider},
+ * with a wall-clock timer for silence and waits.
  *
  * <p>The region stage, keyed by {@code cloud:region}, hears the instance stage's suspicions and
- * node counts (through a repartition topic) and operators' decisions ({@code dcp.failover-commands});
+ * node counts (through a repartition topic) and operators' region decisions ({@code dcp.failover-commands});
  * it keeps one {@link RegionState} per region ({@value #REGION_STORE}) and runs
  * {@link RegionGuardDecider} in event time: each instance partition's progress goes to every region
  * partition ({@link RegionSignals}), where {@link RegionClock} tells the guards how far every
@@ -89,7 +92,12 @@ public final class FailoverTopology {
                 Serdes.String(), new EnvelopeJsonSerde<>(RegionCommand.class)));
         builder.addStateStore(SeenEvents.store(RegionClock.seenStore(REGION_QUEUE_STORE)));
 
-        // Consume
+        // Consume. Operators' commands are read once: region decisions (keyed by region) go to the region
+        // stage, switchovers (keyed by instance, so on the instance's partition) to the instance stage.
+        KStream<String, FailoverCommandEnvelope> operators = DeadLetters.decode(builder, Topics.FAILOVER_COMMANDS,
+                serdes, SERVICE);
+        KStream<String, Envelope<FailoverCommand>> switchovers = operators
+                .flatMapValues(FailoverMapping::fromSwitchoverRequests, Named.as("switchover-commands"));
         KStream<String, Envelope<FailoverCommand>> commands = DeadLetters
                 .decode(builder, Topics.INSTANCE_EVENTS, serdes, SERVICE)
                 .flatMapValues(FailoverMapping::fromInstanceEvent, Named.as("instance-commands"))
@@ -107,7 +115,8 @@ public final class FailoverTopology {
                         Named.as("merge-restore-points"))
                 .merge(DeadLetters.decode(builder, Topics.FAILOVER_EVENTS, serdes, SERVICE)
                         .flatMapValues(FailoverMapping::fromVerdicts, Named.as("verdict-commands")),
-                        Named.as("merge-verdicts"));
+                        Named.as("merge-verdicts"))
+                .merge(switchovers, Named.as("merge-switchovers"));
 
         // Decide per instance
         KStream<String, Envelope<FailoverEvent>> events = commands.process(DeciderProcessor.supplier(decider, STORE,
@@ -119,8 +128,7 @@ public final class FailoverTopology {
                 .process(() -> new RegionSignals(guard.guard().lateness()), Named.as("region-signals-by-region"))
                 .repartition(Repartitioned.with(Serdes.String(), new EnvelopeJsonSerde<>(RegionCommand.class))
                         .withStreamPartitioner(RegionSignals.PARTITIONER).withName("region-signals"));
-        KStream<String, Envelope<RegionCommand>> decisions = DeadLetters
-                .decode(builder, Topics.FAILOVER_COMMANDS, serdes, SERVICE)
+        KStream<String, Envelope<RegionCommand>> decisions = operators
                 .flatMapValues(FailoverMapping::fromOperators, Named.as("operator-commands"));
         KStream<String, Envelope<RegionEvent>> regionEvents = signals
                 .merge(decisions, Named.as("region-commands"))

@@ -21,22 +21,29 @@ import io.datastores.failover.domain.FailoverCommand.PlannedNode;
 import io.datastores.failover.domain.FailoverCommand.RecordNodes;
 import io.datastores.failover.domain.FailoverCommand.RecordRestorePoint;
 import io.datastores.failover.domain.FailoverCommand.ReportFailure;
+import io.datastores.failover.domain.FailoverCommand.RequestSwitchover;
 import io.datastores.failover.domain.FailoverCommand.RestoreDone;
 import io.datastores.failover.domain.FailoverCommand.Track;
 import io.datastores.failover.domain.FailoverEvent.Blocked;
 import io.datastores.failover.domain.FailoverEvent.Completed;
+import io.datastores.failover.domain.FailoverEvent.DataLossMeasured;
 import io.datastores.failover.domain.FailoverEvent.EndpointMoved;
 import io.datastores.failover.domain.FailoverEvent.Fenced;
 import io.datastores.failover.domain.FailoverEvent.Ignored;
 import io.datastores.failover.domain.FailoverEvent.Lost;
+import io.datastores.failover.domain.FailoverEvent.NodeRejoined;
 import io.datastores.failover.domain.FailoverEvent.Promoted;
 import io.datastores.failover.domain.FailoverEvent.Recovered;
 import io.datastores.failover.domain.FailoverEvent.RegionNodes;
+import io.datastores.failover.domain.FailoverEvent.ReplacementCancelled;
 import io.datastores.failover.domain.FailoverEvent.ReplacementRequested;
 import io.datastores.failover.domain.FailoverEvent.RestartRequested;
 import io.datastores.failover.domain.FailoverEvent.RestoreRequested;
 import io.datastores.failover.domain.FailoverEvent.Started;
 import io.datastores.failover.domain.FailoverEvent.Suspected;
+import io.datastores.failover.domain.FailoverEvent.SwitchoverAborted;
+import io.datastores.failover.domain.FailoverEvent.SwitchoverRejected;
+import io.datastores.failover.domain.FailoverEvent.SwitchoverStarted;
 import io.datastores.failover.domain.InstanceHealth.Status;
 
 class FailoverDeciderTest {
@@ -513,6 +520,290 @@ class FailoverDeciderTest {
             assertThat(only(w.all, RegionNodes.class)).extracting(RegionNodes::delta).containsExactly(3);
             List<FailoverEvent> out = w.at(2, new ReportFailure(ID, "n2", "lost", 0));
             assertThat(only(out, RegionNodes.class)).extracting(RegionNodes::delta).containsExactly(-1);
+        }
+    }
+
+    /** A Premium instance whose nodes beat at {@code seconds}: n1 primary at 9,000, n2 at 8,700, n3 at 8,950. */
+    private World premiumBeating(long seconds) {
+        World w = instance("PREMIUM-8", 3);
+        w.beat(seconds, "n1", Role.PRIMARY, 9_000, 1);
+        w.beat(seconds, "n2", Role.STANDBY, 8_700, 1);
+        w.beat(seconds, "n3", Role.STANDBY, 8_950, 1);
+        return w;
+    }
+
+    private static RequestSwitchover switchover(String requestId, String target) {
+        return new RequestSwitchover(ID, requestId, target, "alice", "kernel update");
+    }
+
+    private static String rejection(List<FailoverEvent> out) {
+        assertThat(out).singleElement().isInstanceOf(SwitchoverRejected.class);
+        return ((SwitchoverRejected) out.get(0)).reason();
+    }
+
+    @Nested
+    @DisplayName("planned switchover")
+    class PlannedSwitchover {
+
+        @Test
+        void givenAHealthyPremium_whenNoTargetIsNamed_thenItStartsToTheMostAdvancedStandby() {
+            World w = premiumBeating(1);
+            List<FailoverEvent> out = w.at(2, switchover("req-1", null));
+            assertThat(out).singleElement().isInstanceOfSatisfying(SwitchoverStarted.class, s -> {
+                assertThat(s.fromNodeId()).isEqualTo("n1");
+                assertThat(s.toNodeId()).isEqualTo("n3");
+                assertThat(s.epoch()).isEqualTo(1);
+                assertThat(s.requestedBy()).isEqualTo("alice");
+                assertThat(s.requestId()).isEqualTo("req-1");
+                assertThat(s.timeoutAt()).isEqualTo(T.plusSeconds(32));
+            });
+            assertThat(w.state.active()).satisfies(f -> {
+                assertThat(f.kind()).isEqualTo("SWITCHOVER");
+                assertThat(f.state()).isEqualTo("SWITCHING");
+                assertThat(f.switchover().targetNodeId()).isEqualTo("n3");
+                assertThat(f.phases()).extracting(InstanceHealth.Phase::name).containsExactly("SWITCHOVER_STARTED");
+            });
+            assertThat(w.at(3, switchover("req-1", null))).as("the same request again").isEmpty();
+        }
+
+        @Test
+        void givenANamedStandby_thenItIsTheTargetWhateverItsLag() {
+            World w = instance("PREMIUM-8", 3);
+            w.beat(1, "n1", Role.PRIMARY, 90_000_000, 1);
+            w.beat(1, "n2", Role.STANDBY, 100, 1);
+            assertThat(w.at(2, switchover("req-1", "n2"))).singleElement()
+                    .isInstanceOfSatisfying(SwitchoverStarted.class, s -> assertThat(s.toNodeId()).isEqualTo("n2"));
+        }
+
+        @Test
+        void refusalsSayWhy() {
+            World unknown = new World();
+            assertThat(rejection(unknown.at(1, switchover("r", null)))).contains("unknown to failover-service");
+
+            World single = instance("STARTUP-4", 1);
+            assertThat(rejection(single.at(1, switchover("r", null)))).contains("single node");
+
+            World named = premiumBeating(1);
+            assertThat(rejection(named.at(2, switchover("r1", "n1")))).contains("n1 is not a healthy standby")
+                    .contains("n1 primary healthy");
+            assertThat(rejection(named.at(2, switchover("r2", "n9")))).contains("n9 is not a healthy standby");
+
+            World lagging = instance("BUSINESS-4", 2);
+            lagging.beat(1, "n1", Role.PRIMARY, 5 * FailoverPolicy.ONE_MIB, 1);
+            lagging.beat(1, "n2", Role.STANDBY, 100, 1);
+            assertThat(rejection(lagging.at(2, switchover("r", null)))).contains("lag budget")
+                    .contains("n2 is " + (5 * FailoverPolicy.ONE_MIB - 100) + " bytes behind");
+
+            World silentPrimary = premiumBeating(1);
+            silentPrimary.beat(7, "n2", Role.STANDBY, 8_700, 1);
+            silentPrimary.beat(7, "n3", Role.STANDBY, 8_950, 1);
+            silentPrimary.timeUntil(8);
+            assertThat(rejection(silentPrimary.at(8, switchover("r", null)))).contains("primary is not healthy")
+                    .contains("n1 primary suspected");
+
+            World failing = premiumBeating(1);
+            failing.at(2, new ReportFailure(ID, "n2", "lost", 0));
+            failing.at(3, new ReportFailure(ID, "n1", "lost", 0));
+            assertThat(rejection(failing.at(4, switchover("r", null)))).contains("failover").contains("in progress");
+
+            World twice = premiumBeating(1);
+            twice.at(2, switchover("r1", null));
+            assertThat(rejection(twice.at(3, switchover("r2", null)))).contains("switchover").contains("in progress");
+
+            World deleted = premiumBeating(1);
+            deleted.at(2, new FailoverCommand.Delete(ID));
+            assertThat(rejection(deleted.at(3, switchover("r", null)))).contains("deleted");
+        }
+
+        @Test
+        void givenPrepared_thenTheTargetIsPromotedWithNothingLostTheEndpointMovesAndNoReplacementIsAsked() {
+            World w = premiumBeating(1);
+            SwitchoverStarted started = only(w.at(2, switchover("req-1", null)), SwitchoverStarted.class).get(0);
+
+            List<FailoverEvent> out = w.at(3, new FailoverCommand.SwitchoverPrepared(ID, started.switchoverId(), "n1",
+                    "n3", 9_000));
+            assertThat(only(out, Promoted.class)).singleElement().satisfies(p -> {
+                assertThat(p.failoverId()).isEqualTo(started.switchoverId());
+                assertThat(p.nodeId()).isEqualTo("n3");
+                assertThat(p.epoch()).isEqualTo(2);
+                assertThat(p.lagBytes()).isZero();
+                assertThat(p.previousPrimary()).isEqualTo("n1");
+                assertThat(p.position()).isEqualTo(9_000);
+            });
+            assertThat(only(out, EndpointMoved.class)).singleElement().satisfies(m -> {
+                assertThat(m.fromIp()).isEqualTo("10.0.0.1");
+                assertThat(m.toIp()).isEqualTo("10.0.0.3");
+            });
+            assertThat(out).noneMatch(e -> e instanceof ReplacementRequested || e instanceof Lost);
+            assertThat(w.state.node("n1")).get().satisfies(n -> {
+                assertThat(n.role()).isEqualTo(Role.STANDBY);
+                assertThat(n.status()).isEqualTo(Status.HEALTHY);
+            });
+
+            assertThat(w.beat(4, "n1", Role.STANDBY, 9_000, 2)).as("the old primary follows").noneMatch(
+                    e -> e instanceof Fenced || e instanceof Completed);
+            Completed done = only(w.beat(5, "n3", Role.PRIMARY, 9_010, 2), Completed.class).get(0);
+            assertThat(done.kind()).isEqualTo("SWITCHOVER");
+            assertThat(done.dataLossBytes()).isZero();
+            assertThat(done.unavailableMillis()).as("from its start to the new primary's first beat").isEqualTo(3_000);
+            assertThat(done.note()).contains("nothing lost");
+            assertThat(w.state.history().get(0).phases()).extracting(InstanceHealth.Phase::name).containsExactly(
+                    "SWITCHOVER_STARTED", "PROMOTED", "ENDPOINT_MOVED", "COMPLETED");
+        }
+
+        @Test
+        void givenSwitching_thenTheOldPrimarysSilenceIsNoLossUntilItIsDoneThenItCountsAfresh() {
+            World w = premiumBeating(1);
+            SwitchoverStarted started = only(w.at(2, switchover("req-1", null)), SwitchoverStarted.class).get(0);
+            for (long t = 3; t <= 11; t += 2) {
+                w.beat(t, "n2", Role.STANDBY, 9_000, 1);
+                w.beat(t, "n3", Role.STANDBY, 9_000, 1);
+                assertThat(w.timeUntil(t)).noneMatch(Suspected.class::isInstance);
+            }
+            w.at(12, new FailoverCommand.SwitchoverPrepared(ID, started.switchoverId(), "n1", "n3", 9_000));
+            w.beat(13, "n2", Role.STANDBY, 9_000, 2);
+            assertThat(only(w.beat(13, "n3", Role.PRIMARY, 9_000, 2), Completed.class)).hasSize(1);
+            w.beat(17, "n2", Role.STANDBY, 9_000, 2);
+            w.beat(17, "n3", Role.PRIMARY, 9_000, 2);
+            assertThat(w.timeUntil(18)).as("silence counts from the completion at 13 s").isEmpty();
+            assertThat(only(w.timeUntil(19), Suspected.class)).extracting(Suspected::nodeId).containsExactly("n1");
+        }
+
+        @Test
+        void givenSwitching_whenItIsNotPreparedInTime_thenAbortedAndTheOldPrimaryServesOn() {
+            World w = premiumBeating(1);
+            w.at(2, switchover("req-1", null));
+            for (long t = 3; t <= 31; t += 2) {
+                for (String n : List.of("n1", "n2", "n3")) {
+                    w.beat(t, n, n.equals("n1") ? Role.PRIMARY : Role.STANDBY, 9_000, 1);
+                }
+            }
+            assertThat(w.timeUntil(31)).isEmpty();
+            List<FailoverEvent> out = w.timeUntil(32);
+            assertThat(out).singleElement().isInstanceOfSatisfying(SwitchoverAborted.class,
+                    a -> assertThat(a.reason()).contains("within 30 s").contains("n1 stays primary"));
+            assertThat(w.state.active()).isNull();
+            assertThat(w.state.history().get(0).state()).isEqualTo("ABORTED");
+            assertThat(w.state.primary()).get().extracting(InstanceHealth.Node::nodeId).isEqualTo("n1");
+            assertThat(w.state.epoch()).isEqualTo(1);
+            assertThat(only(w.at(33, switchover("req-2", "n2")), SwitchoverStarted.class)).hasSize(1);
+        }
+
+        @Test
+        void givenSwitching_whenTheDataPlaneFailsIt_thenAbortedWithTheDataPlanesReason() {
+            World w = premiumBeating(1);
+            SwitchoverStarted started = only(w.at(2, switchover("req-1", null)), SwitchoverStarted.class).get(0);
+            assertThat(w.at(3, new FailoverCommand.CommandFailed(ID, "n3", "SwitchoverStarted", 1, 1, "SERVER_ERROR",
+                    "n3 is not a running standby", null))).as("not about this switchover").isEmpty();
+            List<FailoverEvent> out = w.at(3, new FailoverCommand.CommandFailed(ID, "n3", "SwitchoverStarted", 1, 1,
+                    "SERVER_ERROR", "pg_ctl: server did not stop in time", started.switchoverId()));
+            assertThat(out).singleElement().isInstanceOfSatisfying(SwitchoverAborted.class,
+                    a -> assertThat(a.reason()).endsWith("pg_ctl: server did not stop in time"));
+            assertThat(w.at(4, new FailoverCommand.SwitchoverPrepared(ID, started.switchoverId(), "n1", "n3", 9_000)))
+                    .as("prepared too late").singleElement().isInstanceOf(Ignored.class);
+            assertThat(w.state.epoch()).isEqualTo(1);
+        }
+
+        @Test
+        void givenSwitching_whenTheTargetIsLost_thenAbortedAndTheLossHandledAsEver() {
+            World w = premiumBeating(1);
+            w.at(2, switchover("req-1", null));
+            List<FailoverEvent> out = w.at(3, new ReportFailure(ID, "n3", "hypervisor lost", 0));
+            assertThat(out.get(0)).isInstanceOf(SwitchoverAborted.class);
+            assertThat(only(out, ReplacementRequested.class)).singleElement()
+                    .satisfies(r -> assertThat(r.replacesNodeId()).isEqualTo("n3"));
+            assertThat(w.state.active()).isNull();
+        }
+
+        @Test
+        void givenPromoted_whenTheOldPrimarysLastBeatIsReadLate_thenItIsNotFenced() {
+            World w = premiumBeating(1);
+            SwitchoverStarted started = only(w.at(2, switchover("req-1", null)), SwitchoverStarted.class).get(0);
+            w.at(4, new FailoverCommand.SwitchoverPrepared(ID, started.switchoverId(), "n1", "n3", 9_000));
+            assertThat(w.beat(3, "n1", Role.PRIMARY, 9_000, 1)).isEmpty();
+            assertThat(only(w.beat(6, "n1", Role.PRIMARY, 9_100, 1), Fenced.class))
+                    .as("claiming primary after the promotion is fenced").hasSize(1);
+        }
+    }
+
+    @Nested
+    @DisplayName("a fenced node back, and the loss it measures")
+    class Rejoin {
+
+        /** Business: n1 primary at 5,000 lost, n2 (1,000 behind) promoted, r1 asked for in n1's place. */
+        private World failedOver() {
+            World w = instance("BUSINESS-4", 2);
+            w.beat(1, "n1", Role.PRIMARY, 5_000, 1);
+            w.beat(1, "n2", Role.STANDBY, 4_000, 1);
+            w.at(2, new ReportFailure(ID, "n1", "machine gone", 0));
+            w.beat(3, "n2", Role.PRIMARY, 4_000, 2);
+            return w;
+        }
+
+        @Test
+        void givenTheLostPrimaryFollowsTheNewOne_thenFencedOnceThenRejoinedAndItsReplacementCancelled() {
+            World w = failedOver();
+            assertThat(w.state.node("i-1-r1")).get().satisfies(r -> assertThat(r.replacesNodeId()).isEqualTo("n1"));
+            assertThat(w.beat(10, "n1", Role.STANDBY, 4_000, 2)).singleElement().isInstanceOf(Fenced.class);
+            assertThat(w.beat(11, "n1", Role.STANDBY, 3_000, 1)).as("not at the current epoch yet").isEmpty();
+
+            List<FailoverEvent> out = w.beat(12, "n1", Role.STANDBY, 4_100, 2);
+            assertThat(only(out, NodeRejoined.class)).singleElement().satisfies(j -> {
+                assertThat(j.nodeId()).isEqualTo("n1");
+                assertThat(j.epoch()).isEqualTo(2);
+                assertThat(j.ip()).isEqualTo("10.0.0.1");
+                assertThat(j.zone()).isEqualTo("a");
+            });
+            assertThat(only(out, ReplacementCancelled.class)).singleElement().satisfies(c -> {
+                assertThat(c.nodeId()).isEqualTo("i-1-r1");
+                assertThat(c.replacesNodeId()).isEqualTo("n1");
+            });
+            assertThat(w.state.node("i-1-r1")).isEmpty();
+            assertThat(w.state.node("n1")).get().satisfies(n -> {
+                assertThat(n.status()).isEqualTo(Status.HEALTHY);
+                assertThat(n.role()).isEqualTo(Role.STANDBY);
+                assertThat(n.healthySince()).as("a candidate only after the usual stability")
+                        .isEqualTo(T.plusSeconds(12));
+            });
+            assertThat(w.state.history().get(0).phases()).extracting(InstanceHealth.Phase::name)
+                    .contains("REJOINED", "REPLACEMENT_CANCELLED");
+            assertThat(w.beat(13, "n1", Role.STANDBY, 4_200, 2)).as("rejoined once")
+                    .noneMatch(e -> e instanceof NodeRejoined || e instanceof ReplacementCancelled);
+
+            List<FailoverEvent> again = w.at(14, new ReportFailure(ID, "n2", "lost", 0));
+            assertThat(only(again, Blocked.class)).as("n1 rejoined 2 s ago: not yet a candidate").hasSize(1);
+        }
+
+        @Test
+        void givenNoPlaceForIt_thenItStaysFenced() {
+            World w = instance("STARTUP-4", 1);
+            w.beat(1, "n1", Role.PRIMARY, 5_000, 1);
+            w.at(2, new ReportFailure(ID, "n1", "machine gone", 0));
+            w.beat(10, "n1", Role.STANDBY, 5_000, 2);
+            assertThat(w.beat(11, "n1", Role.STANDBY, 5_000, 2)).as("the restored primary stays; no room")
+                    .isEmpty();
+        }
+
+        @Test
+        void givenTheLostPrimaryRewound_thenTheFailoversLossIsMeasuredAgainstItsEstimate() {
+            World w = failedOver();
+            String failoverId = w.state.history().get(0).failoverId();
+            List<FailoverEvent> out = w.at(12, new FailoverCommand.NodeRewound(ID, "n1", 2, 4_000, 1_200,
+                    "pg_rewind"));
+            assertThat(out).singleElement().isInstanceOfSatisfying(DataLossMeasured.class, d -> {
+                assertThat(d.failoverId()).isEqualTo(failoverId);
+                assertThat(d.lostBytes()).isEqualTo(1_200);
+                assertThat(d.estimatedBytes()).isEqualTo(1_000);
+                assertThat(d.divergedAt()).isEqualTo(4_000);
+            });
+            assertThat(w.state.history().get(0).measuredLoss()).satisfies(m -> {
+                assertThat(m.lostBytes()).isEqualTo(1_200);
+                assertThat(m.method()).isEqualTo("pg_rewind");
+            });
+            assertThat(w.at(13, new FailoverCommand.NodeRewound(ID, "n1", 2, 4_000, 1_200, "pg_rewind")))
+                    .as("measured once").isEmpty();
+            assertThat(w.at(13, new FailoverCommand.NodeRewound(ID, "n2", 2, 4_000, 7, "pg_rewind")))
+                    .as("no failover lost n2").isEmpty();
         }
     }
 

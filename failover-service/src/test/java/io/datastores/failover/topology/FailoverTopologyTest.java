@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 
 import io.datastores.contract.Topics;
 import io.datastores.events.Cloud;
+import io.datastores.events.DataLossMeasured;
+import io.datastores.events.DataPlaneEventEnvelope;
 import io.datastores.events.DiagnosticSeverity;
 import io.datastores.events.Engine;
 import io.datastores.events.EventMetadata;
@@ -38,14 +40,20 @@ import io.datastores.events.NodeFailed;
 import io.datastores.events.NodeHeartbeat;
 import io.datastores.events.NodeInfo;
 import io.datastores.events.NodeLossConfirmed;
+import io.datastores.events.NodeRewound;
 import io.datastores.events.NodeRole;
 import io.datastores.events.NodeTelemetryEnvelope;
 import io.datastores.events.RegionFailoverDecision;
 import io.datastores.events.RegionFailoverPaused;
 import io.datastores.events.RegionFailoverResumed;
+import io.datastores.events.ReplacementCancelled;
 import io.datastores.events.ReplacementNodeRequested;
 import io.datastores.events.RestoreRequested;
 import io.datastores.events.StandbyPromoted;
+import io.datastores.events.SwitchoverPrepared;
+import io.datastores.events.SwitchoverRejected;
+import io.datastores.events.SwitchoverRequested;
+import io.datastores.events.SwitchoverStarted;
 import io.datastores.failover.domain.FailoverDecider;
 import io.datastores.failover.domain.FailoverPolicy;
 import io.datastores.failover.domain.RegionGuardDecider;
@@ -83,6 +91,8 @@ class FailoverTopologyTest {
     private TestInputTopic<String, NodeTelemetryEnvelope> telemetry;
     private TestInputTopic<String, byte[]> rawTelemetry;
     private TestInputTopic<String, FailoverCommandEnvelope> operators;
+    private TestInputTopic<String, DataPlaneEventEnvelope> dataPlane;
+    private org.apache.kafka.streams.Topology topology;
     private TestOutputTopic<String, FailoverEventEnvelope> out;
     private TestOutputTopic<String, byte[]> telemetryDlq;
     private int seq;
@@ -105,7 +115,8 @@ class FailoverTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/failover-test-"
                 + UUID.randomUUID());
-        driver = new TopologyTestDriver(builder.build(), props, START);
+        topology = builder.build();
+        driver = new TopologyTestDriver(topology, props, START);
         instances = driver.createInputTopic(Topics.INSTANCE_EVENTS.name(), Serdes.String().serializer(),
                 serdes.value(Topics.INSTANCE_EVENTS).serializer());
         telemetry = driver.createInputTopic(Topics.NODE_TELEMETRY.name(), Serdes.String().serializer(),
@@ -114,6 +125,8 @@ class FailoverTopologyTest {
                 Serdes.ByteArray().serializer());
         operators = driver.createInputTopic(Topics.FAILOVER_COMMANDS.name(), Serdes.String().serializer(),
                 serdes.value(Topics.FAILOVER_COMMANDS).serializer());
+        dataPlane = driver.createInputTopic(Topics.DATA_PLANE_EVENTS.name(), Serdes.String().serializer(),
+                serdes.value(Topics.DATA_PLANE_EVENTS).serializer());
         out = driver.createOutputTopic(Topics.FAILOVER_EVENTS.name(), Serdes.String().deserializer(),
                 serdes.value(Topics.FAILOVER_EVENTS).deserializer());
         telemetryDlq = driver.createOutputTopic(Topics.NODE_TELEMETRY.deadLetterTopic(),
@@ -286,6 +299,76 @@ class FailoverTopologyTest {
         try (var waiting = driver.getKeyValueStore(FailoverTopology.REGION_QUEUE_STORE).all()) {
             assertThat(waiting.hasNext()).as("no signal is left waiting once time has passed it").isFalse();
         }
+    }
+
+    private static List<String> types(List<TestRecord<String, FailoverEventEnvelope>> records) {
+        return records.stream().map(r -> r.value().getPayload().getClass().getSimpleName()).toList();
+    }
+
+    @Test
+    void aPlannedSwitchoverAskedOnTheCommandTopicIsPreparedPromotedAndCompletedWithNothingLost() {
+        instance("i-1", "PREMIUM-8", 3);
+        beat("i-1", "i-1-n1", NodeRole.PRIMARY, 10_000, 1);
+        beat("i-1", "i-1-n2", NodeRole.STANDBY, 9_800, 1);
+        beat("i-1", "i-1-n3", NodeRole.STANDBY, 9_900, 1);
+        drain();
+        operators.pipeInput("i-1", new FailoverCommandEnvelope(meta(), new SwitchoverRequested("req-1", "i-1", null,
+                "alice", "kernel update")), clock.now);
+        List<TestRecord<String, FailoverEventEnvelope>> started = drain();
+        assertThat(started).singleElement().satisfies(r -> assertThat(r.key()).isEqualTo("i-1"));
+        SwitchoverStarted s = payloads(started, SwitchoverStarted.class).get(0);
+        assertThat(s.getFromNodeId()).isEqualTo("i-1-n1");
+        assertThat(s.getToNodeId()).isEqualTo("i-1-n3");
+        assertThat(s.getRequestId()).isEqualTo("req-1");
+
+        clock.now = clock.now.plusMillis(400);
+        dataPlane.pipeInput("i-1", new DataPlaneEventEnvelope(meta(), new SwitchoverPrepared("i-1",
+                s.getSwitchoverId(), "i-1-n1", "i-1-n3", 10_000L)), clock.now);
+        List<TestRecord<String, FailoverEventEnvelope>> promoted = drain();
+        assertThat(types(promoted)).containsExactly("StandbyPromoted", "EndpointMoved");
+        assertThat(payloads(promoted, StandbyPromoted.class).get(0).getFailoverId()).isEqualTo(s.getSwitchoverId());
+        assertThat(payloads(promoted, StandbyPromoted.class).get(0).getLagBytes()).isZero();
+
+        clock.now = clock.now.plusMillis(300);
+        beat("i-1", "i-1-n3", NodeRole.PRIMARY, 10_000, 2);
+        FailoverCompleted done = payloads(drain(), FailoverCompleted.class).get(0);
+        assertThat(done.getKind()).isEqualTo("SWITCHOVER");
+        assertThat(done.getEstimatedDataLossBytes()).isZero();
+        assertThat(done.getUnavailableMillis()).isEqualTo(700);
+
+        operators.pipeInput("i-1", new FailoverCommandEnvelope(meta(), new SwitchoverRequested("req-2", "i-1",
+                "i-1-n3", "alice", "")), clock.now);
+        assertThat(payloads(drain(), SwitchoverRejected.class)).singleElement()
+                .satisfies(r -> assertThat(r.getReason()).contains("i-1-n3 is not a healthy standby"));
+    }
+
+    @Test
+    void switchoversReachTheInstanceStageOnTheirOwnPartitionWithNoTopicBetween() {
+        var subtopologies = topology.describe().subtopologies();
+        assertThat(subtopologies).as("one sub-topology, as before: task ids and their state stay where they are")
+                .singleElement().satisfies(st -> assertThat(st.nodes()).extracting(n -> n.name())
+                        .contains("dcp-failover-commands-source", "switchover-commands", "decide-instance",
+                                "operator-commands", "decide-region"));
+    }
+
+    @Test
+    void aLostPrimaryThatComesBackRewoundRejoinsAndItsMeasuredLossIsPublished() {
+        premiumPrimaryLost();
+        clock.now = clock.now.plusSeconds(3);
+        beat("i-1", "i-1-n2", NodeRole.STANDBY, 9_950, 2);
+        beat("i-1", "i-1-n3", NodeRole.PRIMARY, 9_950, 2);
+        beat("i-1", "i-1-n1", NodeRole.STANDBY, 9_950, 2);
+        dataPlane.pipeInput("i-1", new DataPlaneEventEnvelope(meta(), new NodeRewound("i-1", "i-1-n1", 2L, 9_950L,
+                50L, "pg_rewind")), clock.now);
+        clock.now = clock.now.plusSeconds(1);
+        beat("i-1", "i-1-n1", NodeRole.STANDBY, 9_960, 2);
+        List<TestRecord<String, FailoverEventEnvelope>> records = drain();
+        assertThat(types(records)).containsExactly("NodeFenced", "DataLossMeasured", "NodeRejoined",
+                "ReplacementCancelled");
+        DataLossMeasured loss = payloads(records, DataLossMeasured.class).get(0);
+        assertThat(loss.getLostBytes()).isEqualTo(50);
+        assertThat(loss.getEstimatedBytes()).isEqualTo(100);
+        assertThat(payloads(records, ReplacementCancelled.class).get(0).getReplacesNodeId()).isEqualTo("i-1-n1");
     }
 
     @Test

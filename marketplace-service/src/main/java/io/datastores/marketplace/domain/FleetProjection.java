@@ -5,14 +5,15 @@ import java.util.List;
 
 import io.datastores.kit.decider.EventMeta;
 import io.datastores.kit.decider.Projection;
+import io.datastores.marketplace.domain.InstanceView.FailoverView;
 import io.datastores.marketplace.domain.InstanceView.NodeView;
 import io.datastores.marketplace.domain.InstanceView.Status;
 
 /**
  * The fleet view: one {@link InstanceView} per instance, folded from provisioning's events,
- * failover-service's failovers and backup-service's restore windows. An
- * instance enters the view when accepted; a fact about an instance the view never saw accepted
- * changes nothing.
+ * failover-service's failovers and planned switchovers (with rejoined nodes, cancelled replacements
+ * and measured losses) and backup-service's restore windows. An instance enters the view when
+ * accepted; a fact about an instance the view never saw accepted changes nothing.
  */
 public final class FleetProjection implements Projection<InstanceFact, InstanceView> {
 
@@ -29,7 +30,7 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
             }
             return new InstanceView(a.instanceId(), a.organizationId(), a.displayName(), a.engine(), a.cloud(), a.region(),
                     a.plan(), Status.PROVISIONING, a.serviceHost(), 0, true, 0, List.of(), List.of(), null,
-                    a.catalogVersion(), null, meta.occurredAt(), null);
+                    a.catalogVersion(), null, meta.occurredAt(), null, null, null);
         }
         if (v == null) {
             return null;
@@ -44,8 +45,13 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
                     v.port(), v.catalogVersion(), meta);
         }
         if (fact instanceof InstanceFact.Ready r) {
-            return with(v, Status.READY, v.plan(), r.connectionLimit(), r.allowlist(), r.nodes(), r.commandPolicy(),
-                    r.port(), r.catalogVersion(), meta);
+            InstanceView ready = with(v, Status.READY, v.plan(), r.connectionLimit(), r.allowlist(), r.nodes(),
+                    r.commandPolicy(), r.port(), r.catalogVersion(), meta);
+            return withAccess(ready, r.endpointAddress(), ready.failureReason());
+        }
+        if (fact instanceof InstanceFact.Failed f) {
+            return withAccess(with(v, Status.FAILED, v.plan(), v.connectionLimit(), v.allowlist(), v.nodes(),
+                    v.commandPolicy(), v.port(), v.catalogVersion(), meta), v.endpointAddress(), f.reason());
         }
         if (fact instanceof InstanceFact.PlanChanged p) {
             return with(v, v.status(), p.plan(), p.connectionLimit(), v.allowlist(),
@@ -65,25 +71,52 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
             return new InstanceView(v.instanceId(), v.organizationId(), v.displayName(), v.engine(), v.cloud(),
                     v.region(), v.plan(), v.status(), v.serviceHost(), v.port(), v.tlsRequired(), v.connectionLimit(),
                     v.allowlist(), v.nodes(), v.commandPolicy(), v.catalogVersion(), r.window(), updated(v, meta),
-                    v.failover());
+                    v.failover(), v.endpointAddress(), v.failureReason());
         }
         if (fact instanceof InstanceFact.FailoverStarted f) {
-            return withFailover(v, new InstanceView.FailoverView(f.failoverId(), f.kind(), "IN_PROGRESS",
-                    f.failedNodeId(), f.failedAt(), null, null, null, null, null, null), v.nodes(), meta);
+            return withFailover(v, new FailoverView(f.failoverId(), f.kind(), "IN_PROGRESS", f.failedNodeId(),
+                    f.failedAt(), null, null, null, null, null, null, null, null), v.nodes(), meta);
         }
         if (fact instanceof InstanceFact.Promoted p) {
+            // a switchover's old primary follows the new one; a failover's was lost
+            boolean planned = v.failover() != null && p.failoverId() != null
+                    && p.failoverId().equals(v.failover().failoverId()) && "SWITCHOVER".equals(v.failover().kind());
+            String previous = planned ? "STANDBY" : "LOST";
             List<NodeView> nodes = v.nodes().stream().map(n -> n.nodeId().equals(p.nodeId())
                     ? new NodeView(n.nodeId(), "PRIMARY", n.zone(), n.host(), n.ip())
-                    : "PRIMARY".equals(n.role()) ? new NodeView(n.nodeId(), "LOST", n.zone(), n.host(), n.ip()) : n)
+                    : "PRIMARY".equals(n.role()) ? new NodeView(n.nodeId(), previous, n.zone(), n.host(), n.ip()) : n)
                     .toList();
             return withFailover(v, v.failover(), nodes, meta);
         }
         if (fact instanceof InstanceFact.FailoverCompleted c) {
-            InstanceView.FailoverView f = v.failover();
-            return withFailover(v, new InstanceView.FailoverView(c.failoverId(), f == null ? null : f.kind(),
+            FailoverView f = v.failover();
+            boolean same = f != null && c.failoverId().equals(f.failoverId());
+            return withFailover(v, new FailoverView(c.failoverId(), f == null ? null : f.kind(),
                     "COMPLETED", f == null ? null : f.failedNodeId(), f == null ? null : f.failedAt(), c.completedAt(),
                     c.detectionMillis(), c.promotionMillis(), c.unavailableMillis(), c.dataLossBytes(),
-                    c.dataLossWindowMillis()), v.nodes(), meta);
+                    c.dataLossWindowMillis(), c.note(), same ? f.measuredDataLossBytes() : null), v.nodes(), meta);
+        }
+        if (fact instanceof InstanceFact.SwitchoverAborted a) {
+            return isLast(v, a.switchoverId())
+                    ? withFailover(v, v.failover().withState("ABORTED", a.reason()), v.nodes(), meta) : v;
+        }
+        if (fact instanceof InstanceFact.DataLossMeasured d) {
+            return isLast(v, d.failoverId())
+                    ? withFailover(v, v.failover().withMeasuredLoss(d.lostBytes()), v.nodes(), meta) : v;
+        }
+        if (fact instanceof InstanceFact.NodeRejoined j) {
+            List<NodeView> nodes = new ArrayList<>(v.nodes().stream().map(n -> n.nodeId().equals(j.nodeId())
+                    ? new NodeView(n.nodeId(), "STANDBY", j.zone() != null ? j.zone() : n.zone(), n.host(),
+                            j.ip() != null ? j.ip() : n.ip())
+                    : n).toList());
+            if (nodes.stream().noneMatch(n -> n.nodeId().equals(j.nodeId()))) {
+                nodes.add(new NodeView(j.nodeId(), "STANDBY", j.zone(), null, j.ip()));
+            }
+            return withFailover(v, v.failover(), nodes, meta);
+        }
+        if (fact instanceof InstanceFact.ReplacementCancelled c) {
+            return withFailover(v, v.failover(), v.nodes().stream().filter(n -> !n.nodeId().equals(c.nodeId()))
+                    .toList(), meta);
         }
         if (fact instanceof InstanceFact.NodeDecommissioned d) {
             return with(v, v.status(), v.plan(), v.connectionLimit(), v.allowlist(),
@@ -94,12 +127,26 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
                 v.port(), v.catalogVersion(), meta);
     }
 
+    /** Whether {@code failoverId} is the view's last failover. */
+    private static boolean isLast(InstanceView v, String failoverId) {
+        return v.failover() != null && v.failover().failoverId() != null
+                && v.failover().failoverId().equals(failoverId);
+    }
+
     private static InstanceView with(InstanceView v, Status status, String plan, int limit, List<String> allowlist,
             List<NodeView> nodes, InstanceView.CommandPolicyView policy, int port, String catalogVersion,
             EventMeta meta) {
         return new InstanceView(v.instanceId(), v.organizationId(), v.displayName(), v.engine(), v.cloud(),
                 v.region(), plan, status, v.serviceHost(), port, v.tlsRequired(), limit, List.copyOf(allowlist),
-                List.copyOf(nodes), policy, catalogVersion, v.backupWindow(), updated(v, meta), v.failover());
+                List.copyOf(nodes), policy, catalogVersion, v.backupWindow(), updated(v, meta), v.failover(),
+                v.endpointAddress(), v.failureReason());
+    }
+
+    private static InstanceView withAccess(InstanceView v, String endpointAddress, String failureReason) {
+        return new InstanceView(v.instanceId(), v.organizationId(), v.displayName(), v.engine(), v.cloud(),
+                v.region(), v.plan(), v.status(), v.serviceHost(), v.port(), v.tlsRequired(), v.connectionLimit(),
+                v.allowlist(), v.nodes(), v.commandPolicy(), v.catalogVersion(), v.backupWindow(), v.updatedAt(),
+                v.failover(), endpointAddress, failureReason);
     }
 
     /**
@@ -110,11 +157,11 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
         return v.updatedAt() != null && v.updatedAt().isAfter(meta.occurredAt()) ? v.updatedAt() : meta.occurredAt();
     }
 
-    private static InstanceView withFailover(InstanceView v, InstanceView.FailoverView f, List<NodeView> nodes,
+    private static InstanceView withFailover(InstanceView v, FailoverView f, List<NodeView> nodes,
             EventMeta meta) {
         return new InstanceView(v.instanceId(), v.organizationId(), v.displayName(), v.engine(), v.cloud(),
                 v.region(), v.plan(), v.status(), v.serviceHost(), v.port(), v.tlsRequired(), v.connectionLimit(),
                 v.allowlist(), List.copyOf(nodes), v.commandPolicy(), v.catalogVersion(), v.backupWindow(),
-                updated(v, meta), f);
+                updated(v, meta), f, v.endpointAddress(), v.failureReason());
     }
 }

@@ -14,8 +14,12 @@ public sealed interface InstanceFact {
     }
 
     record Ready(String serviceHost, int port, boolean tlsRequired, int connectionLimit, List<String> allowlist,
-            List<InstanceView.NodeView> nodes, InstanceView.CommandPolicyView commandPolicy, String catalogVersion)
-            implements InstanceFact {
+            List<InstanceView.NodeView> nodes, InstanceView.CommandPolicyView commandPolicy, String catalogVersion,
+            String endpointAddress) implements InstanceFact {
+    }
+
+    /** provisioning gave up on the instance: the data plane could not run its nodes. */
+    record Failed(String nodeId, String reason) implements InstanceFact {
     }
 
     record PlanChanged(String plan, int nodeCount, int connectionLimit, String catalogVersion) implements InstanceFact {
@@ -43,18 +47,34 @@ public sealed interface InstanceFact {
     record NodeDecommissioned(String nodeId) implements InstanceFact {
     }
 
-    /** failover-service started a failover. */
+    /** failover-service started a failover, or a planned switchover (kind SWITCHOVER, from the primary). */
     record FailoverStarted(String failoverId, String kind, String failedNodeId, Instant failedAt)
             implements InstanceFact {
     }
 
-    /** A standby is the new primary. */
-    record Promoted(String nodeId) implements InstanceFact {
+    /** A standby is the new primary, by the failover or switchover {@code failoverId}. */
+    record Promoted(String nodeId, String failoverId) implements InstanceFact {
     }
 
     /** The failover is over: timings and data loss. */
     record FailoverCompleted(String failoverId, String primaryNodeId, Instant completedAt, long detectionMillis,
-            long promotionMillis, long unavailableMillis, long dataLossBytes, Long dataLossWindowMillis)
+            long promotionMillis, long unavailableMillis, long dataLossBytes, Long dataLossWindowMillis, String note)
             implements InstanceFact {
+    }
+
+    /** A planned switchover did not happen. */
+    record SwitchoverAborted(String switchoverId, String reason) implements InstanceFact {
+    }
+
+    /** A replaced node is a standby again. */
+    record NodeRejoined(String nodeId, String zone, String ip) implements InstanceFact {
+    }
+
+    /** A replacement is not needed any more (the node it replaced rejoined). */
+    record ReplacementCancelled(String nodeId) implements InstanceFact {
+    }
+
+    /** The real data loss of a failover, measured when its lost primary was rewound. */
+    record DataLossMeasured(String failoverId, long lostBytes) implements InstanceFact {
     }
 }

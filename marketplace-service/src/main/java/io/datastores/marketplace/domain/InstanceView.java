@@ -3,11 +3,16 @@ package io.datastores.marketplace.domain;
 import java.time.Instant;
 import java.util.List;
 
-/** The fleet view of one instance: what a dashboard shows of it, its backup window included. */
+/**
+ * The fleet view of one instance: what a dashboard shows of it, its backup window included.
+ * {@code endpointAddress} is the address to dial where no DNS serves the service host (the local data
+ * plane's endpoint; null: resolve the host); {@code failureReason} why the instance is FAILED.
+ */
 public record InstanceView(String instanceId, String organizationId, String displayName, String engine, String cloud,
         String region, String plan, Status status, String serviceHost, int port, boolean tlsRequired,
         int connectionLimit, List<String> allowlist, List<NodeView> nodes, CommandPolicyView commandPolicy,
-        String catalogVersion, BackupWindow backupWindow, Instant updatedAt, FailoverView failover) {
+        String catalogVersion, BackupWindow backupWindow, Instant updatedAt, FailoverView failover,
+        String endpointAddress, String failureReason) {
 
     /** The node that is primary now, or null. */
     public String primary() {
@@ -15,12 +20,25 @@ public record InstanceView(String instanceId, String organizationId, String disp
     }
 
     /**
-     * The last failover (from failover-service): IN_PROGRESS or COMPLETED, what failed, and once
-     * completed its timings and data loss (bytes behind for promotions, the loss window for restores).
+     * The last failover or planned switchover (kind SWITCHOVER; {@code failedNodeId} is then the old
+     * primary) from failover-service: IN_PROGRESS, COMPLETED or ABORTED (a switchover that did not
+     * happen, the reason in {@code note}), what failed, and once completed its timings and data loss
+     * (bytes behind for promotions, the loss window for restores); {@code measuredDataLossBytes} is
+     * the loss measured when the lost primary was rewound.
      */
     public record FailoverView(String failoverId, String kind, String state, String failedNodeId, Instant failedAt,
             Instant completedAt, Long detectionMillis, Long promotionMillis, Long unavailableMillis,
-            Long dataLossBytes, Long dataLossWindowMillis) {
+            Long dataLossBytes, Long dataLossWindowMillis, String note, Long measuredDataLossBytes) {
+
+        FailoverView withState(String s, String why) {
+            return new FailoverView(failoverId, kind, s, failedNodeId, failedAt, completedAt, detectionMillis,
+                    promotionMillis, unavailableMillis, dataLossBytes, dataLossWindowMillis, why, measuredDataLossBytes);
+        }
+
+        FailoverView withMeasuredLoss(long bytes) {
+            return new FailoverView(failoverId, kind, state, failedNodeId, failedAt, completedAt, detectionMillis,
+                    promotionMillis, unavailableMillis, dataLossBytes, dataLossWindowMillis, note, bytes);
+        }
     }
 
     /** What a restore can reach (from backup-service), or null until the first restore point. */
@@ -28,7 +46,7 @@ public record InstanceView(String instanceId, String organizationId, String disp
     }
 
     public enum Status {
-        PROVISIONING, READY, SUSPENDED, DELETED
+        PROVISIONING, READY, SUSPENDED, FAILED, DELETED
     }
 
     public record NodeView(String nodeId, String role, String zone, String host, String ip) {

@@ -3,6 +3,7 @@ package io.datastores.marketplace.mapping;
 import java.util.List;
 
 import io.datastores.events.AllowlistChanged;
+import io.datastores.events.DataLossMeasured;
 import io.datastores.events.FailoverCompleted;
 import io.datastores.events.FailoverEventEnvelope;
 import io.datastores.events.FailoverStarted;
@@ -10,9 +11,14 @@ import io.datastores.events.InstanceAccepted;
 import io.datastores.events.StandbyPromoted;
 import io.datastores.events.InstanceDeleted;
 import io.datastores.events.InstanceEventEnvelope;
+import io.datastores.events.InstanceFailed;
 import io.datastores.events.InstanceReady;
 import io.datastores.events.InstanceResumed;
 import io.datastores.events.NodeDecommissionRequested;
+import io.datastores.events.NodeRejoined;
+import io.datastores.events.ReplacementCancelled;
+import io.datastores.events.SwitchoverAborted;
+import io.datastores.events.SwitchoverStarted;
 import io.datastores.events.TrialExpired;
 import io.datastores.events.NodeProvisioningRequested;
 import io.datastores.events.PlanChanged;
@@ -39,18 +45,29 @@ public final class FleetMapping {
         return List.of();
     }
 
-    /** failover-service's failovers, as the facts the fleet view folds. */
+    /** failover-service's failovers and planned switchovers, as the facts the fleet view folds. */
     public static List<Envelope<InstanceFact>> fromFailoverEvent(FailoverEventEnvelope e) {
         Object p = e.getPayload();
         InstanceFact fact;
         if (p instanceof FailoverStarted s) {
             fact = new InstanceFact.FailoverStarted(s.getFailoverId(), s.getKind(), s.getFailedNodeId(), s.getFailedAt());
+        } else if (p instanceof SwitchoverStarted s) {
+            fact = new InstanceFact.FailoverStarted(s.getSwitchoverId(), "SWITCHOVER", s.getFromNodeId(),
+                    e.getMetadata().getOccurredAt());
         } else if (p instanceof StandbyPromoted sp) {
-            fact = new InstanceFact.Promoted(sp.getNodeId());
+            fact = new InstanceFact.Promoted(sp.getNodeId(), sp.getFailoverId());
         } else if (p instanceof FailoverCompleted c) {
             fact = new InstanceFact.FailoverCompleted(c.getFailoverId(), c.getPrimaryNodeId(), c.getCompletedAt(),
                     c.getDetectionMillis(), c.getPromotionMillis(), c.getUnavailableMillis(),
-                    c.getEstimatedDataLossBytes(), c.getDataLossWindowMillis());
+                    c.getEstimatedDataLossBytes(), c.getDataLossWindowMillis(), c.getNote());
+        } else if (p instanceof SwitchoverAborted a) {
+            fact = new InstanceFact.SwitchoverAborted(a.getSwitchoverId(), a.getReason());
+        } else if (p instanceof NodeRejoined j) {
+            fact = new InstanceFact.NodeRejoined(j.getNodeId(), j.getZone(), j.getIp());
+        } else if (p instanceof ReplacementCancelled c) {
+            fact = new InstanceFact.ReplacementCancelled(c.getNodeId());
+        } else if (p instanceof DataLossMeasured d) {
+            fact = new InstanceFact.DataLossMeasured(d.getFailoverId(), d.getLostBytes());
         } else {
             return List.of();
         }
@@ -74,7 +91,7 @@ public final class FleetMapping {
                     r.getCommandPolicy() == null ? null : new InstanceView.CommandPolicyView(
                             List.copyOf(r.getCommandPolicy().getDisabledCommands()),
                             r.getCommandPolicy().getScriptingEnabled()),
-                    r.getCatalogVersion());
+                    r.getCatalogVersion(), r.getEndpointAddress());
         } else if (p instanceof PlanChanged c) {
             fact = new InstanceFact.PlanChanged(c.getToPlan(), c.getNodeCount(), c.getConnectionLimit(),
                     c.getCatalogVersion());
@@ -82,6 +99,8 @@ public final class FleetMapping {
             fact = new InstanceFact.AllowlistChanged(List.copyOf(a.getAllowlist()));
         } else if (p instanceof InstanceDeleted) {
             fact = new InstanceFact.Deleted();
+        } else if (p instanceof InstanceFailed f) {
+            fact = new InstanceFact.Failed(f.getNodeId(), f.getReason());
         } else if (p instanceof TrialExpired) {
             fact = new InstanceFact.Suspended();
         } else if (p instanceof InstanceResumed) {

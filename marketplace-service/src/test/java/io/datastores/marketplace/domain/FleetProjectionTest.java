@@ -32,8 +32,9 @@ class FleetProjectionTest {
     void acceptedThenReadyShowsTheServingInstance() {
         InstanceView view = fold(ACCEPTED, new InstanceFact.NodeRequested("n1", "PRIMARY", "a"),
                 new InstanceFact.Ready("orders.example", 5432, true, 100, List.of("0.0.0.0/0"),
-                        List.of(new InstanceView.NodeView("n1", "PRIMARY", "a", "h1", "10.0.0.1")), null, "v1"));
+                        List.of(new InstanceView.NodeView("n1", "PRIMARY", "a", "h1", "10.0.0.1")), null, "v1", null));
         assertThat(view.status()).isEqualTo(InstanceView.Status.READY);
+        assertThat(view.endpointAddress()).as("the simulator: resolve the service host").isNull();
         assertThat(view.connectionLimit()).isEqualTo(100);
         assertThat(view.nodes()).extracting(InstanceView.NodeView::ip).containsExactly("10.0.0.1");
         assertThat(view.updatedAt()).isEqualTo(Instant.ofEpochSecond(2));
@@ -76,6 +77,75 @@ class FleetProjectionTest {
         assertThat(once.plan()).isEqualTo("PREMIUM-8");
         assertThat(once.allowlist()).containsExactly("10.0.0.0/8");
         assertThat(projection.apply(once, ACCEPTED, at(9))).isSameAs(once);
+    }
+
+    private static final InstanceFact READY_ON_ENDPOINT = new InstanceFact.Ready("orders.example", 6432, true, 100,
+            List.of("127.0.0.0/24"), List.of(new InstanceView.NodeView("n1", "PRIMARY", "a", "localhost",
+                    "127.0.0.1:7001"), new InstanceView.NodeView("n2", "STANDBY", "b", "localhost", "127.0.0.1:7002")),
+            null, "v1", "127.0.0.1");
+
+    @Test
+    void aLocalDataPlanesEndpointIsShownWithTheInstance() {
+        InstanceView view = fold(ACCEPTED, READY_ON_ENDPOINT);
+        assertThat(view.endpointAddress()).isEqualTo("127.0.0.1");
+        assertThat(view.port()).isEqualTo(6432);
+    }
+
+    @Test
+    void anInstanceTheDataPlaneCouldNotRunIsFailedWithTheReason() {
+        InstanceView view = fold(ACCEPTED, new InstanceFact.NodeRequested("n1", "PRIMARY", "a"),
+                new InstanceFact.Failed("n1", "node n1 could not be started (attempt 3 of 3): initdb failed"));
+        assertThat(view.status()).isEqualTo(InstanceView.Status.FAILED);
+        assertThat(view.failureReason()).endsWith("initdb failed");
+        assertThat(projection.apply(view, new InstanceFact.Deleted(), at(9)).status())
+                .isEqualTo(InstanceView.Status.DELETED);
+    }
+
+    @Test
+    void aPlannedSwitchoverIsShownLikeAFailoverAndTheOldPrimaryStaysAStandby() {
+        InstanceView started = fold(ACCEPTED, READY_ON_ENDPOINT,
+                new InstanceFact.FailoverStarted("i-1/switchover-1", "SWITCHOVER", "n1", Instant.ofEpochSecond(2)));
+        assertThat(started.failover().kind()).isEqualTo("SWITCHOVER");
+        assertThat(started.failover().state()).isEqualTo("IN_PROGRESS");
+        InstanceView promoted = projection.apply(started, new InstanceFact.Promoted("n2", "i-1/switchover-1"),
+                at(3));
+        assertThat(promoted.nodes()).extracting(n -> n.nodeId() + " " + n.role())
+                .containsExactly("n1 STANDBY", "n2 PRIMARY");
+        InstanceView done = projection.apply(promoted, new InstanceFact.FailoverCompleted("i-1/switchover-1", "n2",
+                Instant.ofEpochSecond(4), 0, 600, 700, 0, null, "planned switchover from n1: nothing lost"), at(4));
+        assertThat(done.failover()).satisfies(f -> {
+            assertThat(f.kind()).isEqualTo("SWITCHOVER");
+            assertThat(f.state()).isEqualTo("COMPLETED");
+            assertThat(f.unavailableMillis()).isEqualTo(700);
+            assertThat(f.note()).contains("nothing lost");
+        });
+
+        InstanceView aborted = projection.apply(started, new InstanceFact.SwitchoverAborted("i-1/switchover-1",
+                "the data plane did not prepare it within 30 s"), at(5));
+        assertThat(aborted.failover().state()).isEqualTo("ABORTED");
+        assertThat(aborted.failover().note()).contains("30 s");
+        assertThat(projection.apply(started, new InstanceFact.SwitchoverAborted("other", "x"), at(5)))
+                .as("not the last one").isSameAs(started);
+    }
+
+    @Test
+    void aFailoversLostPrimaryRejoinsItsReplacementIsCancelledAndTheMeasuredLossIsShown() {
+        InstanceView failedOver = fold(ACCEPTED, READY_ON_ENDPOINT,
+                new InstanceFact.FailoverStarted("f-1", "PROMOTION", "n1", Instant.ofEpochSecond(2)),
+                new InstanceFact.Promoted("n2", "f-1"),
+                new InstanceFact.FailoverCompleted("f-1", "n2", Instant.ofEpochSecond(4), 1_000, 200, 1_200, 300, null,
+                        ""),
+                new InstanceFact.NodeRequested("i-1-r1", "STANDBY", "a"));
+        assertThat(failedOver.nodes()).extracting(n -> n.nodeId() + " " + n.role())
+                .containsExactly("n1 LOST", "n2 PRIMARY", "i-1-r1 STANDBY");
+        InstanceView rejoined = projection.apply(projection.apply(failedOver,
+                new InstanceFact.NodeRejoined("n1", "a", "127.0.0.1:7001"), at(8)),
+                new InstanceFact.ReplacementCancelled("i-1-r1"), at(8));
+        assertThat(rejoined.nodes()).extracting(n -> n.nodeId() + " " + n.role())
+                .containsExactly("n1 STANDBY", "n2 PRIMARY");
+        InstanceView measured = projection.apply(rejoined, new InstanceFact.DataLossMeasured("f-1", 420), at(9));
+        assertThat(measured.failover().measuredDataLossBytes()).isEqualTo(420);
+        assertThat(measured.failover().dataLossBytes()).as("the estimate stays beside it").isEqualTo(300);
     }
 
     @Test

@@ -20,7 +20,7 @@ class FleetSummaryTest {
                 List.of(), List.of(), null, "v1",
                 window ? new InstanceView.BackupWindow(Instant.EPOCH, Instant.EPOCH, 7, 1) : null, Instant.EPOCH,
                 failing ? new InstanceView.FailoverView("f-" + id, "PROMOTION", "IN_PROGRESS", "n1", Instant.EPOCH,
-                        null, null, null, null, null, null) : null);
+                        null, null, null, null, null, null, null, null) : null, null, null);
     }
 
     /** The summary a pass over every view would give. */
@@ -94,7 +94,8 @@ class FleetSummaryTest {
         InstanceView ready = view("i-1", Status.READY, "MYSQL", "HOBBYIST", true, false);
         InstanceView moved = new InstanceView("i-1", "org", "db i-1", "MYSQL", "AWS", "us-east-1", "HOBBYIST",
                 Status.READY, "other-host", 5432, true, 100, List.of(), List.of(), null, "v2",
-                new InstanceView.BackupWindow(Instant.EPOCH, Instant.EPOCH.plusSeconds(300), 7, 2), Instant.EPOCH, null);
+                new InstanceView.BackupWindow(Instant.EPOCH, Instant.EPOCH.plusSeconds(300), 7, 2), Instant.EPOCH, null,
+                "127.0.0.1", null);
         assertThat(FleetSummary.sameShare(ready, moved)).isTrue();
         assertThat(FleetSummary.sameShare(ready, view("i-1", Status.SUSPENDED, "MYSQL", "HOBBYIST", true, false)))
                 .isFalse();

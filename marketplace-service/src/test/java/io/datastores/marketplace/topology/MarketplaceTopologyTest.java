@@ -197,6 +197,35 @@ class MarketplaceTopologyTest {
     }
 
     @Test
+    void theFleetViewShowsAPlannedSwitchoverAndAFailedInstance() {
+        start(true);
+        readyInstance();
+        failovers.pipeInput("i-1", new FailoverEventEnvelope(meta(), new io.datastores.events.SwitchoverStarted("i-1",
+                "i-1/switchover-1", "n1", "n2", 1L, "alice", "req-1")));
+        KeyValueStore<String, InstanceView> fleet = driver.getKeyValueStore(FleetViewTopology.STORE);
+        assertThat(fleet.get("i-1").failover()).satisfies(f -> {
+            assertThat(f.kind()).isEqualTo("SWITCHOVER");
+            assertThat(f.state()).isEqualTo("IN_PROGRESS");
+            assertThat(f.failedNodeId()).isEqualTo("n1");
+        });
+        failovers.pipeInput("i-1", new FailoverEventEnvelope(meta(), new io.datastores.events.SwitchoverAborted("i-1",
+                "i-1/switchover-1", "the data plane did not prepare it within 30 s")));
+        assertThat(fleet.get("i-1").failover().state()).isEqualTo("ABORTED");
+        assertThat(fleet.get("i-1").primary()).isEqualTo("n1");
+
+        instances.pipeInput("i-2", new InstanceEventEnvelope(meta(), InstanceAccepted.newBuilder().setRequestId("r2")
+                .setOrganizationId("acme").setInstanceId("i-2").setDisplayName("billing").setEngine(Engine.POSTGRESQL)
+                .setCloud(Cloud.GCP).setRegion("europe-west1").setPlan("HOBBYIST").setCatalogVersion("v")
+                .setNodeCount(1).setServiceHost("billing.db").build()));
+        instances.pipeInput("i-2", new InstanceEventEnvelope(meta(), new io.datastores.events.InstanceFailed("acme",
+                "i-2", "i-2-n1", "node i-2-n1 could not be started (attempt 1, not retryable): capacity")));
+        assertThat(fleet.get("i-2").status()).isEqualTo(InstanceView.Status.FAILED);
+        assertThat(fleet.get("i-2").failureReason()).endsWith("capacity");
+        KeyValueStore<String, FleetSummary> summary = driver.getKeyValueStore(FleetViewTopology.SUMMARY_STORE);
+        assertThat(summary.get("acme").byStatus()).containsEntry("FAILED", 1L).containsEntry("READY", 1L);
+    }
+
+    @Test
     void aShadowDecidesAndProjectsButPublishesNothing() {
         start(false);
         readyInstance();

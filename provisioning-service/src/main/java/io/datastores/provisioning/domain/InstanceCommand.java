@@ -42,8 +42,36 @@ public sealed interface InstanceCommand {
     record DeleteInstance(String requestId, String organizationId, String instanceId) implements Request {
     }
 
-    /** The data plane reports a node it was asked for as running. */
-    record RecordNodeProvisioned(String instanceId, String nodeId, String host, String ip, String zone)
+    /**
+     * The data plane reports a node it was asked for as running; {@code endpointAddress} and
+     * {@code endpointPort} name the instance's stable endpoint where the data plane runs one (null
+     * otherwise: the service host on the engine's port).
+     */
+    record RecordNodeProvisioned(String instanceId, String nodeId, String host, String ip, String zone,
+            String endpointAddress, Integer endpointPort) implements InstanceCommand {
+
+        /** A node up behind no endpoint of the data plane's own (the simulator's). */
+        public RecordNodeProvisioned(String instanceId, String nodeId, String host, String ip, String zone) {
+            this(instanceId, nodeId, host, ip, zone, null, null);
+        }
+    }
+
+    /**
+     * The data plane could not start a node it was asked for: {@code attempt} is the attempt it
+     * failed, {@code reason} the data plane's own words, {@code retryable} whether asking again may
+     * succeed.
+     */
+    record RecordProvisioningFailure(String instanceId, String nodeId, int attempt, String reason,
+            boolean retryable) implements InstanceCommand {
+    }
+
+    /** failover took a fenced node back as a standby of the current primary. */
+    record RecordRejoin(String instanceId, String nodeId, long epoch, String ip, String zone)
+            implements InstanceCommand {
+    }
+
+    /** failover cancelled a replacement: the node it replaced rejoined. */
+    record RecordCancellation(String instanceId, String nodeId, String replacesNodeId, long epoch)
             implements InstanceCommand {
     }
 

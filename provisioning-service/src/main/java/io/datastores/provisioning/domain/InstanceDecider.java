@@ -14,6 +14,7 @@ import io.datastores.provisioning.domain.InstanceCommand.DeleteInstance;
 import io.datastores.provisioning.domain.InstanceCommand.ExpireTrial;
 import io.datastores.provisioning.domain.InstanceCommand.LiftTrial;
 import io.datastores.provisioning.domain.InstanceCommand.RecordNodeProvisioned;
+import io.datastores.provisioning.domain.InstanceCommand.RecordProvisioningFailure;
 import io.datastores.provisioning.domain.InstanceCommand.RequestInstance;
 import io.datastores.provisioning.domain.InstanceEvent.Accepted;
 import io.datastores.provisioning.domain.InstanceEvent.AllowlistChanged;
@@ -36,12 +37,17 @@ import io.datastores.provisioning.domain.InstanceState.Status;
  * node runs, applies plan changes (nodes added or decommissioned, limits recomputed), allow-list
  * changes and deletion, and suspends a trial when it ends. One change at a time: a change while
  * nodes are coming up is refused with a reason. A retried request (same request id) has its effect
- * once; every refusal is a {@link Rejected} with a code and a reason.
+ * once; every refusal is a {@link Rejected} with a code and a reason. A node the data plane could
+ * not start is asked for again (up to {@value #MAX_ATTEMPTS} attempts) or fails the instance with
+ * the data plane's reason; a node failover replaced may rejoin, its replacement then cancelled.
  */
 public final class InstanceDecider implements Decider<InstanceCommand, InstanceState, InstanceEvent> {
 
     /** The domain under which every instance gets its stable service host name. */
     public static final String HOST_DOMAIN = "db.dcp.internal";
+
+    /** How many times a node is asked for before provisioning gives up on it. */
+    public static final int MAX_ATTEMPTS = 3;
 
     private final Catalog catalog;
 
@@ -57,7 +63,7 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
     /** What time owes this instance at {@code now}: the end of its trial, once that has come. */
     public static Optional<Timer.Due<InstanceCommand>> due(String instanceId, InstanceState state, Instant now) {
         boolean live = state.status() != Status.SUSPENDED && state.status() != Status.DELETED
-                && state.status() != Status.NEW;
+                && state.status() != Status.NEW && state.status() != Status.FAILED;
         if (live && state.trialEndsAt() != null && !now.isBefore(state.trialEndsAt())) {
             return Optional.of(new Timer.Due<>(new ExpireTrial(instanceId), state.trialEndsAt()));
         }
@@ -72,13 +78,30 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         if (command instanceof RecordNodeProvisioned n) {
             return nodeProvisioned(n, state);
         }
+        if (command instanceof RecordProvisioningFailure f) {
+            return provisioningFailed(f, state);
+        }
+        if (state.status() == Status.NEW && command instanceof InstanceCommand.RecordRejoin j) {
+            return List.of(new InstanceEvent.FailoverReportedEarly(j.instanceId(), new InstanceState.EarlyFailover(
+                    "REJOIN", null, j.nodeId(), NodeRole.STANDBY, j.zone(), j.epoch(), j.ip())));
+        }
+        if (state.status() == Status.NEW && command instanceof InstanceCommand.RecordCancellation c) {
+            return List.of(new InstanceEvent.FailoverReportedEarly(c.instanceId(), new InstanceState.EarlyFailover(
+                    "CANCEL", c.replacesNodeId(), c.nodeId(), null, null, c.epoch(), null)));
+        }
+        if (command instanceof InstanceCommand.RecordRejoin j) {
+            return state.status() == Status.DELETED ? List.of() : readyAfter(rejoin(j, state), state);
+        }
+        if (command instanceof InstanceCommand.RecordCancellation c) {
+            return state.status() == Status.DELETED ? List.of() : readyAfter(cancel(c, state), state);
+        }
         if (state.status() == Status.NEW && command instanceof InstanceCommand.RecordReplacement r) {
-            return List.of(new InstanceEvent.FailoverReportedEarly(r.instanceId(), new InstanceState.EarlyFailover("REPLACEMENT",
-                    r.replacesNodeId(), r.nodeId(), r.role(), r.zone(), r.epoch())));
+            return List.of(new InstanceEvent.FailoverReportedEarly(r.instanceId(), new InstanceState.EarlyFailover(
+                    "REPLACEMENT", r.replacesNodeId(), r.nodeId(), r.role(), r.zone(), r.epoch(), null)));
         }
         if (state.status() == Status.NEW && command instanceof InstanceCommand.RecordPromotion p) {
-            return List.of(new InstanceEvent.FailoverReportedEarly(p.instanceId(), new InstanceState.EarlyFailover("PROMOTION", null,
-                    p.nodeId(), NodeRole.PRIMARY, null, p.epoch())));
+            return List.of(new InstanceEvent.FailoverReportedEarly(p.instanceId(), new InstanceState.EarlyFailover(
+                    "PROMOTION", null, p.nodeId(), NodeRole.PRIMARY, null, p.epoch(), null)));
         }
         if (command instanceof InstanceCommand.RecordReplacement r) {
             boolean live = state.status() != Status.NEW && state.status() != Status.DELETED;
@@ -147,13 +170,15 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         Accepted accepted = new Accepted(r.requestId(), r.organizationId(), r.instanceId(), r.displayName(),
                 r.engine(), r.cloud(), r.region(), r.plan(), catalog.version(), plan.tier().nodes(),
                 serviceHost(r), AccessRules.effectiveAllowlist(r.allowlist()), scripting, r.trialEndsAt(),
-                plan.backupFor(r.engine()).retentionDays(), plan.backupFor(r.engine()).mode());
+                plan.backupFor(r.engine()).retentionDays(), plan.backupFor(r.engine()).mode(),
+                AccessRules.connectionLimit(r.engine(), plan));
         List<InstanceEvent> events = new ArrayList<>();
         events.add(accepted);
         for (int i = 0; i < plan.tier().nodes(); i++) {
             events.add(nodeRequest(accepted, r.plan(), region, i + 1, i == 0, state.epoch()));
         }
         applyEarlyFailovers(events, state, r.instanceId());
+        applyEarlyFailures(events, state);
         readyIfAllUp(events, state);
         return events;
     }
@@ -179,6 +204,9 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         } else if (state.status() == Status.SUSPENDED) {
             code = RejectionCode.INSTANCE_SUSPENDED;
             message = "instance " + instanceId + " is suspended since its trial ended; upgrade to a paid tier";
+        } else if (state.status() == Status.FAILED) {
+            code = RejectionCode.INSTANCE_FAILED;
+            message = "instance " + instanceId + " failed (" + state.failureReason() + "); it can only be deleted";
         } else if (state.status() != Status.READY) {
             code = RejectionCode.CHANGE_IN_PROGRESS;
             message = "instance " + instanceId + " is " + state.status().name().toLowerCase(Locale.ROOT)
@@ -239,10 +267,11 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
             // and the node is up as soon as it is asked for. A node never asked for stays here, bounded.
             boolean known = state.earlyNodes().stream().anyMatch(e -> e.nodeId().equals(n.nodeId()));
             return known ? List.of() : List.of(new InstanceEvent.NodeReportedEarly(n.instanceId(), n.nodeId(),
-                    n.host(), n.ip(), n.zone()));
+                    n.host(), n.ip(), n.zone(), n.endpointAddress(), n.endpointPort()));
         }
         List<InstanceEvent> events = new ArrayList<>();
-        NodeRecorded recorded = new NodeRecorded(n.instanceId(), n.nodeId(), n.host(), n.ip(), n.zone());
+        NodeRecorded recorded = new NodeRecorded(n.instanceId(), n.nodeId(), n.host(), n.ip(), n.zone(),
+                n.endpointAddress(), n.endpointPort());
         events.add(recorded);
         InstanceState after = evolve(state, recorded);
         boolean coming = state.status() == Status.PROVISIONING || state.status() == Status.CHANGING;
@@ -251,6 +280,91 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
             events.add(ready(after)); // after a failover's replacement: ready again with the nodes as they are
         }
         return events;
+    }
+
+    /**
+     * A node the data plane could not start: asked again (same node, next attempt, current epoch)
+     * while the failure is retryable and attempts are left; otherwise a provisioning or changing
+     * instance fails with the data plane's reason, and a serving one stays as it is, the failure
+     * kept in its state. A failure of an earlier attempt, of a node that runs or is gone, changes
+     * nothing.
+     */
+    private List<InstanceEvent> provisioningFailed(RecordProvisioningFailure f, InstanceState state) {
+        if (state.status() == Status.NEW) {
+            boolean known = state.earlyFailures().stream()
+                    .anyMatch(e -> e.nodeId().equals(f.nodeId()) && e.attempt() >= f.attempt());
+            return known ? List.of() : List.of(new InstanceEvent.FailureReportedEarly(f.instanceId(),
+                    new InstanceState.NodeFailure(f.nodeId(), f.attempt(), f.reason(), f.retryable(), false)));
+        }
+        Optional<Node> node = state.nodes().stream().filter(n -> n.nodeId().equals(f.nodeId())).findFirst();
+        boolean seen = state.nodeFailures().stream()
+                .anyMatch(x -> x.nodeId().equals(f.nodeId()) && x.attempt() >= f.attempt());
+        if (state.status() == Status.DELETED || node.isEmpty() || node.get().ip() != null
+                || f.attempt() < state.attempt(f.nodeId()) || seen) {
+            return List.of();
+        }
+        boolean giveUp = !f.retryable() || f.attempt() >= MAX_ATTEMPTS;
+        List<InstanceEvent> events = new ArrayList<>();
+        events.add(new InstanceEvent.NodeFailureRecorded(f.instanceId(), new InstanceState.NodeFailure(f.nodeId(),
+                f.attempt(), f.reason(), f.retryable(), giveUp)));
+        Accepted a = state.instance();
+        Node n = node.get();
+        if (!giveUp) {
+            events.add(new NodeRequested(a.instanceId(), n.nodeId(), n.role(), n.zone(), a.engine(), a.cloud(),
+                    a.region(), state.plan(), state.epoch(), f.attempt() + 1));
+        } else if (state.status() == Status.PROVISIONING || state.status() == Status.CHANGING) {
+            String attempts = f.retryable() ? "attempt " + f.attempt() + " of " + MAX_ATTEMPTS
+                    : "attempt " + f.attempt() + ", not retryable";
+            events.add(new InstanceEvent.Failed(a.organizationId(), a.instanceId(), n.nodeId(), "node "
+                    + n.nodeId() + " could not be started (" + attempts + "): " + f.reason()));
+        }
+        return events;
+    }
+
+    /** A node failover replaced is a standby again: back in the nodes, with the address it had. */
+    private static List<InstanceEvent> rejoin(InstanceCommand.RecordRejoin j, InstanceState state) {
+        Optional<Node> present = state.nodes().stream().filter(n -> n.nodeId().equals(j.nodeId())).findFirst();
+        if (present.isPresent()) {
+            Node n = present.get();
+            String ip = j.ip() != null ? j.ip() : n.ip();
+            return n.role() == NodeRole.STANDBY && java.util.Objects.equals(ip, n.ip()) ? List.of()
+                    : List.of(new InstanceEvent.NodeRejoined(j.instanceId(), n.nodeId(),
+                            j.zone() != null ? j.zone() : n.zone(), n.host() != null ? n.host() : ip, ip, j.epoch()));
+        }
+        Optional<Node> retired = state.retiredNodes().stream().filter(n -> n.nodeId().equals(j.nodeId())).findFirst();
+        String ip = j.ip() != null ? j.ip() : retired.map(Node::ip).orElse(null);
+        String host = retired.map(Node::host).filter(java.util.Objects::nonNull).orElse(ip);
+        String zone = j.zone() != null ? j.zone() : retired.map(Node::zone).orElse("");
+        return List.of(new InstanceEvent.NodeRejoined(j.instanceId(), j.nodeId(), zone, host, ip, j.epoch()));
+    }
+
+    /** A replacement failover no longer needs (never the primary) leaves the nodes. */
+    private static List<InstanceEvent> cancel(InstanceCommand.RecordCancellation c, InstanceState state) {
+        boolean standby = state.nodes().stream()
+                .anyMatch(n -> n.nodeId().equals(c.nodeId()) && n.role() != NodeRole.PRIMARY);
+        return standby ? List.of(new InstanceEvent.ReplacementDropped(c.instanceId(), c.nodeId())) : List.of();
+    }
+
+    /**
+     * {@code events}, and Ready after them when the instance serves (or is coming up) and every node
+     * runs: the nodes as they are now.
+     */
+    private List<InstanceEvent> readyAfter(List<InstanceEvent> events, InstanceState state) {
+        if (events.isEmpty()) {
+            return events;
+        }
+        InstanceState after = state;
+        for (InstanceEvent e : events) {
+            after = evolve(after, e);
+        }
+        boolean serving = after.status() == Status.READY || after.status() == Status.PROVISIONING
+                || after.status() == Status.CHANGING;
+        if (!serving || after.instance() == null || after.nodes().isEmpty() || !after.allNodesUp()) {
+            return events;
+        }
+        List<InstanceEvent> out = new ArrayList<>(events);
+        out.add(ready(after));
+        return out;
     }
 
     private static List<InstanceEvent> expire(ExpireTrial e, InstanceState state) {
@@ -289,6 +403,12 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
             } else if ("PROMOTION".equals(f.kind()) && current.nodes().stream()
                     .anyMatch(n -> n.nodeId().equals(f.nodeId()) && n.role() != NodeRole.PRIMARY)) {
                 applied = new InstanceEvent.PrimaryChanged(instanceId, f.nodeId(), f.epoch());
+            } else if ("REJOIN".equals(f.kind())) {
+                applied = rejoin(new InstanceCommand.RecordRejoin(instanceId, f.nodeId(), f.epoch(), f.ip(), f.zone()),
+                        current).stream().findFirst().orElse(null);
+            } else if ("CANCEL".equals(f.kind())) {
+                applied = cancel(new InstanceCommand.RecordCancellation(instanceId, f.nodeId(), f.replacesNodeId(),
+                        f.epoch()), current).stream().findFirst().orElse(null);
             }
             if (applied != null) {
                 events.add(applied);
@@ -296,6 +416,21 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
             }
         }
         events.add(new InstanceEvent.EarlyFailoversApplied(instanceId));
+    }
+
+    /** Appends what the data plane's failures, reported before the request, ask of the nodes just planned. */
+    private void applyEarlyFailures(List<InstanceEvent> events, InstanceState state) {
+        InstanceState after = state;
+        for (InstanceEvent e : events) {
+            after = evolve(after, e);
+        }
+        for (InstanceState.NodeFailure f : state.earlyFailures()) {
+            for (InstanceEvent e : provisioningFailed(new RecordProvisioningFailure(after.instance().instanceId(),
+                    f.nodeId(), f.attempt(), f.reason(), f.retryable()), after)) {
+                events.add(e);
+                after = evolve(after, e);
+            }
+        }
     }
 
     /** Appends Ready when, after {@code events}, every planned node is up (some were reported early). */
@@ -313,16 +448,30 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
     private Ready ready(InstanceState state) {
         Accepted a = state.instance();
         Catalog.Plan plan = catalog.plan(state.plan()).orElseThrow();
-        return new Ready(a.organizationId(), a.instanceId(), a.serviceHost(), a.engine().port(), true,
+        InstanceState.Endpoint endpoint = state.endpoint();
+        int port = endpoint != null && endpoint.port() != null ? endpoint.port() : a.engine().port();
+        return new Ready(a.organizationId(), a.instanceId(), a.serviceHost(), port, true,
                 AccessRules.connectionLimit(a.engine(), plan), state.allowlist(), state.nodes(),
-                AccessRules.commandPolicy(a.engine(), a.scriptingEnabled()), catalog.version());
+                AccessRules.commandPolicy(a.engine(), a.scriptingEnabled()), catalog.version(),
+                endpoint == null ? null : endpoint.address());
     }
 
     private static NodeRequested nodeRequest(Accepted a, String plan, Catalog.Region region, int number,
             boolean primary, long epoch) {
         String zone = region.zones().get((number - 1) % region.zones().size());
         return new NodeRequested(a.instanceId(), a.instanceId() + "-n" + number,
-                primary ? NodeRole.PRIMARY : NodeRole.STANDBY, zone, a.engine(), a.cloud(), a.region(), plan, epoch);
+                primary ? NodeRole.PRIMARY : NodeRole.STANDBY, zone, a.engine(), a.cloud(), a.region(), plan, epoch,
+                1);
+    }
+
+    /** The number of a node provisioning named ({@code <instance>-n<number>}); 0 for failover's replacements. */
+    private static int nodeNumber(String nodeId) {
+        int at = nodeId.lastIndexOf("-n");
+        try {
+            return at < 0 ? 0 : Integer.parseInt(nodeId.substring(at + 2));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static String serviceHost(RequestInstance r) {
@@ -341,22 +490,59 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
     @Override
     public InstanceState evolve(InstanceState state, InstanceEvent event) {
         if (event instanceof Accepted a) {
-            return new InstanceState(Status.PROVISIONING, a, a.plan(), a.allowlist(), List.of(), a.nodeCount(), 1,
-                    state.epoch(), a.trialEndsAt(), state.requestIds(), state.replacements(), state.earlyNodes(),
-                    state.earlyFailovers()).withRequest(a.requestId());
+            return state.copy(c -> {
+                c.status = Status.PROVISIONING;
+                c.instance = a;
+                c.plan = a.plan();
+                c.allowlist = a.allowlist();
+                c.nodes = List.of();
+                c.nodeCount = a.nodeCount();
+                c.nextNode = 1;
+                c.trialEndsAt = a.trialEndsAt();
+                c.earlyFailures = List.of(); // decided with the acceptance (applyEarlyFailures)
+            }).withRequest(a.requestId());
         }
         if (event instanceof NodeRequested n) {
+            if (state.nodes().stream().anyMatch(x -> x.nodeId().equals(n.nodeId()))) {
+                return state.withAttempt(n.nodeId(), n.attempt()); // asked again after a failure
+            }
             List<Node> nodes = new ArrayList<>(state.nodes());
             nodes.add(state.withEarlyAddress(new Node(n.nodeId(), n.role(), n.zone(), null, null)));
-            state = state.withoutEarlyNode(n.nodeId());
-            int number = Integer.parseInt(n.nodeId().substring(n.nodeId().lastIndexOf("-n") + 2));
-            return state.withNodes(nodes, Math.max(state.nextNode(), number + 1));
+            state = state.withoutEarlyNode(n.nodeId()).withAttempt(n.nodeId(), n.attempt());
+            return state.withNodes(nodes, Math.max(state.nextNode(), nodeNumber(n.nodeId()) + 1));
         }
         if (event instanceof NodeRecorded n) {
             return state.withNodes(state.nodes().stream()
                     .map(x -> x.nodeId().equals(n.nodeId()) ? new Node(x.nodeId(), x.role(), n.zone(), n.host(), n.ip())
                             : x)
-                    .toList(), state.nextNode());
+                    .toList(), state.nextNode()).withEndpoint(n.endpointAddress(), n.endpointPort())
+                    .withoutFailuresOf(n.nodeId());
+        }
+        if (event instanceof InstanceEvent.NodeFailureRecorded f) {
+            return state.withFailure(f.failure());
+        }
+        if (event instanceof InstanceEvent.FailureReportedEarly f) {
+            List<InstanceState.NodeFailure> early = new ArrayList<>(state.earlyFailures());
+            early.add(f.failure());
+            return state.withEarlyFailures(early);
+        }
+        if (event instanceof InstanceEvent.Failed f) {
+            return state.failed(f.reason());
+        }
+        if (event instanceof InstanceEvent.NodeRejoined j) {
+            Node back = new Node(j.nodeId(), NodeRole.STANDBY, j.zone(), j.host(), j.ip());
+            List<Node> nodes = new ArrayList<>(state.nodes().stream()
+                    .map(x -> x.nodeId().equals(j.nodeId()) ? back : x).toList());
+            if (nodes.stream().noneMatch(x -> x.nodeId().equals(j.nodeId()))) {
+                nodes.add(back);
+            }
+            return state.withNodes(nodes, state.nextNode()).withEpoch(Math.max(state.epoch(), j.epoch()));
+        }
+        if (event instanceof InstanceEvent.ReplacementDropped d) {
+            return state.withNodes(state.nodes().stream().filter(x -> !x.nodeId().equals(d.nodeId())).toList(),
+                    state.nextNode()).withReplacements(state.replacements().stream()
+                            .filter(r -> !r.equals(d.nodeId())).toList())
+                    .withoutFailuresOf(d.nodeId());
         }
         if (event instanceof InstanceEvent.FailoverReportedEarly f) {
             List<InstanceState.EarlyFailover> early = new ArrayList<>(state.earlyFailovers());
@@ -369,9 +555,14 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         if (event instanceof InstanceEvent.NodeReportedEarly e) {
             List<Node> early = new ArrayList<>(state.earlyNodes());
             early.add(new Node(e.nodeId(), null, e.zone(), e.host(), e.ip()));
-            return state.withEarlyNodes(early);
+            return state.withEarlyNodes(early).withEndpoint(e.endpointAddress(), e.endpointPort());
         }
         if (event instanceof InstanceEvent.NodeReplaced r) {
+            Optional<Node> replaced = state.nodes().stream().filter(x -> x.nodeId().equals(r.replacesNodeId()))
+                    .findFirst();
+            if (replaced.isPresent()) {
+                state = state.retiring(replaced.get());
+            }
             List<Node> nodes = new ArrayList<>(state.nodes().stream()
                     .filter(x -> !x.nodeId().equals(r.replacesNodeId())).toList());
             nodes.add(state.withEarlyAddress(new Node(r.nodeId(), r.role(), r.zone(), null, null)));
@@ -391,7 +582,7 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         }
         if (event instanceof NodeDecommissioned d) {
             return state.withNodes(state.nodes().stream().filter(x -> !x.nodeId().equals(d.nodeId())).toList(),
-                    state.nextNode());
+                    state.nextNode()).withoutFailuresOf(d.nodeId());
         }
         if (event instanceof Ready) {
             return state.with(Status.READY);

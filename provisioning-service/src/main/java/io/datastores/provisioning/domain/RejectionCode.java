@@ -18,5 +18,7 @@ public enum RejectionCode {
     WRONG_ORGANIZATION,
     CHANGE_IN_PROGRESS,
     INSTANCE_SUSPENDED,
-    INSTANCE_DELETED
+    INSTANCE_DELETED,
+    /** The data plane could not run the instance's nodes; it can only be deleted. */
+    INSTANCE_FAILED
 }

@@ -7,8 +7,6 @@ import io.datastores.events.AllowlistChangeRequested;
 import io.datastores.events.BillingEventEnvelope;
 import io.datastores.events.DataPlaneEventEnvelope;
 import io.datastores.events.FailoverEventEnvelope;
-import io.datastores.events.ReplacementNodeRequested;
-import io.datastores.events.StandbyPromoted;
 import io.datastores.events.InstanceAccepted;
 import io.datastores.events.InstanceDeleted;
 import io.datastores.events.InstanceDeletionRequested;
@@ -18,9 +16,14 @@ import io.datastores.events.InstanceRequestEnvelope;
 import io.datastores.events.InstanceRequested;
 import io.datastores.events.NodeInfo;
 import io.datastores.events.NodeProvisioned;
+import io.datastores.events.NodeProvisioningFailed;
+import io.datastores.events.NodeRejoined;
 import io.datastores.events.OrganizationTierChanged;
 import io.datastores.events.PlanChangeRequested;
 import io.datastores.events.PlanChanged;
+import io.datastores.events.ReplacementCancelled;
+import io.datastores.events.ReplacementNodeRequested;
+import io.datastores.events.StandbyPromoted;
 import io.datastores.kit.decider.Envelope;
 import io.datastores.kit.decider.EventMeta;
 import io.datastores.kit.streams.EnvelopeMeta;
@@ -108,17 +111,22 @@ public final class InstanceMapping {
         return List.of(new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()), outcome));
     }
 
-    /** Provisioning cares only for NodeProvisioned among the data plane's events. */
+    /** Provisioning cares for nodes up (NodeProvisioned) and nodes that could not be started. */
     public static List<Envelope<InstanceCommand>> fromDataPlane(DataPlaneEventEnvelope e) {
         if (e.getPayload() instanceof NodeProvisioned n) {
             return List.of(new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()),
                     new InstanceCommand.RecordNodeProvisioned(n.getInstanceId(), n.getNodeId(), n.getHost(),
-                            n.getIp(), n.getZone())));
+                            n.getIp(), n.getZone(), n.getEndpointAddress(), n.getEndpointPort())));
+        }
+        if (e.getPayload() instanceof NodeProvisioningFailed f) {
+            return List.of(new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()),
+                    new InstanceCommand.RecordProvisioningFailure(f.getInstanceId(), f.getNodeId(), f.getAttempt(),
+                            f.getReason(), f.getRetryable())));
         }
         return List.of();
     }
 
-    /** failover's replacements and promotions, which change the instance's nodes. */
+    /** failover's replacements, promotions, rejoined nodes and cancelled replacements: the instance's nodes. */
     public static List<Envelope<InstanceCommand>> fromFailover(FailoverEventEnvelope e) {
         Object p = e.getPayload();
         InstanceCommand c;
@@ -127,6 +135,12 @@ public final class InstanceMapping {
                     NodeRole.valueOf(r.getRole().name()), r.getZone(), r.getEpoch());
         } else if (p instanceof StandbyPromoted sp) {
             c = new InstanceCommand.RecordPromotion(sp.getInstanceId(), sp.getNodeId(), sp.getEpoch());
+        } else if (p instanceof NodeRejoined j) {
+            c = new InstanceCommand.RecordRejoin(j.getInstanceId(), j.getNodeId(), j.getEpoch(), j.getIp(),
+                    j.getZone());
+        } else if (p instanceof ReplacementCancelled rc) {
+            c = new InstanceCommand.RecordCancellation(rc.getInstanceId(), rc.getNodeId(), rc.getReplacesNodeId(),
+                    rc.getEpoch());
         } else {
             return List.of();
         }
@@ -165,6 +179,7 @@ public final class InstanceMapping {
                     .setRegion(a.region()).setPlan(a.plan()).setCatalogVersion(a.catalogVersion())
                     .setNodeCount(a.nodeCount()).setServiceHost(a.serviceHost()).setTrialEndsAt(a.trialEndsAt())
                     .setBackupRetentionDays(a.backupRetentionDays()).setBackupMode(a.backupMode().name())
+                    .setAllowlist(a.allowlist()).setConnectionLimit(a.connectionLimit())
                     .build();
         } else if (event instanceof InstanceEvent.Rejected r) {
             payload = io.datastores.events.InstanceRejected.newBuilder()
@@ -174,7 +189,7 @@ public final class InstanceMapping {
             payload = io.datastores.events.NodeProvisioningRequested.newBuilder()
                     .setInstanceId(n.instanceId()).setNodeId(n.nodeId()).setRole(role(n.role())).setZone(n.zone())
                     .setEngine(engine(n.engine())).setCloud(cloud(n.cloud())).setRegion(n.region())
-                    .setPlan(n.plan()).setEpoch(n.epoch()).build();
+                    .setPlan(n.plan()).setEpoch(n.epoch()).setAttempt(n.attempt()).build();
         } else if (event instanceof InstanceEvent.NodeDecommissioned d) {
             payload = new io.datastores.events.NodeDecommissionRequested(d.instanceId(), d.nodeId(), d.epoch());
         } else if (event instanceof InstanceEvent.Ready r) {
@@ -186,7 +201,7 @@ public final class InstanceMapping {
                             n.host(), n.ip())).toList())
                     .setCommandPolicy(r.commandPolicy() == null ? null : new io.datastores.events.CommandPolicy(
                             r.commandPolicy().disabledCommands(), r.commandPolicy().scriptingEnabled()))
-                    .setCatalogVersion(r.catalogVersion()).build();
+                    .setCatalogVersion(r.catalogVersion()).setEndpointAddress(r.endpointAddress()).build();
         } else if (event instanceof InstanceEvent.PlanChanged c) {
             payload = io.datastores.events.PlanChanged.newBuilder().setOrganizationId(c.organizationId())
                     .setInstanceId(c.instanceId()).setFromPlan(c.fromPlan()).setToPlan(c.toPlan())
@@ -202,8 +217,11 @@ public final class InstanceMapping {
                     "SUSPENDED");
         } else if (event instanceof InstanceEvent.Resumed r) {
             payload = new io.datastores.events.InstanceResumed(r.organizationId(), r.instanceId(), r.reason());
+        } else if (event instanceof InstanceEvent.Failed f) {
+            payload = new io.datastores.events.InstanceFailed(f.organizationId(), f.instanceId(), f.nodeId(),
+                    f.reason());
         } else {
-            payload = null; // NodeRecorded, TrialLifted: internal
+            payload = null; // NodeRecorded, TrialLifted, failures and rejoins kept in state: internal
         }
         return Optional.ofNullable(payload)
                 .map(p -> new InstanceEventEnvelope(EnvelopeMeta.toAvro(e.meta()), p));

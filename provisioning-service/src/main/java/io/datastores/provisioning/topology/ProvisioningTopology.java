@@ -38,8 +38,9 @@ import io.datastores.provisioning.mapping.InstanceMapping;
  * (re-keyed), {@code dcp.billing-events} and provisioning's own {@code dcp.instance-events} (what
  * became of its requests); it validates new instances, enforces the entitlement and unique display
  * names ({@value #ORG_STORE} store). The instance stage, keyed by instance id, reads what the first
- * stage admitted, {@code dcp.dataplane-events} (NodeProvisioned) and {@code dcp.failover-events}
- * (replacements and promotions change its nodes); it keeps one
+ * stage admitted, {@code dcp.dataplane-events} (NodeProvisioned, NodeProvisioningFailed) and
+ * {@code dcp.failover-events} (replacements, promotions, rejoined nodes and cancelled replacements
+ * change its nodes); it keeps one
  * {@link InstanceState} per instance ({@value #STORE} store) and expires trials on a wall-clock timer.
  * Both stages write {@code dcp.instance-events}, whose only writer is this service. Undecodable input
  * goes to each topic's {@code .dlq}.

@@ -98,6 +98,7 @@ class InstanceDeciderTest {
                 assertThat(a.nodeCount()).isEqualTo(3);
                 assertThat(a.catalogVersion()).isEqualTo(CATALOG.version());
                 assertThat(a.allowlist()).containsExactly("0.0.0.0/0", "::/0");
+                assertThat(a.connectionLimit()).as("the published limit, for the data plane").isEqualTo(200);
                 assertThat(a.serviceHost()).isEqualTo("orders-db-i1.us-east-1.aws." + InstanceDecider.HOST_DOMAIN);
                 assertThat(a.trialEndsAt()).isNull();
                 assertThat(a.backupRetentionDays()).isEqualTo(30);
@@ -208,6 +209,7 @@ class InstanceDeciderTest {
             Ready r = readyEvent(request("BUSINESS-16", Engine.POSTGRESQL));
             assertThat(r.tlsRequired()).isTrue();
             assertThat(r.port()).isEqualTo(5432);
+            assertThat(r.endpointAddress()).as("no endpoint of the data plane's own: resolve the host").isNull();
             assertThat(r.commandPolicy()).isNull();
         }
 
@@ -391,6 +393,227 @@ class InstanceDeciderTest {
             assertThat(code(when(deleted, new ChangePlan("r-5", "org-1", "i-1", "STARTUP-4"))))
                     .isEqualTo(RejectionCode.INSTANCE_DELETED);
             assertThat(when(deleted, up("i-1-n1", "a"))).isEmpty();
+        }
+    }
+
+    /** Node {@code node} of i-1 up behind the local data plane's endpoint. */
+    private static RecordNodeProvisioned upBehindEndpoint(String node, String zone) {
+        return new RecordNodeProvisioned("i-1", node, "localhost", "127.0.0.1:" + (7000 + node.length()), zone,
+                "127.0.0.1", 6432);
+    }
+
+    private static InstanceCommand.RecordProvisioningFailure failed(String node, int attempt, boolean retryable) {
+        return new InstanceCommand.RecordProvisioningFailure("i-1", node, attempt,
+                retryable ? "initdb: could not create directory: No space left on device"
+                        : "capacity: the local data plane runs 12 nodes at most", retryable);
+    }
+
+    /** Decides each command in turn from {@code state}; returns every event, leaves the state in {@code holder}. */
+    private List<InstanceEvent> run(InstanceState[] holder, InstanceCommand... commands) {
+        List<InstanceEvent> all = new ArrayList<>();
+        for (InstanceCommand c : commands) {
+            for (InstanceEvent e : decider.decide(c, holder[0], T)) {
+                holder[0] = decider.evolve(holder[0], e);
+                all.add(e);
+            }
+        }
+        return all;
+    }
+
+    @Nested
+    @DisplayName("a real data plane: its endpoint, and nodes it could not start")
+    class DataPlane {
+
+        @Test
+        void givenAnEndpointReported_whenReady_thenItsPortAndAddressArePublished() {
+            InstanceState[] s = {given(request("PREMIUM-8", Engine.POSTGRESQL))};
+            List<InstanceEvent> events = run(s, upBehindEndpoint("i-1-n1", "a"), upBehindEndpoint("i-1-n2", "b"),
+                    upBehindEndpoint("i-1-n3", "c"));
+            assertThat(events.get(events.size() - 1)).isInstanceOfSatisfying(Ready.class, r -> {
+                assertThat(r.port()).isEqualTo(6432);
+                assertThat(r.endpointAddress()).isEqualTo("127.0.0.1");
+                assertThat(r.serviceHost()).endsWith(InstanceDecider.HOST_DOMAIN);
+            });
+            assertThat(s[0].endpoint()).isEqualTo(new InstanceState.Endpoint("127.0.0.1", 6432));
+        }
+
+        @Test
+        void givenARetryableFailure_whenAttemptsAreLeft_thenTheSameNodeIsAskedAgainAtTheCurrentEpoch() {
+            InstanceState[] s = {given(request("PREMIUM-8", Engine.POSTGRESQL), up("i-1-n1", "a"))};
+            List<InstanceEvent> events = run(s, failed("i-1-n2", 1, true));
+            assertThat(events).extracting(e -> e.getClass().getSimpleName())
+                    .containsExactly("NodeFailureRecorded", "NodeRequested");
+            assertThat((NodeRequested) events.get(1)).satisfies(n -> {
+                assertThat(n.nodeId()).isEqualTo("i-1-n2");
+                assertThat(n.attempt()).isEqualTo(2);
+                assertThat(n.role()).isEqualTo(NodeRole.STANDBY);
+                assertThat(n.epoch()).isEqualTo(1);
+                assertThat(n.zone()).isEqualTo(s[0].nodes().get(1).zone());
+            });
+            assertThat(s[0].nodes()).as("asked again, not added again").hasSize(3);
+            assertThat(s[0].status()).isEqualTo(Status.PROVISIONING);
+
+            List<InstanceEvent> upNow = run(s, up("i-1-n2", "b"), up("i-1-n3", "c"));
+            assertThat(upNow.get(upNow.size() - 1)).isInstanceOf(Ready.class);
+            assertThat(s[0].nodeFailures()).as("a node that runs has no failure left").isEmpty();
+            assertThat(s[0].attempts()).isEmpty();
+        }
+
+        @Test
+        void givenTheThirdAttemptFails_thenTheInstanceFailsWithTheDataPlanesReason() {
+            InstanceState[] s = {given(request("BUSINESS-4", Engine.POSTGRESQL))};
+            run(s, failed("i-1-n2", 1, true));
+            List<InstanceEvent> second = run(s, failed("i-1-n2", 2, true));
+            assertThat(second).filteredOn(NodeRequested.class::isInstance).singleElement()
+                    .satisfies(n -> assertThat(((NodeRequested) n).attempt()).isEqualTo(3));
+            List<InstanceEvent> third = run(s, failed("i-1-n2", 3, true));
+            assertThat(third).noneMatch(NodeRequested.class::isInstance);
+            assertThat(third.get(third.size() - 1)).isInstanceOfSatisfying(InstanceEvent.Failed.class, f -> {
+                assertThat(f.nodeId()).isEqualTo("i-1-n2");
+                assertThat(f.organizationId()).isEqualTo("org-1");
+                assertThat(f.reason()).contains("attempt 3 of 3")
+                        .endsWith("initdb: could not create directory: No space left on device");
+            });
+            assertThat(s[0].status()).isEqualTo(Status.FAILED);
+            assertThat(s[0].failureReason()).contains("No space left on device");
+        }
+
+        @Test
+        void givenAFailureThatIsNotRetryable_thenTheInstanceFailsAtOnce() {
+            InstanceState[] s = {given(request("HOBBYIST", Engine.POSTGRESQL))};
+            List<InstanceEvent> events = run(s, failed("i-1-n1", 1, false));
+            assertThat(events).extracting(e -> e.getClass().getSimpleName())
+                    .containsExactly("NodeFailureRecorded", "Failed");
+            assertThat(((InstanceEvent.Failed) events.get(1)).reason()).contains("not retryable")
+                    .endsWith("capacity: the local data plane runs 12 nodes at most");
+        }
+
+        @Test
+        void givenAFailedInstance_thenChangesAreRefusedWithTheReasonAndDeletionIsAllowed() {
+            RequestInstance trial = request("HOBBYIST", Engine.POSTGRESQL).withTrialEndsAt(T.plusSeconds(60));
+            InstanceState[] s = {given(trial)};
+            run(s, failed("i-1-n1", 1, false));
+            List<InstanceEvent> change = when(s[0], new ChangePlan("r-up", "org-1", "i-1", "STARTUP-4"));
+            assertThat(code(change)).isEqualTo(RejectionCode.INSTANCE_FAILED);
+            assertThat(((Rejected) change.get(0)).message()).contains("capacity").contains("deleted");
+            assertThat(InstanceDecider.due("i-1", s[0], T.plusSeconds(3600))).as("a failed trial is not suspended")
+                    .isEmpty();
+            assertThat(when(s[0], up("i-1-n1", "a"))).as("a node up too late serves nothing")
+                    .noneMatch(Ready.class::isInstance);
+            assertThat(when(s[0], new DeleteInstance("r-del", "org-1", "i-1"))).singleElement()
+                    .isInstanceOf(InstanceEvent.Deleted.class);
+        }
+
+        @Test
+        void givenAFailureOfAnEarlierAttemptOrOfANodeThatRuns_thenNothingHappens() {
+            InstanceState[] s = {given(request("BUSINESS-4", Engine.POSTGRESQL), up("i-1-n1", "a"))};
+            run(s, failed("i-1-n2", 1, true));
+            assertThat(when(s[0], failed("i-1-n2", 1, true))).as("the same failure again").isEmpty();
+            assertThat(when(s[0], failed("i-1-n2", 1, false))).as("an earlier attempt's").isEmpty();
+            assertThat(when(s[0], failed("i-1-n1", 1, false))).as("a node that runs").isEmpty();
+            assertThat(when(s[0], failed("i-1-n9", 1, false))).as("a node never asked for").isEmpty();
+        }
+
+        @Test
+        void givenAServingInstance_whenAReplacementFailsEveryAttempt_thenItIsRetriedAndTheInstanceStaysReady() {
+            InstanceState[] s = {ready(request("PREMIUM-8", Engine.POSTGRESQL))};
+            run(s, new InstanceCommand.RecordPromotion("i-1", "i-1-n2", 2),
+                    new InstanceCommand.RecordReplacement("i-1", "i-1-n1", "i-1-r1", NodeRole.STANDBY, "a", 2));
+            List<InstanceEvent> retried = run(s, failed("i-1-r1", 1, true));
+            assertThat(retried).filteredOn(NodeRequested.class::isInstance).singleElement().satisfies(e -> {
+                NodeRequested n = (NodeRequested) e;
+                assertThat(n.nodeId()).isEqualTo("i-1-r1");
+                assertThat(n.attempt()).isEqualTo(2);
+                assertThat(n.epoch()).isEqualTo(2);
+            });
+            List<InstanceEvent> last = run(s, failed("i-1-r1", 2, true), failed("i-1-r1", 3, true));
+            assertThat(last).noneMatch(InstanceEvent.Failed.class::isInstance);
+            assertThat(s[0].status()).isEqualTo(Status.READY);
+            assertThat(s[0].nodeFailures()).singleElement().satisfies(f -> {
+                assertThat(f.nodeId()).isEqualTo("i-1-r1");
+                assertThat(f.attempt()).isEqualTo(3);
+                assertThat(f.gaveUp()).isTrue();
+            });
+        }
+
+        @Test
+        void givenAFailureReadBeforeTheRequest_thenDecidedWhenTheRequestIsRead() {
+            InstanceState early = given(failed("i-1-n1", 1, true));
+            assertThat(early.earlyFailures()).hasSize(1);
+            List<InstanceEvent> events = when(early, request("HOBBYIST", Engine.POSTGRESQL));
+            assertThat(events).extracting(e -> e.getClass().getSimpleName())
+                    .containsExactly("Accepted", "NodeRequested", "NodeFailureRecorded", "NodeRequested");
+            assertThat(((NodeRequested) events.get(3)).attempt()).isEqualTo(2);
+            InstanceState after = early;
+            for (InstanceEvent e : events) {
+                after = decider.evolve(after, e);
+            }
+            assertThat(after.earlyFailures()).isEmpty();
+        }
+    }
+
+    @Nested
+    @DisplayName("a replaced node that rejoins")
+    class Rejoin {
+
+        /** Premium, its primary n1 lost: n2 promoted at epoch 2, r1 asked for in n1's place. */
+        private InstanceState[] failedOver() {
+            InstanceState[] s = {ready(request("PREMIUM-8", Engine.POSTGRESQL))};
+            run(s, new InstanceCommand.RecordPromotion("i-1", "i-1-n2", 2),
+                    new InstanceCommand.RecordReplacement("i-1", "i-1-n1", "i-1-r1", NodeRole.STANDBY, "a", 2));
+            return s;
+        }
+
+        @Test
+        void givenTheLostPrimaryRejoins_whenItsReplacementIsCancelled_thenReadyWithTheNodesAsTheyAre() {
+            InstanceState[] s = failedOver();
+            String host = "i-1-n1.host";
+            List<InstanceEvent> rejoined = run(s, new InstanceCommand.RecordRejoin("i-1", "i-1-n1", 2, null, null));
+            assertThat(rejoined).extracting(e -> e.getClass().getSimpleName()).as("r1 is not up: not ready yet")
+                    .containsExactly("NodeRejoined");
+            List<InstanceEvent> cancelled = run(s,
+                    new InstanceCommand.RecordCancellation("i-1", "i-1-r1", "i-1-n1", 2));
+            assertThat(cancelled).extracting(e -> e.getClass().getSimpleName())
+                    .containsExactly("ReplacementDropped", "Ready");
+            Ready again = (Ready) cancelled.get(1);
+            assertThat(again.nodes()).extracting(InstanceEvent.Node::nodeId, InstanceEvent.Node::role)
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("i-1-n1", NodeRole.STANDBY),
+                            org.assertj.core.groups.Tuple.tuple("i-1-n2", NodeRole.PRIMARY),
+                            org.assertj.core.groups.Tuple.tuple("i-1-n3", NodeRole.STANDBY));
+            assertThat(again.nodes()).filteredOn(n -> n.nodeId().equals("i-1-n1")).singleElement()
+                    .satisfies(n -> {
+                        assertThat(n.host()).as("the address it had").isEqualTo(host);
+                        assertThat(n.ip()).isNotNull();
+                    });
+            assertThat(s[0].replacements()).doesNotContain("i-1-r1");
+            assertThat(when(s[0], new InstanceCommand.RecordCancellation("i-1", "i-1-r1", "i-1-n1", 2)))
+                    .as("cancelled once").isEmpty();
+            assertThat(when(s[0], new InstanceCommand.RecordRejoin("i-1", "i-1-n1", 2, null, null)))
+                    .as("rejoined once").isEmpty();
+        }
+
+        @Test
+        void givenTheReplacementIsUpAlready_whenTheNodeRejoins_thenReadyWithBothThenWithoutTheCancelledOne() {
+            InstanceState[] s = failedOver();
+            run(s, new RecordNodeProvisioned("i-1", "i-1-r1", "r1.host", "10.0.0.99", "a"));
+            List<InstanceEvent> rejoined = run(s, new InstanceCommand.RecordRejoin("i-1", "i-1-n1", 2, "10.0.0.5",
+                    "a"));
+            assertThat(((Ready) rejoined.get(rejoined.size() - 1)).nodes()).hasSize(4);
+            List<InstanceEvent> cancelled = run(s,
+                    new InstanceCommand.RecordCancellation("i-1", "i-1-r1", "i-1-n1", 2));
+            assertThat(((Ready) cancelled.get(cancelled.size() - 1)).nodes()).extracting(InstanceEvent.Node::nodeId)
+                    .containsExactlyInAnyOrder("i-1-n1", "i-1-n2", "i-1-n3");
+            assertThat(s[0].nodes()).filteredOn(n -> n.nodeId().equals("i-1-n1")).singleElement()
+                    .satisfies(n -> assertThat(n.ip()).isEqualTo("10.0.0.5"));
+        }
+
+        @Test
+        void theNewPrimaryIsNeverCancelledAndADeletedInstanceChangesNoMore() {
+            InstanceState[] s = failedOver();
+            assertThat(when(s[0], new InstanceCommand.RecordCancellation("i-1", "i-1-n2", "i-1-n1", 2))).isEmpty();
+            run(s, new DeleteInstance("r-del", "org-1", "i-1"));
+            assertThat(when(s[0], new InstanceCommand.RecordRejoin("i-1", "i-1-n1", 2, null, null))).isEmpty();
+            assertThat(when(s[0], new InstanceCommand.RecordCancellation("i-1", "i-1-r1", "i-1-n1", 2))).isEmpty();
         }
     }
 

@@ -34,18 +34,25 @@ import io.datastores.events.Cloud;
 import io.datastores.events.DataPlaneEventEnvelope;
 import io.datastores.events.Engine;
 import io.datastores.events.EventMetadata;
+import io.datastores.events.FailoverEventEnvelope;
 import io.datastores.events.InstanceDeletionRequested;
 import io.datastores.events.InstanceEventEnvelope;
+import io.datastores.events.InstanceFailed;
 import io.datastores.events.InstanceReady;
 import io.datastores.events.InstanceRejected;
 import io.datastores.events.InstanceRequestEnvelope;
 import io.datastores.events.InstanceRequested;
 import io.datastores.events.NodeDecommissionRequested;
 import io.datastores.events.NodeProvisioned;
+import io.datastores.events.NodeProvisioningFailed;
 import io.datastores.events.NodeProvisioningRequested;
+import io.datastores.events.NodeRejoined;
 import io.datastores.events.OrganizationTier;
 import io.datastores.events.OrganizationTierChanged;
 import io.datastores.events.PlanChangeRequested;
+import io.datastores.events.ReplacementCancelled;
+import io.datastores.events.ReplacementNodeRequested;
+import io.datastores.events.StandbyPromoted;
 import io.datastores.events.TrialExpired;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.kit.serde.MockSchemaRegistry;
@@ -83,6 +90,7 @@ class ProvisioningTopologyTest {
     private TestInputTopic<String, byte[]> rawRequests;
     private TestInputTopic<String, BillingEventEnvelope> billing;
     private TestInputTopic<String, DataPlaneEventEnvelope> dataPlane;
+    private TestInputTopic<String, FailoverEventEnvelope> failovers;
     private TestOutputTopic<String, InstanceEventEnvelope> events;
     private TestOutputTopic<String, byte[]> deadLetters;
     private int seq;
@@ -108,6 +116,8 @@ class ProvisioningTopologyTest {
                 serdes.value(Topics.BILLING_EVENTS).serializer());
         dataPlane = driver.createInputTopic(Topics.DATA_PLANE_EVENTS.name(), Serdes.String().serializer(),
                 serdes.value(Topics.DATA_PLANE_EVENTS).serializer());
+        failovers = driver.createInputTopic(Topics.FAILOVER_EVENTS.name(), Serdes.String().serializer(),
+                serdes.value(Topics.FAILOVER_EVENTS).serializer());
         events = driver.createOutputTopic(Topics.INSTANCE_EVENTS.name(), Serdes.String().deserializer(),
                 serdes.value(Topics.INSTANCE_EVENTS).deserializer());
         deadLetters = driver.createOutputTopic(Topics.INSTANCE_REQUESTS.deadLetterTopic(),
@@ -276,6 +286,103 @@ class ProvisioningTopologyTest {
         assertThat(out).filteredOn(io.datastores.events.InstanceAccepted.class::isInstance).hasSize(1);
         assertThat(out).filteredOn(InstanceReady.class::isInstance).hasSize(1);
         assertThat(out).noneMatch(InstanceRejected.class::isInstance);
+    }
+
+    /** What the local data plane says of a node: up on loopback, behind the instance's endpoint. */
+    private void upBehindEndpoint(NodeProvisioningRequested n, int endpointPort) {
+        dataPlane.pipeInput(n.getInstanceId(), new DataPlaneEventEnvelope(meta(), new NodeProvisioned(
+                n.getInstanceId(), n.getNodeId(), "localhost", "127.0.0.1:" + (7000 + (seq % 250)), n.getZone(),
+                "127.0.0.1", endpointPort)), clock.now);
+    }
+
+    private void failure(NodeProvisioningRequested n, boolean retryable, String reason) {
+        dataPlane.pipeInput(n.getInstanceId(), new DataPlaneEventEnvelope(meta(), new NodeProvisioningFailed(
+                n.getInstanceId(), n.getNodeId(), n.getAttempt(), reason, retryable)), clock.now);
+    }
+
+    private static List<NodeProvisioningRequested> asked(List<Object> payloads) {
+        return payloads.stream().filter(NodeProvisioningRequested.class::isInstance)
+                .map(NodeProvisioningRequested.class::cast).toList();
+    }
+
+    private List<Object> drain() {
+        return events.readValuesToList().stream().map(e -> (Object) e.getPayload()).toList();
+    }
+
+    @Test
+    @DisplayName("the local data plane: accepted with the allow-list and limit, ready on its endpoint")
+    void endpoint() {
+        pays("org");
+        requests.pipeInput("i-1", new InstanceRequestEnvelope(meta(), InstanceRequested.newBuilder()
+                .setRequestId("r-i-1").setOrganizationId("org").setInstanceId("i-1").setDisplayName("db")
+                .setEngine(Engine.POSTGRESQL).setCloud(Cloud.AWS).setRegion("eu-west-1").setPlan("PREMIUM-8")
+                .setAllowlist(List.of("127.0.0.0/24")).build()), clock.now);
+        List<Object> out = drain();
+        io.datastores.events.InstanceAccepted accepted = last(out, io.datastores.events.InstanceAccepted.class);
+        assertThat(accepted.getAllowlist()).containsExactly("127.0.0.0/24");
+        assertThat(accepted.getConnectionLimit()).isEqualTo(200);
+        assertThat(asked(out)).allSatisfy(n -> assertThat(n.getAttempt()).isEqualTo(1));
+        asked(out).forEach(n -> upBehindEndpoint(n, 6543));
+        InstanceReady ready = last(drain(), InstanceReady.class);
+        assertThat(ready.getPort()).isEqualTo(6543);
+        assertThat(ready.getEndpointAddress()).isEqualTo("127.0.0.1");
+        assertThat(ready.getNodes()).allSatisfy(n -> assertThat(n.getIp()).startsWith("127.0.0.1:"));
+    }
+
+    @Test
+    @DisplayName("a node the data plane could not start: asked again, then the instance FAILED with its reason")
+    void provisioningFailures() {
+        pays("org");
+        request("org", "i-1", "db", Engine.POSTGRESQL, "BUSINESS-4");
+        List<NodeProvisioningRequested> first = asked(drain());
+        upBehindEndpoint(first.get(0), 6543);
+        failure(first.get(1), true, "pg_basebackup: could not connect to server");
+        List<Object> retry = drain();
+        assertThat(types(retry)).containsExactly("NodeProvisioningRequested");
+        NodeProvisioningRequested second = asked(retry).get(0);
+        assertThat(second.getNodeId()).isEqualTo(first.get(1).getNodeId());
+        assertThat(second.getAttempt()).isEqualTo(2);
+        assertThat(second.getEpoch()).isEqualTo(1);
+
+        failure(second, false, "capacity: the local data plane runs 2 nodes at most");
+        List<Object> failed = drain();
+        assertThat(failed).singleElement().isInstanceOfSatisfying(InstanceFailed.class, f -> {
+            assertThat(f.getOrganizationId()).isEqualTo("org");
+            assertThat(f.getNodeId()).isEqualTo(second.getNodeId());
+            assertThat(f.getReason()).endsWith("capacity: the local data plane runs 2 nodes at most");
+        });
+        var state = driver.<String, io.datastores.provisioning.domain.InstanceState>getKeyValueStore(
+                ProvisioningTopology.STORE).get("i-1");
+        assertThat(state.status()).isEqualTo(io.datastores.provisioning.domain.InstanceState.Status.FAILED);
+        assertThat(state.failureReason()).contains("capacity");
+
+        send("i-1", new PlanChangeRequested("r-up", "org", "i-1", "PREMIUM-8"));
+        assertThat(rejection(drain())).isEqualTo("INSTANCE_FAILED");
+        send("i-1", new InstanceDeletionRequested("r-del", "org", "i-1"));
+        assertThat(types(drain())).containsExactly("InstanceDeleted");
+    }
+
+    @Test
+    @DisplayName("a lost primary rejoins as a standby: its replacement cancelled, ready with the nodes as they are")
+    void rejoin() {
+        pays("org");
+        request("org", "i-1", "db", Engine.POSTGRESQL, "PREMIUM-8");
+        settle();
+        EventMetadata m = meta();
+        failovers.pipeInput("i-1", new FailoverEventEnvelope(meta(), new StandbyPromoted("i-1", "i-1-n2", 2L, 900L,
+                "i-1/failover-1", "i-1-n1", 0L)), clock.now);
+        failovers.pipeInput("i-1", new FailoverEventEnvelope(m, new ReplacementNodeRequested("i-1", "i-1-n1",
+                "i-1-r1", io.datastores.events.NodeRole.STANDBY, "eu-west-1a", 2L, "i-1/failover-1",
+                "AWS:eu-west-1")), clock.now);
+        List<Object> replaced = drain();
+        assertThat(replaced).noneMatch(InstanceReady.class::isInstance);
+        failovers.pipeInput("i-1", new FailoverEventEnvelope(meta(), new NodeRejoined("i-1", "i-1-n1", 2L,
+                null, null)), clock.now);
+        failovers.pipeInput("i-1", new FailoverEventEnvelope(meta(), new ReplacementCancelled("i-1", "i-1-r1",
+                "i-1-n1", 2L, "i-1-n1 rejoined")), clock.now);
+        InstanceReady ready = last(drain(), InstanceReady.class);
+        assertThat(ready.getNodes()).extracting(n -> n.getNodeId() + " " + n.getRole())
+                .containsExactlyInAnyOrder("i-1-n1 STANDBY", "i-1-n2 PRIMARY", "i-1-n3 STANDBY");
     }
 
     @Test
