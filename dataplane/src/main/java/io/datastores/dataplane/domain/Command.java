@@ -134,6 +134,17 @@ public sealed interface Command {
     }
 
     /**
+     * After a promotion (once the endpoint could move): the instance's other servers follow the new
+     * primary at {@code epoch}.
+     */
+    record FollowPrimary(String instanceId, String primaryNodeId, long epoch) implements Command {
+        @Override
+        public String source() {
+            return "StandbyPromoted";
+        }
+    }
+
+    /**
      * The instance's super admin gets a (new) password, sealed for marketplace-service: after its first
      * primary is made, and after a restore made a new one.
      */

@@ -72,6 +72,8 @@ public record Rules(int maxNodes, Set<String> engines, java.util.function.IntPre
             return prepareSwitchover(s, instance, fleet);
         } else if (command instanceof Command.AbortSwitchover a) {
             return abortSwitchover(a, instance, fleet);
+        } else if (command instanceof Command.FollowPrimary f) {
+            return followPrimary(f, instance, fleet);
         } else if (command instanceof Command.IssueAdmin a) {
             return instance.primary().filter(n -> n.status() == NodeStatus.RUNNING).isEmpty() ? Plan.nothing(fleet)
                     : Plan.steps(fleet, a, instance.primaryNodeId(), instance.epoch(), null,
@@ -241,22 +243,32 @@ public record Rules(int maxNodes, Set<String> engines, java.util.function.IntPre
         if (node.role() == Role.PRIMARY && node.epoch() >= p.epoch()) {
             return Plan.nothing(fleet); // promoted already (a re-delivery)
         }
+        // promoted first, so that the endpoint can move at once (EndpointMoved is next in the queue); its
+        // quorum includes standbys not following yet: commits wait for one rather than go unreplicated
+        List<Step> steps = List.of(new Step.CatchUp(p.instanceId(), p.nodeId()),
+                new Step.PromoteNode(p.instanceId(), p.nodeId(), p.epoch()),
+                new Step.Configure(p.instanceId(), p.nodeId(), false));
+        return Plan.steps(fleet.with(instance.withEpoch(p.epoch())), p, p.nodeId(), p.epoch(), p.correlationId(),
+                steps).then(new Command.FollowPrimary(p.instanceId(), p.nodeId(), p.epoch()));
+    }
+
+    /** The other servers follow a new primary: the old one too when it only stopped (a switchover). */
+    private static Plan followPrimary(Command.FollowPrimary f, Instance instance, Fleet fleet) {
+        Node primary = instance.nodes().get(f.primaryNodeId());
+        if (primary == null || primary.status() != NodeStatus.RUNNING || !f.primaryNodeId().equals(instance.primaryNodeId())) {
+            return Plan.nothing(fleet); // another promotion came since
+        }
         List<Step> steps = new ArrayList<>();
-        steps.add(new Step.CatchUp(p.instanceId(), p.nodeId()));
-        steps.add(new Step.PromoteNode(p.instanceId(), p.nodeId(), p.epoch()));
+        steps.add(new Step.Checkpoint(f.instanceId(), f.primaryNodeId()));
         for (Node other : instance.nodes().values().stream().sorted(Comparator.comparing(Node::nodeId)).toList()) {
-            if (other.nodeId().equals(p.nodeId()) || other.status() == NodeStatus.LOST
+            if (other.nodeId().equals(f.primaryNodeId()) || other.status() == NodeStatus.LOST
                     || other.status() == NodeStatus.PROVISIONING) {
                 continue; // a lost node is fenced when it comes back
             }
-            if (other.role() == Role.STANDBY || other.status() == NodeStatus.RUNNING || other.status() == NodeStatus.CRASHED
-                    || other.nodeId().equals(instance.primaryNodeId())) {
-                steps.add(new Step.Follow(p.instanceId(), other.nodeId(), p.nodeId(), p.epoch()));
-            }
+            steps.add(new Step.Follow(f.instanceId(), other.nodeId(), f.primaryNodeId(), f.epoch()));
         }
-        steps.add(new Step.Configure(p.instanceId(), p.nodeId(), false)); // its quorum of standbys
-        return Plan.steps(fleet.with(instance.withEpoch(p.epoch())), p, p.nodeId(), p.epoch(), p.correlationId(),
-                steps);
+        steps.add(new Step.Configure(f.instanceId(), f.primaryNodeId(), false));
+        return Plan.steps(fleet, f, null, f.epoch(), null, steps);
     }
 
     private static Plan moveEndpoint(Command.MoveEndpoint m, Instance instance, Fleet fleet) {

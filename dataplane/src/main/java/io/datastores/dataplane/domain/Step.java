@@ -75,13 +75,17 @@ public sealed interface Step {
     record CatchUp(String instanceId, String nodeId) implements Step {
     }
 
-    /** Promotes the standby; it serves as primary at {@code epoch} (with a checkpoint, for later rewinds). */
+    /** Promotes the standby; it serves as primary at {@code epoch}. */
     record PromoteNode(String instanceId, String nodeId, long epoch) implements Step {
         @Override
         public Fleet after(Fleet fleet) {
             return fleet.withNode(nodeId, n -> n.as(Role.PRIMARY, epoch))
                     .withInstance(instanceId, i -> i.withPrimary(nodeId).withEpoch(epoch));
         }
+    }
+
+    /** A checkpoint on the new primary: a rewind onto its timeline reads the timeline from it. */
+    record Checkpoint(String instanceId, String nodeId) implements Step {
     }
 
     /**

@@ -109,6 +109,10 @@ public final class Executor {
             catchUp(instance(s.instanceId()), node(s.instanceId(), s.nodeId()));
         } else if (step instanceof Step.PromoteNode s) {
             promote(instance(s.instanceId()), node(s.instanceId(), s.nodeId()), s.epoch());
+        } else if (step instanceof Step.Checkpoint s) {
+            try (Sql sql = agent(instance(s.instanceId()), node(s.instanceId(), s.nodeId()))) {
+                sql.execute("checkpoint");
+            }
         } else if (step instanceof Step.Follow s) {
             follow(instance(s.instanceId()), node(s.instanceId(), s.nodeId()), node(s.instanceId(), s.primaryNodeId()),
                     s.epoch(), outcomes);
@@ -288,7 +292,6 @@ public final class Executor {
         store.update(f -> f.withNode(node.nodeId(), n -> n.as(n.role(), epoch)));
         try (Sql sql = agent(instance, node)) {
             sql.promote();
-            sql.execute("checkpoint"); // a later pg_rewind reads the new timeline from the control file
         }
     }
 
@@ -325,6 +328,7 @@ public final class Executor {
         }
         try (Sql sql = agent(instance, primary)) {
             sql.ensureSlot(ServerSettings.slotName(node.nodeId()));
+            sql.execute("checkpoint"); // pg_rewind reads the primary's timeline from its control file
         }
         // what it wrote past the point where its history left the primary's: measured before it is discarded
         Optional<Long> switchPoint = Optional.empty();

@@ -188,6 +188,11 @@ class RulesTest {
             assertThat(plan.steps()).containsExactly(
                     new Step.CatchUp("i-1", "i-1-n2"),
                     new Step.PromoteNode("i-1", "i-1-n2", 2),
+                    new Step.Configure("i-1", "i-1-n2", false));
+            assertThat(plan.then()).containsExactly(new Command.FollowPrimary("i-1", "i-1-n2", 2));
+            Fleet promoted = plan.steps().stream().reduce(plan.fleet(), (fl, st) -> st.after(fl), (a, b) -> b);
+            assertThat(rules.decide(plan.then().get(0), promoted).steps()).containsExactly(
+                    new Step.Checkpoint("i-1", "i-1-n2"),
                     new Step.Follow("i-1", "i-1-n3", "i-1-n2", 2),
                     new Step.Configure("i-1", "i-1-n2", false));
         }
@@ -248,8 +253,11 @@ class RulesTest {
 
         @Test
         void givenASwitchoverPromotion_thenTheOldPrimaryFollowsTheNewOne() {
-            Plan plan = rules.decide(new Command.Promote("i-1", "i-1-n2", 1, "sw-1"), premium());
-            assertThat(plan.steps()).contains(new Step.Follow("i-1", "i-1-n1", "i-1-n2", 1),
+            Fleet promoted = run(premium(), new Command.Promote("i-1", "i-1-n2", 1, "sw-1"));
+            assertThat(promoted.node("i-1-n1").orElseThrow().role()).isEqualTo(Role.STANDBY);
+            assertThat(promoted.node("i-1-n3").orElseThrow().epoch()).isEqualTo(1);
+            Plan follow = rules.decide(new Command.FollowPrimary("i-1", "i-1-n2", 1), promoted);
+            assertThat(follow.steps()).contains(new Step.Follow("i-1", "i-1-n1", "i-1-n2", 1),
                     new Step.Follow("i-1", "i-1-n3", "i-1-n2", 1));
         }
     }
