@@ -1,11 +1,14 @@
 package io.datastores.kit.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.datastores.contract.SchemaHistory;
 import io.datastores.contract.TopicSpec;
 import io.datastores.contract.Topics;
 import io.datastores.kit.serde.SchemaRegistry;
@@ -13,8 +16,12 @@ import io.datastores.kit.serde.SchemaRegistryException;
 
 /**
  * What a service makes sure of before its topology starts: every topic of the catalogue and its
- * dead-letter topic exist, and the registry enforces BACKWARD_TRANSITIVE on every value subject
- * (some registries default to NONE). Idempotent; every service runs it, whichever starts first.
+ * dead-letter topic exist; the registry enforces BACKWARD_TRANSITIVE on every value subject (some
+ * registries default to NONE); and every value subject holds the contract's schemas, each stored
+ * version in order and then the current one. So a producer that registers nothing
+ * ({@code auto.register.schemas=false}, as production setups of Confluent's serializer run) finds
+ * the latest version of every topic, input topics included, and records written by producers of
+ * older versions keep their ids. Idempotent; every service runs it, whichever starts first.
  */
 public final class PlatformBootstrap {
 
@@ -34,6 +41,7 @@ public final class PlatformBootstrap {
             try {
                 for (TopicSpec<?> topic : Topics.ALL) {
                     registry.setCompatibility(topic.valueSubject(), COMPATIBILITY);
+                    registerSchemas(registry, topic);
                 }
                 return;
             } catch (SchemaRegistryException e) {
@@ -44,6 +52,43 @@ public final class PlatformBootstrap {
                 sleep();
             }
         }
+    }
+
+    /**
+     * Registers the stored versions of a topic's value schema, oldest first, then the current one.
+     * Only what comes after the newest of them the subject already holds is registered: a registry
+     * that holds the current schema is left as it is (one look-up), and an older version is never
+     * registered after a newer one, where it would become the subject's latest.
+     */
+    static void registerSchemas(SchemaRegistry registry, TopicSpec<?> topic) {
+        String subject = topic.valueSubject();
+        List<Schema> wanted = new ArrayList<>(SchemaHistory.packaged(subject));
+        wanted.add(topic.valueSchema());
+        int held = newestHeld(registry, subject, wanted);
+        if (held >= 0 && held < wanted.size() - 2) {
+            LOG.info("{} holds stored version v{}; registering the versions after it", subject, held + 1);
+        }
+        for (Schema schema : wanted.subList(held + 1, wanted.size())) {
+            registry.register(subject, schema);
+        }
+    }
+
+    /** The index of the newest of {@code wanted} the subject holds; -1 when none. */
+    private static int newestHeld(SchemaRegistry registry, String subject, List<Schema> wanted) {
+        for (int i = wanted.size() - 1; i >= 0; i--) {
+            try {
+                registry.lookup(subject, wanted.get(i));
+                return i;
+            } catch (SchemaRegistryException e) {
+                if (!e.isNotFound()) {
+                    throw e;
+                }
+                if (e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
     }
 
     private static void sleep() {
