@@ -3,8 +3,6 @@ package io.datastores.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,50 +48,35 @@ import io.datastores.kit.serde.AvroSerializer;
 import io.datastores.kit.serde.RestSchemaRegistry;
 import io.datastores.kit.serde.SchemaRegistry;
 import io.datastores.kit.serde.WireFormat;
-import io.datastores.stack.KafkaBroker;
-import io.datastores.testkit.JavaProcess;
-import io.datastores.testkit.SchemaRegistryExtension;
 
 /**
  * A producer outside the control plane, configured as production setups of Confluent's serializer
  * are ({@code auto.register.schemas=false}, {@code use.latest.version=true}), publishes to every
  * topic other systems write, on a stack that has only just been prepared: the platform registered
  * every topic's schemas at start-up, so nothing depends on one of our producers having
- * auto-registered them first. The broker and registry are this test's own (the shared ones of the
- * test JVM hold what earlier tests registered).
+ * auto-registered them first. The broker and registry are this test's own, fresh.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ForeignProducerIT {
 
-    private Path dir;
-    private KafkaBroker broker;
-    private JavaProcess registryProcess;
+    private FreshBackbone backbone;
     private String registryUrl;
     private SchemaRegistry registry;
 
     @BeforeAll
-    void freshBrokerAndRegistry() throws Exception {
-        dir = Files.createTempDirectory("foreign-producer");
-        broker = KafkaBroker.onFreePorts(dir.resolve("kafka")).start();
-        int port = KafkaBroker.freePort();
-        registryProcess = JavaProcess.jar("schema-registry", SchemaRegistryExtension.runnerJar(),
-                Map.of("quarkus.http.port", String.valueOf(port), "quarkus.http.host", "127.0.0.1"),
-                dir.resolve("logs")).start();
-        registryUrl = "http://127.0.0.1:" + port + SchemaRegistryExtension.CONFLUENT_API;
-        registryProcess.awaitHttpOk(registryUrl + "/subjects", Duration.ofSeconds(90));
+    void freshBrokerAndRegistry() {
+        backbone = FreshBackbone.start("foreign-producer");
+        registryUrl = backbone.registryUrl();
         registry = new RestSchemaRegistry(registryUrl);
         assertThat(registry.subjects()).as("a fresh registry").isEmpty();
 
-        PlatformBootstrap.prepare(broker.bootstrapServers(), registry, Duration.ofSeconds(30));
+        PlatformBootstrap.prepare(backbone.bootstrapServers(), registry, Duration.ofSeconds(30));
     }
 
     @AfterAll
     void stop() {
-        if (registryProcess != null) {
-            registryProcess.close();
-        }
-        if (broker != null) {
-            broker.close();
+        if (backbone != null) {
+            backbone.close();
         }
     }
 
@@ -144,10 +127,10 @@ class ForeignProducerIT {
             String key = topic == Topics.BILLING_EVENTS ? "org-" + id
                     : topic == Topics.FAILOVER_COMMANDS ? "AWS:us-east-1" : id;
             try (var producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    broker.bootstrapServers()), new StringSerializer(), serde.serializer())) {
+                    backbone.bootstrapServers()), new StringSerializer(), serde.serializer())) {
                 producer.send(new ProducerRecord<>(topic.name(), key, e.getValue())).get(30, TimeUnit.SECONDS);
             }
-            try (TopicReader reader = new TopicReader(broker.bootstrapServers(), topic.name())) {
+            try (TopicReader reader = new TopicReader(backbone.bootstrapServers(), topic.name())) {
                 List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                     read.clear();
@@ -186,7 +169,7 @@ class ForeignProducerIT {
         Map<String, List<Integer>> before = new LinkedHashMap<>();
         Topics.ALL.forEach(t -> before.put(t.valueSubject(), registry.versions(t.valueSubject())));
 
-        PlatformBootstrap.prepare(broker.bootstrapServers(), registry, Duration.ofSeconds(30));
+        PlatformBootstrap.prepare(backbone.bootstrapServers(), registry, Duration.ofSeconds(30));
 
         Topics.ALL.forEach(t -> assertThat(registry.versions(t.valueSubject())).as(t.valueSubject())
                 .isEqualTo(before.get(t.valueSubject())));

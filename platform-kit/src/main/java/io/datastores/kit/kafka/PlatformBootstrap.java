@@ -26,6 +26,8 @@ import io.datastores.kit.serde.SchemaRegistryException;
 public final class PlatformBootstrap {
 
     public static final String COMPATIBILITY = "BACKWARD_TRANSITIVE";
+    /** Attempts at registering a schema that meets a conflict (another service creating the subject). */
+    static final int CONFLICT_ATTEMPTS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(PlatformBootstrap.class);
 
     private PlatformBootstrap() {
@@ -40,7 +42,8 @@ public final class PlatformBootstrap {
         while (true) {
             try {
                 for (TopicSpec<?> topic : Topics.ALL) {
-                    registry.setCompatibility(topic.valueSubject(), COMPATIBILITY);
+                    String subject = topic.valueSubject();
+                    againAfterConflicts(() -> registry.setCompatibility(subject, COMPATIBILITY));
                     registerSchemas(registry, topic);
                 }
                 return;
@@ -69,31 +72,65 @@ public final class PlatformBootstrap {
             LOG.info("{} holds stored version v{}; registering the versions after it", subject, held + 1);
         }
         for (Schema schema : wanted.subList(held + 1, wanted.size())) {
-            registry.register(subject, schema);
+            register(registry, subject, schema);
         }
     }
 
-    /** The index of the newest of {@code wanted} the subject holds; -1 when none. */
-    private static int newestHeld(SchemaRegistry registry, String subject, List<Schema> wanted) {
-        for (int i = wanted.size() - 1; i >= 0; i--) {
+    private static void register(SchemaRegistry registry, String subject, Schema schema) {
+        againAfterConflicts(() -> registry.register(subject, schema));
+    }
+
+    /**
+     * Runs an idempotent registry request, again after a 409: services starting together on a fresh
+     * registry race to create a subject or its compatibility rule, and Apicurio answers all but one
+     * "already exists". A 409 that stays (a schema the subject's compatibility refuses) is thrown.
+     */
+    private static void againAfterConflicts(Runnable request) {
+        for (int attempt = 1; ; attempt++) {
             try {
-                registry.lookup(subject, wanted.get(i));
-                return i;
+                request.run();
+                return;
             } catch (SchemaRegistryException e) {
-                if (!e.isNotFound()) {
+                if (e.status() != 409 || attempt >= CONFLICT_ATTEMPTS) {
                     throw e;
                 }
-                if (e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND) {
-                    return -1;
-                }
+                pause(50L * attempt);
+            }
+        }
+    }
+
+    private static boolean isRegistered(SchemaRegistry registry, String subject, Schema schema) {
+        try {
+            registry.lookup(subject, schema);
+            return true;
+        } catch (SchemaRegistryException e) {
+            if (e.isNotFound()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The index of the newest of {@code wanted} the subject holds; -1 when none. Each is looked up:
+     * Apicurio answers 40401 (not 40403) for a schema its subject does not hold.
+     */
+    private static int newestHeld(SchemaRegistry registry, String subject, List<Schema> wanted) {
+        for (int i = wanted.size() - 1; i >= 0; i--) {
+            if (isRegistered(registry, subject, wanted.get(i))) {
+                return i;
             }
         }
         return -1;
     }
 
     private static void sleep() {
+        pause(500);
+    }
+
+    private static void pause(long millis) {
         try {
-            Thread.sleep(500);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import io.datastores.contract.SchemaHistory;
 import io.datastores.contract.TopicSpec;
 import io.datastores.contract.Topics;
+import io.datastores.kit.serde.ForwardingSchemaRegistry;
 import io.datastores.kit.serde.MockSchemaRegistry;
+import io.datastores.kit.serde.SchemaRegistry;
+import io.datastores.kit.serde.SchemaRegistryException;
 
 /** The schemas the platform registers at start-up, against the in-memory registry. */
 class PlatformBootstrapTest {
@@ -101,5 +104,40 @@ class PlatformBootstrapTest {
         PlatformBootstrap.registerSchemas(registry, Topics.NODE_ALERTS);
 
         assertThat(held(subject)).isEqualTo(expected(Topics.NODE_ALERTS));
+    }
+
+    @Test
+    @DisplayName("another service creating the subject at the same moment (Apicurio's 409 \"already exists\") is no failure")
+    void aConcurrentStart() {
+        String subject = Topics.BACKUP_COMMANDS.valueSubject();
+        SchemaRegistry racing = new ForwardingSchemaRegistry(registry) {
+            private boolean first = true;
+
+            @Override
+            public int register(String s, Schema schema) {
+                if (first) {
+                    first = false;
+                    registry.register(s, schema); // the other service wins the race
+                    throw new SchemaRegistryException(409, 409, "An artifact with ID '" + s + "' already exists.");
+                }
+                return super.register(s, schema);
+            }
+        };
+
+        PlatformBootstrap.registerSchemas(racing, Topics.BACKUP_COMMANDS);
+
+        assertThat(held(subject)).isEqualTo(expected(Topics.BACKUP_COMMANDS));
+    }
+
+    @Test
+    @DisplayName("a schema the subject's compatibility refuses is reported, not skipped")
+    void anIncompatibleCurrentSchema() {
+        String subject = Topics.BACKUP_COMMANDS.valueSubject();
+        registry.setCompatibility(subject, PlatformBootstrap.COMPATIBILITY);
+        registry.register(subject, Topics.NODE_ALERTS.valueSchema());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> PlatformBootstrap.registerSchemas(registry, Topics.BACKUP_COMMANDS))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.status()).isEqualTo(409));
     }
 }
