@@ -26,7 +26,7 @@ import io.datastores.kit.serde.SchemaRegistryException;
 public final class PlatformBootstrap {
 
     public static final String COMPATIBILITY = "BACKWARD_TRANSITIVE";
-    /** Attempts at registering a schema that meets a conflict (another service creating the subject). */
+    /** Attempts at a request that meets a conflict (another service creating the same thing). */
     static final int CONFLICT_ATTEMPTS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(PlatformBootstrap.class);
 
@@ -69,7 +69,8 @@ public final class PlatformBootstrap {
         wanted.add(topic.valueSchema());
         int held = newestHeld(registry, subject, wanted);
         if (held >= 0 && held < wanted.size() - 2) {
-            LOG.info("{} holds stored version v{}; registering the versions after it", subject, held + 1);
+            LOG.info("{} holds stored version v{}; registering the versions after it", subject,
+                    held + 1);
         }
         for (Schema schema : wanted.subList(held + 1, wanted.size())) {
             register(registry, subject, schema);

@@ -91,7 +91,8 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
     private record Resolved(Schema recordSchema, int id, Schema writerSchema) {
     }
 
-    private final java.util.Map<String, Resolved> lastBySubject = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Resolved> lastBySubject =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public byte[] serialize(String topic, T value) {
@@ -129,8 +130,8 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
             }
             return new Resolved(schema, registry.lookup(subject, schema), schema);
         } catch (SchemaRegistryException e) {
-            String how = autoRegister ? "registering" : useLatestVersion ? "fetching the latest version of"
-                    : "looking up";
+            String how = autoRegister ? "registering"
+                    : useLatestVersion ? "fetching the latest version of" : "looking up";
             throw new SerializationException("error " + how + " the schema of " + subject + ": "
                     + e.getMessage(), e);
         }

@@ -36,7 +36,7 @@ class PlatformBootstrapTest {
         }
     }
 
-    /** What a subject should hold: the stored versions, then the current schema unless it is the last one. */
+    /** What a subject should hold: the stored versions, then the current schema unless it is last. */
     private static List<String> expected(TopicSpec<?> topic) {
         List<String> texts = new ArrayList<>(SchemaHistory.packaged(topic.valueSubject()).stream()
                 .map(Schema::toString).toList());
@@ -49,16 +49,18 @@ class PlatformBootstrapTest {
 
     private List<String> held(String subject) {
         return registry.versions(subject).stream()
-                .map(v -> registry.version(subject, String.valueOf(v)).schema().toString()).toList();
+                .map(v -> registry.version(subject, String.valueOf(v)).schema().toString())
+                .toList();
     }
 
     @Test
-    @DisplayName("every topic's subject holds its stored versions in order, the latest being the current schema")
+    @DisplayName("every subject holds its stored versions in order, the latest being the current schema")
     void everySubjectHoldsItsHistory() {
         registerAll();
 
         for (TopicSpec<?> topic : Topics.ALL) {
-            assertThat(held(topic.valueSubject())).as(topic.valueSubject()).isEqualTo(expected(topic));
+            assertThat(held(topic.valueSubject())).as(topic.valueSubject())
+                    .isEqualTo(expected(topic));
             assertThat(registry.version(topic.valueSubject(), "latest").schema().toString())
                     .isEqualTo(topic.valueSchema().toString());
         }
@@ -73,14 +75,16 @@ class PlatformBootstrapTest {
 
         registerAll();
 
-        assertThat(registry.version(Topics.INSTANCE_REQUESTS.valueSubject(), "latest").id()).isEqualTo(latest);
+        assertThat(registry.version(Topics.INSTANCE_REQUESTS.valueSubject(), "latest").id())
+                .isEqualTo(latest);
         for (TopicSpec<?> topic : Topics.ALL) {
-            assertThat(held(topic.valueSubject())).as(topic.valueSubject()).isEqualTo(expected(topic));
+            assertThat(held(topic.valueSubject())).as(topic.valueSubject())
+                    .isEqualTo(expected(topic));
         }
     }
 
     @Test
-    @DisplayName("a registry that already holds the current schema is left as it is: no older version becomes latest")
+    @DisplayName("a registry holding the current schema is left as it is: no older version becomes latest")
     void aRegistryHoldingTheCurrentSchema() {
         String subject = Topics.NODE_ALERTS.valueSubject();
         registry.setCompatibility(subject, PlatformBootstrap.COMPATIBILITY);
@@ -107,7 +111,7 @@ class PlatformBootstrapTest {
     }
 
     @Test
-    @DisplayName("another service creating the subject at the same moment (Apicurio's 409 \"already exists\") is no failure")
+    @DisplayName("another service creating the subject at the same moment (Apicurio's 409) is no failure")
     void aConcurrentStart() {
         String subject = Topics.BACKUP_COMMANDS.valueSubject();
         SchemaRegistry racing = new ForwardingSchemaRegistry(registry) {
@@ -118,7 +122,8 @@ class PlatformBootstrapTest {
                 if (first) {
                     first = false;
                     registry.register(s, schema); // the other service wins the race
-                    throw new SchemaRegistryException(409, 409, "An artifact with ID '" + s + "' already exists.");
+                    throw new SchemaRegistryException(409, 409,
+                            "An artifact with ID '" + s + "' already exists.");
                 }
                 return super.register(s, schema);
             }
@@ -138,6 +143,7 @@ class PlatformBootstrapTest {
 
         org.assertj.core.api.Assertions.assertThatThrownBy(
                 () -> PlatformBootstrap.registerSchemas(registry, Topics.BACKUP_COMMANDS))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.status()).isEqualTo(409));
+                .isInstanceOfSatisfying(SchemaRegistryException.class,
+                        e -> assertThat(e.status()).isEqualTo(409));
     }
 }

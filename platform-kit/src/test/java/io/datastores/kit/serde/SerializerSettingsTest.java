@@ -56,9 +56,10 @@ class SerializerSettingsTest {
     class LatestVersion {
 
         @Test
-        void givenNothingRegistered_whenSerializing_thenRefusedNamingTheSubjectAndNothingRegistered() {
+        void givenNothingRegistered_whenSerializing_thenRefusedNamingTheSubject() {
             AvroSerializer<NodeAlertEnvelope> serializer = serializer(
-                    AvroSerializer.AUTO_REGISTER_SCHEMAS, "false", AvroSerializer.USE_LATEST_VERSION, true);
+                    AvroSerializer.AUTO_REGISTER_SCHEMAS, "false",
+                    AvroSerializer.USE_LATEST_VERSION, true);
 
             assertThatThrownBy(() -> serializer.serialize(TOPIC, AvroSerdeTest.alert("i-1")))
                     .isInstanceOf(SerializationException.class)
@@ -75,11 +76,13 @@ class SerializerSettingsTest {
             assertThat(latestId).isNotEqualTo(olderId);
 
             byte[] bytes = serializer(AvroSerializer.AUTO_REGISTER_SCHEMAS, false,
-                    AvroSerializer.USE_LATEST_VERSION, "true").serialize(TOPIC, AvroSerdeTest.alert("i-2"));
+                    AvroSerializer.USE_LATEST_VERSION, "true")
+                    .serialize(TOPIC, AvroSerdeTest.alert("i-2"));
 
             assertThat(WireFormat.unframe(bytes).schemaId()).isEqualTo(latestId);
             byte[] autoRegistered = serializer().serialize(TOPIC, AvroSerdeTest.alert("i-2"));
-            assertThat(bytes).as("the same bytes as an auto-registering producer writes").isEqualTo(autoRegistered);
+            assertThat(bytes).as("the same bytes as an auto-registering producer writes")
+                    .isEqualTo(autoRegistered);
             assertThat(registry.versions(SUBJECT)).hasSize(2);
         }
 
@@ -87,8 +90,8 @@ class SerializerSettingsTest {
         void givenALatestThatCannotReadTheRecord_whenStrict_thenRefused() {
             Schema other = Topics.INSTANCE_EVENTS.valueSchema();
             registry.register(SUBJECT, other);
-            AvroSerializer<NodeAlertEnvelope> strict = serializer(AvroSerializer.AUTO_REGISTER_SCHEMAS, false,
-                    AvroSerializer.USE_LATEST_VERSION, true);
+            AvroSerializer<NodeAlertEnvelope> strict = serializer(
+                    AvroSerializer.AUTO_REGISTER_SCHEMAS, false, AvroSerializer.USE_LATEST_VERSION, true);
 
             assertThatThrownBy(() -> strict.serialize(TOPIC, AvroSerdeTest.alert("i-3")))
                     .isInstanceOf(SerializationException.class)
@@ -114,7 +117,8 @@ class SerializerSettingsTest {
         @Test
         void givenOnlyAnotherVersionRegistered_whenSerializing_thenRefused() {
             registry.register(SUBJECT, olderVersion());
-            AvroSerializer<NodeAlertEnvelope> serializer = serializer(AvroSerializer.AUTO_REGISTER_SCHEMAS, false);
+            AvroSerializer<NodeAlertEnvelope> serializer =
+                    serializer(AvroSerializer.AUTO_REGISTER_SCHEMAS, false);
 
             assertThatThrownBy(() -> serializer.serialize(TOPIC, AvroSerdeTest.alert("i-5")))
                     .isInstanceOf(SerializationException.class)
@@ -129,6 +133,7 @@ class SerializerSettingsTest {
         byte[] bytes = serializer().serialize(TOPIC, AvroSerdeTest.alert("i-6"));
 
         assertThat(registry.versions(SUBJECT)).hasSize(1);
-        assertThat(WireFormat.unframe(bytes).schemaId()).isEqualTo(registry.lookup(SUBJECT, current));
+        assertThat(WireFormat.unframe(bytes).schemaId())
+                .isEqualTo(registry.lookup(SUBJECT, current));
     }
 }
