@@ -1,6 +1,7 @@
 package io.datastores.contract;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 /**
  * The stored versions of each value subject ({@code schemas/history/<subject>/vN.avsc}) and the
  * rule they enforce: BACKWARD_TRANSITIVE, the current schema must read data written with every
- * stored version, as a schema registry with that compatibility level would demand.
+ * stored version, as a schema registry with that compatibility level would demand. The build packs
+ * the stored versions beside this class ({@link #packaged}), for the platform to register them.
  */
 public final class SchemaHistory {
 
@@ -24,6 +26,28 @@ public final class SchemaHistory {
 
     public SchemaHistory(Path root) {
         this.root = root;
+    }
+
+    /** Where the build packs {@code schemas/history/} on the classpath. */
+    static final String PACKAGED = "history/";
+
+    /**
+     * The stored versions of a subject as the build packed them (the same files as
+     * {@code schemas/history/<subject>/}), oldest first; empty for a subject with none.
+     */
+    public static List<Schema> packaged(String subject) {
+        List<Schema> versions = new ArrayList<>();
+        for (int v = 1; ; v++) {
+            try (InputStream in = SchemaHistory.class.getResourceAsStream(
+                    PACKAGED + subject + "/v" + v + ".avsc")) {
+                if (in == null) {
+                    return versions;
+                }
+                versions.add(new Schema.Parser().parse(in));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /** Stored versions of a subject, oldest first. */

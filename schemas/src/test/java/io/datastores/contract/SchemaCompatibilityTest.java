@@ -49,6 +49,18 @@ class SchemaCompatibilityTest {
         }
     }
 
+    @Test
+    @DisplayName("the build packs every stored version, in order, for the platform to register")
+    void storedVersionsArePackaged() {
+        for (TopicSpec<?> topic : Topics.ALL) {
+            assertThat(SchemaHistory.packaged(topic.valueSubject()))
+                    .as("packaged versions of %s", topic.valueSubject())
+                    .isNotEmpty()
+                    .containsExactlyElementsOf(history.versions(topic.valueSubject()));
+        }
+        assertThat(SchemaHistory.packaged("no-such-subject")).isEmpty();
+    }
+
     @Nested
     @DisplayName("the rule itself")
     class TheRule {

@@ -310,57 +310,6 @@ class MarketplaceIT {
         }
     }
 
-    @Test
-    @Order(4)
-    @DisplayName("the dashboard, in headless Chromium, shows the organization's fleet, marketplace and history")
-    void dashboardInABrowser() throws Exception {
-        java.nio.file.Path chromium = java.nio.file.Path.of("/usr/bin/chromium");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(chromium),
-                "Debian's chromium is not installed (.ci/run installs it)");
-        String cache = "cache-" + UUID.randomUUID();
-        try (var producer = operator.requests()) {
-            producer.send(new ProducerRecord<>(Topics.INSTANCE_REQUESTS.name(), cache,
-                    Platform.request(ORG, cache, "HOBBYIST", Engine.CACHE))).get(30, TimeUnit.SECONDS);
-        }
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
-                ownerViewer.get(url("/instances/" + cache)).body()).contains("\"status\":\"READY\""));
-        JsonNode summary = json(ownerViewer.get(url("/fleet/summary")));
-        assertThat(summary.get("instances").asLong()).isEqualTo(2);
-        assertThat(summary.get("byEngine").get("CACHE").asLong()).isEqualTo(1);
-
-        String page = url("/dashboard") + "#token=" + ControlPlane.token(ORG, Role.VIEWER) + "&instance=" + instance;
-        java.nio.file.Path out = java.nio.file.Path.of("target", "dashboard.png").toAbsolutePath();
-        String dom = chromium(chromium, "--dump-dom", page);
-        chromium(chromium, "--screenshot=" + out, page);
-
-        org.jsoup.nodes.Document doc = org.jsoup.Jsoup.parse(dom);
-        assertThat(doc.body().attr("data-loaded")).as("the page loaded its data: %s", doc.select("#error").text())
-                .isEqualTo("true");
-        assertThat(doc.select("#total").text()).isEqualTo("2");
-        assertThat(doc.select("#by-engine").text()).contains("CACHE").contains("POSTGRESQL");
-        assertThat(doc.select("#backup-coverage").text()).endsWith("%");
-        assertThat(doc.select("#fleet tbody tr")).hasSize(2);
-        assertThat(doc.select("#fleet tbody").text()).contains("db " + instance).contains("READY");
-        assertThat(doc.select("#marketplace tbody").text()).contains("db " + instance);
-        assertThat(doc.select("#history tbody tr").size()).isGreaterThan(3);
-        assertThat(doc.select("#history").text()).contains("InstanceAccepted").contains("ListingAdded");
-        assertThat(dom).doesNotContain(secret);
-        assertThat(out).exists();
-        assertThat(Files.size(out)).isGreaterThan(10_000);
-    }
-
-    /** Runs headless Chromium on {@code page} and returns what it printed. */
-    private static String chromium(java.nio.file.Path chromium, String action, String page) throws Exception {
-        java.nio.file.Path profile = Files.createTempDirectory("chromium-profile");
-        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--window-size=1280,1600",
-                "--virtual-time-budget=10000", action, page).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("chromium finished").isTrue();
-        return printed;
-    }
-
     private static boolean contains(byte[] hay, byte[] needle) {
         if (hay == null || hay.length < needle.length) {
             return false;

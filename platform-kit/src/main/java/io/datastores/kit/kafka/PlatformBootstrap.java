@@ -1,11 +1,14 @@
 package io.datastores.kit.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.datastores.contract.SchemaHistory;
 import io.datastores.contract.TopicSpec;
 import io.datastores.contract.Topics;
 import io.datastores.kit.serde.SchemaRegistry;
@@ -13,12 +16,18 @@ import io.datastores.kit.serde.SchemaRegistryException;
 
 /**
  * What a service makes sure of before its topology starts: every topic of the catalogue and its
- * dead-letter topic exist, and the registry enforces BACKWARD_TRANSITIVE on every value subject
- * (some registries default to NONE). Idempotent; every service runs it, whichever starts first.
+ * dead-letter topic exist; the registry enforces BACKWARD_TRANSITIVE on every value subject (some
+ * registries default to NONE); and every value subject holds the contract's schemas, each stored
+ * version in order and then the current one. So a producer that registers nothing
+ * ({@code auto.register.schemas=false}, as production setups of Confluent's serializer run) finds
+ * the latest version of every topic, input topics included, and records written by producers of
+ * older versions keep their ids. Idempotent; every service runs it, whichever starts first.
  */
 public final class PlatformBootstrap {
 
     public static final String COMPATIBILITY = "BACKWARD_TRANSITIVE";
+    /** Attempts at a request that meets a conflict (another service creating the same thing). */
+    static final int CONFLICT_ATTEMPTS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(PlatformBootstrap.class);
 
     private PlatformBootstrap() {
@@ -33,7 +42,9 @@ public final class PlatformBootstrap {
         while (true) {
             try {
                 for (TopicSpec<?> topic : Topics.ALL) {
-                    registry.setCompatibility(topic.valueSubject(), COMPATIBILITY);
+                    String subject = topic.valueSubject();
+                    againAfterConflicts(() -> registry.setCompatibility(subject, COMPATIBILITY));
+                    registerSchemas(registry, topic);
                 }
                 return;
             } catch (SchemaRegistryException e) {
@@ -46,9 +57,81 @@ public final class PlatformBootstrap {
         }
     }
 
-    private static void sleep() {
+    /**
+     * Registers the stored versions of a topic's value schema, oldest first, then the current one.
+     * Only what comes after the newest of them the subject already holds is registered: a registry
+     * that holds the current schema is left as it is (one look-up), and an older version is never
+     * registered after a newer one, where it would become the subject's latest.
+     */
+    static void registerSchemas(SchemaRegistry registry, TopicSpec<?> topic) {
+        String subject = topic.valueSubject();
+        List<Schema> wanted = new ArrayList<>(SchemaHistory.packaged(subject));
+        wanted.add(topic.valueSchema());
+        int held = newestHeld(registry, subject, wanted);
+        if (held >= 0 && held < wanted.size() - 2) {
+            LOG.info("{} holds stored version v{}; registering the versions after it", subject,
+                    held + 1);
+        }
+        for (Schema schema : wanted.subList(held + 1, wanted.size())) {
+            register(registry, subject, schema);
+        }
+    }
+
+    private static void register(SchemaRegistry registry, String subject, Schema schema) {
+        againAfterConflicts(() -> registry.register(subject, schema));
+    }
+
+    /**
+     * Runs an idempotent registry request, again after a 409: services starting together on a fresh
+     * registry race to create a subject or its compatibility rule, and Apicurio answers all but one
+     * "already exists". A 409 that stays (a schema the subject's compatibility refuses) is thrown.
+     */
+    private static void againAfterConflicts(Runnable request) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                request.run();
+                return;
+            } catch (SchemaRegistryException e) {
+                if (e.status() != 409 || attempt >= CONFLICT_ATTEMPTS) {
+                    throw e;
+                }
+                pause(50L * attempt);
+            }
+        }
+    }
+
+    private static boolean isRegistered(SchemaRegistry registry, String subject, Schema schema) {
         try {
-            Thread.sleep(500);
+            registry.lookup(subject, schema);
+            return true;
+        } catch (SchemaRegistryException e) {
+            if (e.isNotFound()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The index of the newest of {@code wanted} the subject holds; -1 when none. Each is looked up:
+     * Apicurio answers 40401 (not 40403) for a schema its subject does not hold.
+     */
+    private static int newestHeld(SchemaRegistry registry, String subject, List<Schema> wanted) {
+        for (int i = wanted.size() - 1; i >= 0; i--) {
+            if (isRegistered(registry, subject, wanted.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static void sleep() {
+        pause(500);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
 /**
- * Caches what never changes in a registry: the id a schema got under a subject and the schema
- * behind an id. Serializing or deserializing a record costs a registry call once per schema, not
+ * Caches what never changes in a registry: the id a schema got (or was found to have) under a
+ * subject and the schema behind an id. Serializing or deserializing a record costs a registry call once per schema, not
  * once per record. Everything else passes through.
  */
 public final class CachingSchemaRegistry extends ForwardingSchemaRegistry {
@@ -25,6 +25,18 @@ public final class CachingSchemaRegistry extends ForwardingSchemaRegistry {
         Integer id = ids.get(schema);
         if (id == null) {
             id = super.register(subject, schema);
+            ids.put(schema, id);
+            schemasById.putIfAbsent(id, schema);
+        }
+        return id;
+    }
+
+    @Override
+    public int lookup(String subject, Schema schema) {
+        Map<Schema, Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
+        Integer id = ids.get(schema);
+        if (id == null) {
+            id = super.lookup(subject, schema);
             ids.put(schema, id);
             schemasById.putIfAbsent(id, schema);
         }

@@ -19,6 +19,11 @@ public class ForwardingSchemaRegistry implements SchemaRegistry {
     }
 
     @Override
+    public int lookup(String subject, Schema schema) {
+        return delegate.lookup(subject, schema);
+    }
+
+    @Override
     public Schema schemaById(int id) {
         return delegate.schemaById(id);
     }

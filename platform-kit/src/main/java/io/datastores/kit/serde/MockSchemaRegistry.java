@@ -60,6 +60,21 @@ public final class MockSchemaRegistry implements SchemaRegistry {
     }
 
     @Override
+    public synchronized int lookup(String subject, Schema schema) {
+        List<Integer> versions = subjectVersions.get(subject);
+        if (versions == null) {
+            throw new SchemaRegistryException(404, SchemaRegistryException.SUBJECT_NOT_FOUND,
+                    "Subject '" + subject + "' not found.");
+        }
+        Integer id = idsByCanonical.get(schema.toString());
+        if (id == null || !versions.contains(id)) {
+            throw new SchemaRegistryException(404, SchemaRegistryException.SCHEMA_NOT_FOUND,
+                    "Schema not found");
+        }
+        return id;
+    }
+
+    @Override
     public synchronized Schema schemaById(int id) {
         Schema schema = schemasById.get(id);
         if (schema == null) {

@@ -53,6 +53,11 @@ public final class RestSchemaRegistry implements SchemaRegistry {
     }
 
     @Override
+    public int lookup(String subject, Schema schema) {
+        return send("POST", "/subjects/" + enc(subject), schemaBody(schema)).get("id").asInt();
+    }
+
+    @Override
     public Schema schemaById(int id) {
         JsonNode answer = send("GET", "/schemas/ids/" + id, null);
         return new Schema.Parser().parse(answer.get("schema").asText());

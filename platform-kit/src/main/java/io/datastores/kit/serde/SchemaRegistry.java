@@ -14,6 +14,13 @@ public interface SchemaRegistry {
     /** Registers {@code schema} under {@code subject} (idempotent) and returns its global id. */
     int register(String subject, Schema schema);
 
+    /**
+     * The id {@code schema} has under {@code subject}, registering nothing (Confluent's "check if a
+     * schema is registered under a subject"); {@link SchemaRegistryException} 40401 when the subject
+     * is unknown, 40403 when the schema is not one of its versions.
+     */
+    int lookup(String subject, Schema schema);
+
     /** The schema with this global id; {@link SchemaRegistryException} 40403 when unknown. */
     Schema schemaById(int id);
 

@@ -51,6 +51,8 @@ class RestSchemaRegistryTest {
                 answer = "{\"error_code\":50001,\"message\":\"Timeout trying to lock table\"}";
             } else if (path.endsWith("/versions") && exchange.getRequestMethod().equals("POST")) {
                 answer = "{\"id\":17}";
+            } else if (path.startsWith("/subjects/") && exchange.getRequestMethod().equals("POST")) {
+                answer = "{\"subject\":\"s\",\"version\":2,\"id\":17}";
             } else if (path.equals("/schemas/ids/17")) {
                 answer = new ObjectMapper().writeValueAsString(java.util.Map.of("schema", schema.toString()));
             } else if (path.startsWith("/schemas/ids/")) {
@@ -85,6 +87,16 @@ class RestSchemaRegistryTest {
         assertThat(registry.register("dcp.instance-events-value", schema)).isEqualTo(17);
         assertThat(requests).containsExactly("POST /subjects/dcp.instance-events-value/versions");
         assertThat(contentTypes.get(0)).isEqualTo("application/vnd.schemaregistry.v1+json");
+        assertThat(new ObjectMapper().readTree(bodies.get(0)).get("schema").asText())
+                .isEqualTo(schema.toString());
+    }
+
+    @Test
+    void looksASchemaUpUnderItsSubjectAsConfluentsClientDoes() throws IOException {
+        CachingSchemaRegistry registry = new CachingSchemaRegistry(new RestSchemaRegistry(url));
+        assertThat(registry.lookup("dcp.node-alerts-value", schema)).isEqualTo(17);
+        assertThat(registry.lookup("dcp.node-alerts-value", schema)).isEqualTo(17);
+        assertThat(requests).containsExactly("POST /subjects/dcp.node-alerts-value");
         assertThat(new ObjectMapper().readTree(bodies.get(0)).get("schema").asText())
                 .isEqualTo(schema.toString());
     }
