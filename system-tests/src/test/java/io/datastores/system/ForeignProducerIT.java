@@ -93,7 +93,7 @@ class ForeignProducerIT {
         events.put(Topics.NODE_ALERTS, new NodeAlertEnvelope(meta(),
                 new NodeFailed(id, id + "-n1", "the host is gone", "PLATFORM", 0L)));
         events.put(Topics.DATA_PLANE_EVENTS, new DataPlaneEventEnvelope(meta(),
-                new NodeProvisioned(id, id + "-n1", id + ".db.example", "10.0.0.7", "us-east-1a")));
+                new NodeProvisioned(id, id + "-n1", id + ".db.example", "10.0.0.7", "us-east-1a", null, null)));
         events.put(Topics.NODE_TELEMETRY, new NodeTelemetryEnvelope(meta(),
                 new NodeHeartbeat(id, id + "-n1", NodeRole.PRIMARY, 42L, 1L)));
         events.put(Topics.BACKUP_COMMANDS, new BackupCommandEnvelope(meta(), new BackupScheduleSet(id, 90)));
