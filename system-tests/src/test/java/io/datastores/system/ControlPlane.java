@@ -155,6 +155,8 @@ final class ControlPlane implements AutoCloseable {
         props.put("dataplane.seal-dir", dir.resolve("vault").toString());
         props.put("dataplane.vault-dir", dir.resolve("dataplane-vault").toString());
         props.put("dataplane.ports", base + "-" + (base + 99));
+        // the test JVM's broker holds every earlier test's instances: run only what is asked from now
+        props.put("dataplane.start-from", "latest");
         running.put("dataplane", JavaProcess.module("dataplane", "io.datastores.dataplane.run.LocalDataPlane", props,
                 dir.resolve("logs").resolve("dataplane")).start());
     }

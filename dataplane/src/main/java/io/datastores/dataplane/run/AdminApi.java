@@ -37,13 +37,15 @@ final class AdminApi {
     private final InstanceWorkers workers;
     private final List<String> notes;
 
-    AdminApi(String host, int port, FleetStore store, InstanceWorkers workers, List<String> notes) throws IOException {
+    AdminApi(String host, int port, FleetStore store, InstanceWorkers workers, List<String> notes,
+            java.util.function.BooleanSupplier reading) throws IOException {
         this.store = store;
         this.workers = workers;
         this.notes = notes;
         this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        server.createContext("/health", ex -> answer(ex, 200, Map.of("status", "UP", "servers",
-                store.get().nodeCount(), "notes", notes)));
+        server.createContext("/health", ex -> answer(ex, reading.getAsBoolean() ? 200 : 503,
+                Map.of("status", reading.getAsBoolean() ? "UP" : "STARTING", "servers", store.get().nodeCount(),
+                        "notes", notes)));
         server.createContext("/nodes", this::nodes);
     }
 

@@ -68,7 +68,7 @@ public final class LocalDataPlane implements AutoCloseable {
     private static final List<String> KEYS = List.of("kafka.bootstrap.servers", "schema.registry.url", "http.host",
             "dataplane.dir", "dataplane.http.port", "dataplane.heartbeat-ms", "dataplane.max-nodes", "dataplane.ports",
             "dataplane.pg-bin", "dataplane.server-user", "dataplane.endpoint-url", "dataplane.tls-dir",
-            "dataplane.seal-dir", "dataplane.vault-dir", "dataplane.engines");
+            "dataplane.seal-dir", "dataplane.vault-dir", "dataplane.engines", "dataplane.start-from");
 
     private final Properties settings;
     private final ContractSerdes serdes;
@@ -82,6 +82,7 @@ public final class LocalDataPlane implements AutoCloseable {
     private final Layout layout;
     private final KafkaConsumer<String, byte[]> consumer;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean assigned = new AtomicBoolean(false);
     private AdminApi api;
 
     public LocalDataPlane(Properties settings) throws IOException {
@@ -121,7 +122,7 @@ public final class LocalDataPlane implements AutoCloseable {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, GROUP,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, settings.getProperty("dataplane.start-from", "earliest"),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
@@ -244,7 +245,19 @@ public final class LocalDataPlane implements AutoCloseable {
     /** Reads the control plane's events until closed; commits what has been done. */
     public void run() {
         consumer.subscribe(List.of(Topics.INSTANCE_EVENTS.name(), Topics.FAILOVER_EVENTS.name(),
-                Topics.BACKUP_EVENTS.name(), Topics.MARKETPLACE_EVENTS.name()));
+                Topics.BACKUP_EVENTS.name(), Topics.MARKETPLACE_EVENTS.name()),
+                new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+                    @Override
+                    public void onPartitionsRevoked(java.util.Collection<org.apache.kafka.common.TopicPartition> p) {
+                    }
+
+                    @Override
+                    public void onPartitionsAssigned(java.util.Collection<org.apache.kafka.common.TopicPartition> p) {
+                        if (!p.isEmpty()) {
+                            assigned.set(true); // reading: /health answers 200 from now on
+                        }
+                    }
+                });
         Thread beats = new Thread(telemetry, "dataplane-heartbeats");
         beats.setDaemon(true);
         beats.start();
@@ -287,7 +300,8 @@ public final class LocalDataPlane implements AutoCloseable {
         notes.add("engines: " + settings.getProperty("dataplane.engines", "POSTGRESQL,POSTGRESQL_VECTOR"));
         notes.add("POSTGRESQL_VECTOR runs PostgreSQL without pgvector: it is not packaged for this machine's Debian");
         api = new AdminApi(settings.getProperty("http.host", "127.0.0.1"),
-                Integer.parseInt(settings.getProperty("dataplane.http.port", "8096")), store, workers, notes);
+                Integer.parseInt(settings.getProperty("dataplane.http.port", "8096")), store, workers, notes,
+                assigned::get);
         api.start();
     }
 

@@ -76,6 +76,9 @@ public class RegionController {
     }
 
     @Post("/{region}/decision")
+    @ApiResponse(responseCode = "200", description = "the region's guard has decided",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Accepted.class)))
     @ApiResponse(responseCode = "202", description = "the decision is on its way to the region's guard",
             content = @Content(mediaType = TokenProtected.JSON,
                     schema = @Schema(implementation = Accepted.class)))
