@@ -101,6 +101,32 @@ final class ControlPlane implements AutoCloseable {
                 .expirationTime(java.util.Date.from(Instant.now().plus(Duration.ofHours(2))));
     }
 
+    /**
+     * marketplace-service's sealing keys ({@link #vault()}), the local data plane's public key
+     * ({@link #dataPlaneVault()}; no data plane runs here, so a test that plays one makes it) and
+     * the stack's CA ({@link #caFile()}, absent unless a test writes it), as {@code ./dcp} passes them.
+     */
+    private void sealingSettings(Map<String, String> props) {
+        props.put("dcp.marketplace.seal-dir", vault().toString());
+        props.put("dcp.marketplace.dataplane-seal-dir", dataPlaneVault().toString());
+        props.put("dcp.marketplace.ca-file", caFile().toString());
+    }
+
+    /** Where marketplace-service keeps its sealing key pair ({@code seal.key}, {@code seal.pub}). */
+    Path vault() {
+        return dir.resolve("vault");
+    }
+
+    /** Where the local data plane keeps its sealing key pair, whose {@code seal.pub} marketplace reads. */
+    Path dataPlaneVault() {
+        return dir.resolve("dataplane-vault");
+    }
+
+    /** The stack's CA certificate, which marketplace-service hands out at {@code GET /instances/{id}/ca}. */
+    Path caFile() {
+        return dir.resolve("tls").resolve("ca.crt");
+    }
+
     /** Starts every part and waits until each is healthy. */
     ControlPlane start() {
         PARTS.keySet().forEach(this::launch);
@@ -147,6 +173,7 @@ final class ControlPlane implements AutoCloseable {
         props.put("sim.provisioning-delay-ms", "50");
         props.put("dcp.auth.secret-file", dir.resolve("auth.secret").toString());
         props.put("dcp.marketplace.master-key-file", dir.resolve("master.key").toString());
+        sealingSettings(props);
         props.putAll(extra);
         running.put(name, JavaProcess.module(part.module(), part.mainClass(), props,
                 dir.resolve("logs").resolve(name.replace('#', '-'))).start());
@@ -174,6 +201,7 @@ final class ControlPlane implements AutoCloseable {
         props.put("dcp.shadow", "true");
         props.put("dcp.auth.secret-file", dir.resolve("auth.secret").toString());
         props.put("dcp.marketplace.master-key-file", dir.resolve("master.key").toString());
+        sealingSettings(props);
         JavaProcess shadow = JavaProcess.module(part.module(), part.mainClass(), props,
                 dir.resolve("logs-shadow").resolve(applicationId)).start();
         running.put(applicationId, shadow);
