@@ -46,6 +46,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
@@ -454,6 +455,14 @@ public class MarketplaceController {
             content = @Content(mediaType = TokenProtected.JSON,
                     schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> ca(@PathVariable String id, HttpRequest<?> request) {
+        HttpResponse<?> answer = caOf(id, request);
+        if (answer.getContentType().isEmpty() && answer instanceof MutableHttpResponse<?> m) {
+            m.contentType(TokenProtected.JSON); // a refusal (403, 404) is a problem in JSON, not a PEM file
+        }
+        return answer;
+    }
+
+    private HttpResponse<?> caOf(String id, HttpRequest<?> request) {
         return inScope(id, request, state -> {
             if (caFile == null || !Files.isRegularFile(caFile)) {
                 return HttpResponse.notFound(new Problem("no CA is known here: the instance's engine is simulated"

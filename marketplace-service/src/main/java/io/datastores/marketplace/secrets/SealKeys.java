@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 import io.datastores.kit.seal.SealedBox;
 import io.datastores.marketplace.domain.MarketplaceState.AdminPassword;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
-import jakarta.inject.Singleton;
 
 /**
  * The sealing keys between marketplace-service and the local data plane (SealedBox: one reader
@@ -30,9 +30,10 @@ import jakarta.inject.Singleton;
  * when the file changes: created credentials are sealed for it, bound to the credential id, so that
  * the data plane can log in with them.</li>
  * </ul>
- * A password is never logged, and no error names it.
+ * Made with the application context, so that the pair exists once the service is up. A password is
+ * never logged, and no error names it.
  */
-@Singleton
+@Context
 public class SealKeys {
 
     private static final Logger LOG = LoggerFactory.getLogger(SealKeys.class);
