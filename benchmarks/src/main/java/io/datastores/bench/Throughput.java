@@ -175,7 +175,9 @@ final class Throughput {
         KStream<String, FailoverEventEnvelope> failoverEvents = DeadLetters.decode(builder, Topics.FAILOVER_EVENTS,
                 serdes, service);
         FleetViewTopology.build(builder, serdes, instanceEvents, failoverEvents, false);
-        var decided = MarketplaceTopology.build(builder, serdes, instanceEvents, false);
+        var decided = MarketplaceTopology.build(builder, serdes, instanceEvents, DeadLetters.decode(builder,
+                Topics.DATA_PLANE_EVENTS, serdes, service), java.time.Clock.systemUTC(), Duration.ofSeconds(1),
+                Duration.ofSeconds(60), false);
         HistoryTopology.build(builder, instanceEvents, failoverEvents,
                 DeadLetters.decode(builder, Topics.BACKUP_EVENTS, serdes, service), decided);
         double rebuildSeconds = StreamsRun.secondsToConsume(bootstrap, builder.build(), "marketplace-rebuild",

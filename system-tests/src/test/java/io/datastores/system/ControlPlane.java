@@ -123,6 +123,32 @@ final class ControlPlane implements AutoCloseable {
         return this;
     }
 
+    /**
+     * marketplace-service's sealing keys ({@link #vault()}), the local data plane's public key
+     * ({@link #dataPlaneVault()}; no data plane runs here, so a test that plays one makes it) and
+     * the stack's CA ({@link #caFile()}, absent unless a test writes it), as {@code ./dcp} passes them.
+     */
+    private void sealingSettings(Map<String, String> props) {
+        props.put("dcp.marketplace.seal-dir", vault().toString());
+        props.put("dcp.marketplace.dataplane-seal-dir", dataPlaneVault().toString());
+        props.put("dcp.marketplace.ca-file", caFile().toString());
+    }
+
+    /** Where marketplace-service keeps its sealing key pair ({@code seal.key}, {@code seal.pub}). */
+    Path vault() {
+        return dir.resolve("vault");
+    }
+
+    /** Where the local data plane keeps its sealing key pair, whose {@code seal.pub} marketplace reads. */
+    Path dataPlaneVault() {
+        return dir.resolve("dataplane-vault");
+    }
+
+    /** The stack's CA certificate, which marketplace-service hands out at {@code GET /instances/{id}/ca}. */
+    Path caFile() {
+        return dir.resolve("tls").resolve("ca.crt");
+    }
+
     /** Starts every part and waits until each is healthy. */
     ControlPlane start() {
         PARTS.keySet().forEach(this::launch);
@@ -152,8 +178,8 @@ final class ControlPlane implements AutoCloseable {
         props.put("dataplane.http.port", String.valueOf(ports.get("dataplane")));
         props.put("dataplane.endpoint-url", "http://127.0.0.1:" + ports.get("endpoints"));
         props.put("dataplane.tls-dir", dir.resolve("tls").toString());
-        props.put("dataplane.seal-dir", dir.resolve("vault").toString());
-        props.put("dataplane.vault-dir", dir.resolve("dataplane-vault").toString());
+        props.put("dataplane.seal-dir", vault().toString());
+        props.put("dataplane.vault-dir", dataPlaneVault().toString());
         props.put("dataplane.ports", base + "-" + (base + 99));
         // the test JVM's broker holds every earlier test's instances: run only what is asked from now
         props.put("dataplane.start-from", "latest");
@@ -166,15 +192,7 @@ final class ControlPlane implements AutoCloseable {
         return dir.resolve("dataplane");
     }
 
-    /** The stack's CA certificate, which clients verify the servers against. */
-    Path caFile() {
-        return dir.resolve("tls").resolve("ca.crt");
-    }
 
-    /** marketplace-service's sealing key pair (the data plane seals the admin password for it). */
-    Path marketplaceVault() {
-        return dir.resolve("vault");
-    }
 
     void launch(String name) {
         launch(name, name);
@@ -218,6 +236,7 @@ final class ControlPlane implements AutoCloseable {
         if (localDataPlane && service.equals("simulator")) {
             props.put("sim.engines", "MYSQL,CACHE"); // the local data plane runs PostgreSQL
         }
+        sealingSettings(props);
         props.putAll(extra);
         running.put(name, JavaProcess.module(part.module(), part.mainClass(), props,
                 dir.resolve("logs").resolve(name.replace('#', '-'))).start());
@@ -245,6 +264,7 @@ final class ControlPlane implements AutoCloseable {
         props.put("dcp.shadow", "true");
         props.put("dcp.auth.secret-file", dir.resolve("auth.secret").toString());
         props.put("dcp.marketplace.master-key-file", dir.resolve("master.key").toString());
+        sealingSettings(props);
         JavaProcess shadow = JavaProcess.module(part.module(), part.mainClass(), props,
                 dir.resolve("logs-shadow").resolve(applicationId)).start();
         running.put(applicationId, shadow);

@@ -84,7 +84,7 @@ class DataPlaneIT {
         plane = new ControlPlane(KafkaBrokerExtension.bootstrapServers(), SchemaRegistryExtension.url(),
                 Files.createTempDirectory(Path.of("target").toAbsolutePath(), "real"),
                 Map.of("dcp.failover.stability", "0s")).withLocalDataPlane();
-        marketplaceKey = SealedBox.KeyPair.openOrCreate(plane.marketplaceVault());
+        marketplaceKey = SealedBox.KeyPair.openOrCreate(plane.vault());
         plane.start();
         platform = new Platform(KafkaBrokerExtension.bootstrapServers(), serdes);
         platform.pays(ORG, plane);

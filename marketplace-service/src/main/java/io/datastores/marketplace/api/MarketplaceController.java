@@ -1,5 +1,9 @@
 package io.datastores.marketplace.api;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,23 +32,28 @@ import io.datastores.events.UnlistingRequested;
 import io.datastores.kit.auth.Caller;
 import io.datastores.marketplace.domain.ListingView;
 import io.datastores.marketplace.domain.MarketplaceState;
+import io.datastores.marketplace.mapping.MarketplaceMapping;
 import io.datastores.marketplace.secrets.CredentialVault;
+import io.datastores.marketplace.secrets.SealKeys;
 import io.datastores.marketplace.topology.MarketplaceTopology;
 import io.datastores.service.Problem;
 import io.datastores.service.QueryableStores;
 import io.datastores.service.auth.AuthFilter;
 import io.datastores.service.commands.Command;
 import io.datastores.service.commands.CommandGateway;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.serde.annotation.SerdeImport;
 import io.micronaut.serde.annotation.Serdeable;
@@ -63,11 +72,19 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
  *
  * <ul>
  * <li>{@code POST /instances/{id}/credentials} {@code {"kind":"CREATED"|"SUPER_ADMIN","displayName",
- * "environment","username","password"}}; {@code DELETE /instances/{id}/credentials/{credentialId}}</li>
+ * "environment","username","password"}}; {@code DELETE /instances/{id}/credentials/{credentialId}}.
+ * For an instance the local data plane runs, created credentials are answered once the data plane
+ * has logged in with them (the password sealed for its key), and super admin credentials are its
+ * administrator, whose password it issued (sealed for this service's key).</li>
  * <li>{@code POST /instances/{id}/listing}; {@code DELETE /instances/{id}/listing}</li>
  * <li>{@code POST /instances/{id}/connections} {@code {"componentId","environment","credentialId",
  * "database"}}; {@code GET|DELETE /instances/{id}/connections/{connectionId}};
- * {@code GET /instances/{id}/connections/{connectionId}/password} (platform or operator only)</li>
+ * {@code GET /instances/{id}/connections/{connectionId}/password} (platform or operator only). A
+ * connection answers where to connect (the service host, and the address to dial where no DNS
+ * serves it), {@code sslmode verify-full} and, for PostgreSQL, a libpq connection string with the
+ * CA file ({@code dcp.marketplace.ca-file}), never the password.</li>
+ * <li>{@code GET /instances/{id}/ca}: the PEM of the CA that signs the instance's server certificate
+ * (the stack's, {@code dcp.marketplace.ca-file}), so that a client elsewhere can verify it</li>
  * <li>{@code GET /instances/{id}/marketplace}: the instance's marketplace view;
  * {@code GET /marketplace?organization=&engine=&page=&size=}: the listed databases and caches</li>
  * </ul>
@@ -78,14 +95,24 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 @TokenProtected
 public class MarketplaceController {
 
+    /** How a client verifies the server: the CA signs a certificate that names the service host. */
+    static final String SSL_MODE = "verify-full";
+    /** The media type of a PEM certificate. */
+    static final String PEM = "application/x-pem-file";
+
     private final QueryableStores stores;
     private final CredentialVault vault;
     private final CommandGateway commands;
+    private final SealKeys sealKeys;
+    private final @Nullable Path caFile;
 
-    public MarketplaceController(QueryableStores stores, CredentialVault vault, CommandGateway commands) {
+    public MarketplaceController(QueryableStores stores, CredentialVault vault, CommandGateway commands,
+            SealKeys sealKeys, @Value("${dcp.marketplace.ca-file:}") String caFile) {
         this.stores = stores;
         this.vault = vault;
         this.commands = commands;
+        this.sealKeys = sealKeys;
+        this.caFile = caFile == null || caFile.isBlank() ? null : Path.of(caFile).toAbsolutePath();
     }
 
     /** A credential to import: CREATED with username and password, or SUPER_ADMIN (user {@code admin}). */
@@ -113,15 +140,29 @@ public class MarketplaceController {
             @Nullable @Schema(example = "orders") String database) {
     }
 
-    /** A connection's parameters: where and how to connect, and as whom; the password is asked for apart. */
+    /**
+     * A connection's parameters: where and how to connect, and as whom; the password is asked for
+     * apart. {@code hostAddress}: the address to dial where no DNS serves the service host (the
+     * service host stays the name TLS verifies); {@code connectionString}: for PostgreSQL, what
+     * {@code psql} takes.
+     */
     @Serdeable
     public record ConnectionView(String connectionId, String instanceId, String componentId, String environment,
-            String credentialId, String serviceHost, int port, boolean tlsRequired, String database, String username,
-            boolean active) {
+            String credentialId, String serviceHost,
+            @Nullable @Schema(nullable = true, example = "127.0.0.1",
+                    description = "the address to dial where no DNS serves the service host") String hostAddress,
+            int port, boolean tlsRequired,
+            @Schema(example = SSL_MODE, description = "verify the server's certificate and its host name")
+            String sslmode, String database, String username,
+            @Nullable @Schema(nullable = true, example = "host=orders.db.dcp.internal hostaddr=127.0.0.1"
+                    + " port=41234 dbname=defaultdb user=app_user sslmode=verify-full"
+                    + " sslrootcert=/home/me/dcp/.stack/tls/ca.crt",
+                    description = "PostgreSQL: a libpq connection string (never the password)")
+            String connectionString, boolean active) {
 
         ConnectionView removed() {
             return new ConnectionView(connectionId, instanceId, componentId, environment, credentialId, serviceHost,
-                    port, tlsRequired, database, username, false);
+                    hostAddress, port, tlsRequired, sslmode, database, username, connectionString, false);
         }
     }
 
@@ -141,13 +182,18 @@ public class MarketplaceController {
     @ApiResponse(responseCode = "201", description = "imported: the credential, never its secret",
             content = @Content(mediaType = TokenProtected.JSON,
                     schema = @Schema(implementation = CredentialView.class)))
-    @ApiResponse(responseCode = "202", description = "no decision within 5 s: the request id, still pending",
+    @ApiResponse(responseCode = "202", description = "no decision within 5 s (created credentials the local data"
+            + " plane has not logged in with yet; it has 60 s): the request id, still pending",
             content = @Content(mediaType = TokenProtected.JSON,
                     schema = @Schema(implementation = Pending.class)))
     @ApiResponse(responseCode = "404", description = "the marketplace does not know the instance",
             content = @Content(mediaType = TokenProtected.JSON,
                     schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "422", description = "refused by the marketplace's rules: the code and the reason",
+    @ApiResponse(responseCode = "422", description = "refused by the marketplace's rules, or the server refused"
+            + " the login (CREDENTIAL_REFUSED): the code and the reason",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "the local data plane's sealing key is not available yet",
             content = @Content(mediaType = TokenProtected.JSON,
                     schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> importCredential(@PathVariable String id, @Body CredentialBody body,
@@ -167,6 +213,16 @@ public class MarketplaceController {
         return inScope(id, request, state -> {
             String credentialId = "cred-" + UUID.randomUUID();
             String requestId = UUID.randomUUID().toString();
+            // the data plane that runs the instance logs in with created credentials before they count
+            Optional<SealKeys.ForDataPlane> forDataPlane = Optional.empty();
+            if (kind == CredentialKind.CREATED && state.runByLocalDataPlane()) {
+                forDataPlane = sealKeys.sealForDataPlane(credentialId, body.password());
+                if (forDataPlane.isEmpty()) {
+                    return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).body(new Problem("the instance's"
+                            + " data plane checks created credentials by logging in with them, and its sealing key"
+                            + " is not available yet (dcp.marketplace.dataplane-seal-dir); retry"));
+                }
+            }
             // sealed at once, whatever its kind: a super admin's is refused by the decider, and shredded
             CredentialVault.Sealed sealed = body.password() == null || body.password().isEmpty() ? null
                     : vault.sealCredential(credentialId, body.password());
@@ -174,8 +230,10 @@ public class MarketplaceController {
                     .setInstanceId(id).setOrganizationId(AuthFilter.caller(request).scope())
                     .setCredentialId(credentialId).setKind(kind).setDisplayName(text(body.displayName()))
                     .setEnvironment(text(body.environment())).setUsername(body.username())
-                    .setEncryptedSecret(sealed == null ? null : sealed.ciphertext()).build(), sealed,
-                    event -> event instanceof CredentialImported c ? HttpResponse.created(view(c)) : null);
+                    .setEncryptedSecret(sealed == null ? null : sealed.ciphertext())
+                    .setVerificationSecret(forDataPlane.map(f -> java.nio.ByteBuffer.wrap(f.sealed())).orElse(null))
+                    .setVerificationKeyId(forDataPlane.map(SealKeys.ForDataPlane::keyId).orElse(null)).build(),
+                    sealed, event -> event instanceof CredentialImported c ? HttpResponse.created(view(c)) : null);
         });
     }
 
@@ -299,7 +357,7 @@ public class MarketplaceController {
                     .setCredentialId(text(body.credentialId())).setDatabase(text(body.database()))
                     .setEncryptedSecret(copy.map(CredentialVault.Sealed::ciphertext).orElse(null)).build(),
                     copy.orElse(null),
-                    event -> event instanceof ConnectionCreated c ? HttpResponse.created(view(c)) : null);
+                    event -> event instanceof ConnectionCreated c ? HttpResponse.created(view(c, state)) : null);
         });
     }
 
@@ -353,7 +411,8 @@ public class MarketplaceController {
     @ApiResponse(responseCode = "404", description = "no such instance or connection",
             content = @Content(mediaType = TokenProtected.JSON,
                     schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "410", description = "the credential's secret is gone (its key destroyed) or managed by the platform",
+    @ApiResponse(responseCode = "410", description = "the credential's secret is gone (its key destroyed), or"
+            + " managed by a platform that does not hand it out (a simulated instance's super admin)",
             content = @Content(mediaType = TokenProtected.JSON,
                     schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> password(@PathVariable String id, @PathVariable String connectionId,
@@ -369,16 +428,53 @@ public class MarketplaceController {
                 return HttpResponse.notFound(new Problem("no connection " + connectionId));
             }
             Optional<String> secret = Optional.empty();
+            Optional<MarketplaceState.Credential> credential = state.credential(c.get().credentialId());
             if (c.get().active() && c.get().encryptedSecret() != null) {
                 secret = vault.reveal(connectionId, c.get().encryptedSecret()); // the connection's own copy
+            } else if (c.get().active() && credential.map(x -> x.kind().name()
+                    .equals(CredentialKind.SUPER_ADMIN.name())).orElse(false)) {
+                // the data plane's administrator: the password it issued last
+                secret = sealKeys.openAdminPassword(id, state.adminPassword());
             } else if (c.get().active()) { // made before connections held their own copy: its credential's
-                secret = state.credential(c.get().credentialId())
-                        .flatMap(x -> vault.reveal(x.credentialId(), x.encryptedSecret()));
+                secret = credential.flatMap(x -> vault.reveal(x.credentialId(), x.encryptedSecret()));
             }
             return secret.<HttpResponse<?>>map(p -> HttpResponse.ok(new Password(connectionId, c.get().username(), p)))
                     .orElseGet(() -> HttpResponse.status(HttpStatus.GONE).body(new Problem("the connection's secret"
                             + " is not available: the connection is removed (its key destroyed), or the platform"
                             + " manages the password")));
+        });
+    }
+
+    /** The PEM of the CA that signs the instance's server certificate: any token that sees the instance. */
+    @Get("/instances/{id}/ca")
+    @Produces({PEM, TokenProtected.JSON})
+    @ApiResponse(responseCode = "200", description = "the CA certificate (PEM) to verify the server with"
+            + " (sslmode verify-full)", content = @Content(mediaType = PEM,
+                    schema = @Schema(type = "string", example = "-----BEGIN CERTIFICATE-----")))
+    @ApiResponse(responseCode = "404", description = "no such instance, or no CA known here (simulated engines)",
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = Problem.class)))
+    public HttpResponse<?> ca(@PathVariable String id, HttpRequest<?> request) {
+        HttpResponse<?> answer = caOf(id, request);
+        if (answer.getContentType().isEmpty() && answer instanceof MutableHttpResponse<?> m) {
+            m.contentType(TokenProtected.JSON); // a refusal (403, 404) is a problem in JSON, not a PEM file
+        }
+        return answer;
+    }
+
+    private HttpResponse<?> caOf(String id, HttpRequest<?> request) {
+        return inScope(id, request, state -> {
+            if (caFile == null || !Files.isRegularFile(caFile)) {
+                return HttpResponse.notFound(new Problem("no CA is known here: the instance's engine is simulated"
+                        + " (the local data plane's CA is configured with dcp.marketplace.ca-file)"))
+                        .contentType(TokenProtected.JSON);
+            }
+            try {
+                return HttpResponse.ok(Files.readString(caFile, StandardCharsets.US_ASCII)).contentType(PEM);
+            } catch (IOException e) {
+                return HttpResponse.notFound(new Problem("the CA file cannot be read: " + e.getMessage()))
+                        .contentType(TokenProtected.JSON);
+            }
         });
     }
 
@@ -455,7 +551,7 @@ public class MarketplaceController {
     private HttpResponse<?> decide(String id, String requestId, SpecificRecord payload,
             CredentialVault.@Nullable Sealed sealed, Function<Object, HttpResponse<?>> done) {
         Command command = Command.to(Topics.MARKETPLACE_COMMANDS, id, requestId, payload)
-                .decidedOn(Topics.MARKETPLACE_EVENTS);
+                .decidedOn(Topics.MARKETPLACE_EVENTS, MarketplaceMapping::decides);
         if (sealed != null) {
             command = command.with(Topics.CREDENTIAL_KEYS, sealed.keyId(), sealed.key());
             vault.remember(sealed);
@@ -496,15 +592,49 @@ public class MarketplaceController {
                 c.getUsername(), true);
     }
 
-    private static ConnectionView view(ConnectionCreated c) {
+    private ConnectionView view(ConnectionCreated c, MarketplaceState s) {
         return new ConnectionView(c.getConnectionId(), c.getInstanceId(), c.getComponentId(), c.getEnvironment(),
-                c.getCredentialId(), c.getServiceHost(), c.getPort(), c.getTlsRequired(), c.getDatabase(),
-                c.getUsername(), true);
+                c.getCredentialId(), c.getServiceHost(), c.getHostAddress(), c.getPort(), c.getTlsRequired(),
+                SSL_MODE, c.getDatabase(), c.getUsername(), connectionString(caFile, s.engine(), c.getServiceHost(),
+                        c.getHostAddress(), c.getPort(), c.getDatabase(), c.getUsername()), true);
     }
 
-    private static ConnectionView view(String id, MarketplaceState s, MarketplaceState.Connection c) {
+    private ConnectionView view(String id, MarketplaceState s, MarketplaceState.Connection c) {
         return new ConnectionView(c.connectionId(), id, c.componentId(), c.environment(), c.credentialId(),
-                s.serviceHost(), s.port(), s.tlsRequired(), c.database(), c.username(), c.active());
+                s.serviceHost(), s.hostAddress(), s.port(), s.tlsRequired(), SSL_MODE, c.database(), c.username(),
+                connectionString(caFile, s.engine(), s.serviceHost(), s.hostAddress(), s.port(), c.database(),
+                        c.username()), c.active());
+    }
+
+    /**
+     * A libpq connection string for a PostgreSQL instance ({@code psql "..."}): the service host (the
+     * name the certificate carries), the address to dial if any, the CA file if configured; never
+     * the password. Null for other engines.
+     */
+    @Nullable
+    static String connectionString(@Nullable Path caFile, @Nullable String engine, String host,
+            @Nullable String hostAddress, int port, String database, String username) {
+        if (engine == null || !engine.startsWith("POSTGRESQL")) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder("host=").append(libpq(host));
+        if (hostAddress != null && !hostAddress.isBlank()) {
+            out.append(" hostaddr=").append(libpq(hostAddress));
+        }
+        out.append(" port=").append(port).append(" dbname=").append(libpq(database)).append(" user=")
+                .append(libpq(username)).append(" sslmode=").append(SSL_MODE);
+        if (caFile != null) {
+            out.append(" sslrootcert=").append(libpq(caFile.toString()));
+        }
+        return out.toString();
+    }
+
+    /** A libpq keyword value: as is when plain, else single-quoted with backslash escapes. */
+    static String libpq(String value) {
+        if (!value.isEmpty() && value.chars().noneMatch(ch -> ch == ' ' || ch == '\'' || ch == '\\')) {
+            return value;
+        }
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     private static String text(String s) {

@@ -1,8 +1,9 @@
 package io.datastores.marketplace.domain;
 
 /**
- * What marketplace-service hears about one instance, keyed by instance id: provisioning's facts and
- * callers' requests. {@code callerOrganization} is null for an operator (every organization).
+ * What marketplace-service hears about one instance, keyed by instance id: provisioning's facts, the
+ * local data plane's facts, callers' requests and what time owes them. {@code callerOrganization}
+ * is null for an operator (every organization).
  */
 public sealed interface MarketplaceCommand {
 
@@ -11,8 +12,24 @@ public sealed interface MarketplaceCommand {
             implements MarketplaceCommand {
     }
 
-    /** The instance serves at a host and port. */
-    record Serve(String serviceHost, int port, boolean tlsRequired) implements MarketplaceCommand {
+    /**
+     * The instance serves at a host and port; {@code hostAddress}: the address to dial where no DNS
+     * serves the host (the local data plane's endpoint), or null.
+     */
+    record Serve(String serviceHost, int port, boolean tlsRequired, String hostAddress) implements MarketplaceCommand {
+    }
+
+    /** The local data plane set the super admin's password: sealed for marketplace-service's key. */
+    record AdminIssued(String username, byte[] sealedPassword, String sealKeyId) implements MarketplaceCommand {
+    }
+
+    /** The data plane tried to log in with pending created credentials: whether the server accepted them. */
+    record ConcludeVerification(String requestId, String credentialId, boolean verified, String reason)
+            implements MarketplaceCommand {
+    }
+
+    /** Time's: the data plane did not answer a verification within {@code waited}. */
+    record ExpireVerification(String requestId, java.time.Duration waited) implements MarketplaceCommand {
     }
 
     /** The instance is deleted. */
@@ -28,8 +45,21 @@ public sealed interface MarketplaceCommand {
         String action();
     }
 
+    /**
+     * {@code verificationSecret}: for an instance the local data plane runs, the password sealed for
+     * the data plane ({@code verificationKeyId}), which it logs in with; null otherwise.
+     */
     record ImportCredential(String requestId, String callerOrganization, String credentialId, CredentialKind kind,
-            String displayName, String environment, String username, byte[] encryptedSecret) implements Request {
+            String displayName, String environment, String username, byte[] encryptedSecret,
+            byte[] verificationSecret, String verificationKeyId) implements Request {
+
+        /** An import that the data plane is not asked to check. */
+        public ImportCredential(String requestId, String callerOrganization, String credentialId, CredentialKind kind,
+                String displayName, String environment, String username, byte[] encryptedSecret) {
+            this(requestId, callerOrganization, credentialId, kind, displayName, environment, username,
+                    encryptedSecret, null, null);
+        }
+
         @Override
         public String action() {
             return "IMPORT_CREDENTIAL";

@@ -2,21 +2,26 @@ package io.datastores.marketplace.domain;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 import io.datastores.kit.decider.Decider;
 import io.datastores.marketplace.domain.MarketplaceCommand.AddListing;
+import io.datastores.marketplace.domain.MarketplaceCommand.AdminIssued;
+import io.datastores.marketplace.domain.MarketplaceCommand.ConcludeVerification;
 import io.datastores.marketplace.domain.MarketplaceCommand.Connect;
 import io.datastores.marketplace.domain.MarketplaceCommand.CredentialKind;
 import io.datastores.marketplace.domain.MarketplaceCommand.DeleteCredential;
 import io.datastores.marketplace.domain.MarketplaceCommand.Disconnect;
+import io.datastores.marketplace.domain.MarketplaceCommand.ExpireVerification;
 import io.datastores.marketplace.domain.MarketplaceCommand.Forget;
 import io.datastores.marketplace.domain.MarketplaceCommand.ImportCredential;
 import io.datastores.marketplace.domain.MarketplaceCommand.Know;
 import io.datastores.marketplace.domain.MarketplaceCommand.RemoveListing;
 import io.datastores.marketplace.domain.MarketplaceCommand.Request;
 import io.datastores.marketplace.domain.MarketplaceCommand.Serve;
+import io.datastores.marketplace.domain.MarketplaceEvent.AdminPasswordIssued;
 import io.datastores.marketplace.domain.MarketplaceEvent.ConnectionCreated;
 import io.datastores.marketplace.domain.MarketplaceEvent.ConnectionRemoved;
 import io.datastores.marketplace.domain.MarketplaceEvent.CredentialDeleted;
@@ -29,8 +34,11 @@ import io.datastores.marketplace.domain.MarketplaceEvent.Rejected;
 import io.datastores.marketplace.domain.MarketplaceEvent.RejectionCode;
 import io.datastores.marketplace.domain.MarketplaceEvent.SecretShredded;
 import io.datastores.marketplace.domain.MarketplaceEvent.Serving;
+import io.datastores.marketplace.domain.MarketplaceEvent.VerificationRequested;
+import io.datastores.marketplace.domain.MarketplaceState.AdminPassword;
 import io.datastores.marketplace.domain.MarketplaceState.Connection;
 import io.datastores.marketplace.domain.MarketplaceState.Credential;
+import io.datastores.marketplace.domain.MarketplaceState.PendingCredential;
 
 /**
  * The marketplace rules of one instance (DOMAIN.md, "Marketplace").
@@ -40,8 +48,15 @@ import io.datastores.marketplace.domain.MarketplaceState.Credential;
  * (display name, environment; the platform's administrator account, user {@value #SUPER_ADMIN_USER});
  * display names are unique per environment among active credentials. Secrets arrive encrypted.</li>
  * <li>An instance is listed only while it exists, is not deleted, and has an active credential.</li>
+ * <li>For an instance the local data plane runs (it issued the super admin's password, kept sealed
+ * for marketplace-service as it came; the newest wins), created credentials are checked by logging
+ * in with them before they are accepted: the import becomes a {@link VerificationRequested} (the
+ * password sealed for the data plane), held pending, its display name taken; the data plane's
+ * answer imports it or refuses it ({@code CREDENTIAL_REFUSED}, the server's reason), and so does
+ * its silence after a while ({@link ExpireVerification}, time's).</li>
  * <li>A connection needs the instance listed and an active credential of the connection's
- * environment; it hands out the service host, port, TLS, database and user name.</li>
+ * environment; it hands out the service host (and the address to dial, where no DNS serves it),
+ * port, TLS, database and user name.</li>
  * <li>Removing the listing or deleting a credential blocks new connections and leaves existing ones
  * working: each connection holds its own sealed copy of its credential's password, under a data key
  * of its own. Deleting the instance ends its listing.</li>
@@ -69,7 +84,22 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
                     k.cloud(), k.region()));
         }
         if (command instanceof Serve v) {
-            return s.deleted() ? List.of() : List.of(new Serving(v.serviceHost(), v.port(), v.tlsRequired()));
+            return s.deleted() ? List.of() : List.of(new Serving(v.serviceHost(), v.port(), v.tlsRequired(),
+                    v.hostAddress()));
+        }
+        if (command instanceof AdminIssued a) {
+            boolean same = s.adminPassword() != null && Arrays.equals(s.adminPassword().sealedPassword(),
+                    a.sealedPassword());
+            return s.deleted() || same || a.sealedPassword() == null ? List.of()
+                    : List.of(new AdminPasswordIssued(a.username(), a.sealedPassword(), a.sealKeyId()));
+        }
+        if (command instanceof ConcludeVerification v) {
+            return conclude(v, s);
+        }
+        if (command instanceof ExpireVerification x) {
+            return s.pendingRequest(x.requestId()).map(p -> refuseVerification(p, "the data plane did not log in"
+                    + " with the credentials within " + x.waited().toSeconds() + " s, so they could not be checked;"
+                    + " import them again")).orElse(List.of());
         }
         if (command instanceof Forget) {
             if (s.deleted()) {
@@ -83,6 +113,8 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
                     new SecretShredded(c.credentialId(), "the instance was deleted")));
             s.connections().stream().filter(c -> c.encryptedSecret() != null).forEach(c -> events.add(
                     new SecretShredded(c.connectionId(), "the instance was deleted")));
+            s.pending().stream().filter(c -> c.encryptedSecret() != null).forEach(c -> events.add(
+                    new SecretShredded(c.credentialId(), "the instance was deleted")));
             events.add(new Forgotten());
             return events;
         }
@@ -95,7 +127,7 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
             return refused(r, s, refusal.get());
         }
         if (command instanceof ImportCredential c) {
-            return importCredential(c, s);
+            return importCredential(c, s, at);
         }
         if (command instanceof DeleteCredential d) {
             Optional<Credential> credential = s.credential(d.credentialId());
@@ -156,8 +188,8 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
         return Optional.empty();
     }
 
-    private static List<MarketplaceEvent> importCredential(ImportCredential c, MarketplaceState s) {
-        if (s.credential(c.credentialId()).isPresent()) {
+    private static List<MarketplaceEvent> importCredential(ImportCredential c, MarketplaceState s, Instant at) {
+        if (s.credential(c.credentialId()).isPresent() || s.pendingCredential(c.credentialId()).isPresent()) {
             return List.of(); // the same credential again: imported once
         }
         if (blank(c.displayName()) || blank(c.environment()) || c.kind() == null) {
@@ -177,12 +209,25 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
                     + " and an environment: the user is " + SUPER_ADMIN_USER);
         }
         boolean taken = s.activeCredentials().stream().anyMatch(x -> x.environment().equals(c.environment())
-                && x.displayName().equalsIgnoreCase(c.displayName()));
+                && x.displayName().equalsIgnoreCase(c.displayName()))
+                || s.pending().stream().anyMatch(x -> x.environment().equals(c.environment())
+                        && x.displayName().equalsIgnoreCase(c.displayName()));
         if (taken) {
             return reject(c, s, RejectionCode.DUPLICATE_CREDENTIAL_NAME, "a credential named '" + c.displayName()
                     + "' exists in " + c.environment());
         }
-        String user = c.kind() == CredentialKind.SUPER_ADMIN ? SUPER_ADMIN_USER : c.username();
+        if (c.kind() == CredentialKind.CREATED && s.runByLocalDataPlane()) {
+            if (c.verificationSecret() == null || c.verificationSecret().length == 0) {
+                return reject(c, s, RejectionCode.CREDENTIAL_REFUSED, "the instance's data plane checks created"
+                        + " credentials by logging in with them, and this request brought no password sealed for"
+                        + " it (its key was not available yet); import them again");
+            }
+            return List.of(new VerificationRequested(c.requestId(), c.credentialId(), s.organizationId(),
+                    c.displayName(), c.environment(), c.username(), c.encryptedSecret(), c.verificationSecret(),
+                    c.verificationKeyId(), at));
+        }
+        String user = c.kind() != CredentialKind.SUPER_ADMIN ? c.username()
+                : s.adminPassword() != null ? s.adminPassword().username() : SUPER_ADMIN_USER;
         return List.of(new CredentialImported(c.requestId(), c.credentialId(), s.organizationId(), c.kind(),
                 c.displayName(), c.environment(), user, c.encryptedSecret()));
     }
@@ -216,7 +261,33 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
         }
         String database = blank(c.database()) ? DEFAULT_DATABASE : c.database();
         return List.of(new ConnectionCreated(c.requestId(), c.connectionId(), c.componentId(), c.environment(), c.credentialId(),
-                s.serviceHost(), s.port(), s.tlsRequired(), database, credential.get().username(), c.encryptedSecret()));
+                s.serviceHost(), s.port(), s.tlsRequired(), database, credential.get().username(), c.encryptedSecret(),
+                s.hostAddress()));
+    }
+
+    /** The data plane's answer to a pending verification; a late or repeated one changes nothing. */
+    private static List<MarketplaceEvent> conclude(ConcludeVerification v, MarketplaceState s) {
+        Optional<PendingCredential> pending = s.pendingRequest(v.requestId())
+                .filter(p -> p.credentialId().equals(v.credentialId()));
+        if (pending.isEmpty() || s.deleted()) {
+            return List.of();
+        }
+        PendingCredential p = pending.get();
+        if (!v.verified()) {
+            String reason = v.reason() == null || v.reason().isBlank() ? "the server refused the credentials"
+                    : v.reason();
+            return refuseVerification(p, "the data plane could not log in with the credentials: " + reason);
+        }
+        return List.of(new CredentialImported(p.requestId(), p.credentialId(), p.organizationId(),
+                CredentialKind.CREATED, p.displayName(), p.environment(), p.username(), p.encryptedSecret()));
+    }
+
+    /** A pending verification refused: the refusal, and the end of the secret it held. */
+    private static List<MarketplaceEvent> refuseVerification(PendingCredential p, String reason) {
+        Rejected rejected = new Rejected(p.requestId(), p.organizationId(), "IMPORT_CREDENTIAL",
+                RejectionCode.CREDENTIAL_REFUSED, reason);
+        return p.encryptedSecret() == null ? List.of(rejected)
+                : List.of(rejected, new SecretShredded(p.credentialId(), "the credentials were refused"));
     }
 
     private static List<MarketplaceEvent> reject(Request r, MarketplaceState s, RejectionCode code, String reason) {
@@ -226,7 +297,8 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
     /** The refusal, and the end of the secret the request brought, if it brought a new one. */
     private static List<MarketplaceEvent> refused(Request r, MarketplaceState s, Rejected rejected) {
         Optional<String> brought = Optional.empty();
-        if (r instanceof ImportCredential c && c.encryptedSecret() != null && s.credential(c.credentialId()).isEmpty()) {
+        if (r instanceof ImportCredential c && c.encryptedSecret() != null && s.credential(c.credentialId()).isEmpty()
+                && s.pendingCredential(c.credentialId()).isEmpty()) {
             brought = Optional.of(c.credentialId());
         } else if (r instanceof Connect c && c.encryptedSecret() != null && s.connection(c.connectionId()).isEmpty()) {
             brought = Optional.of(c.connectionId());
@@ -250,21 +322,34 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
         if (event instanceof Known k) {
             return new MarketplaceState(k.organizationId(), k.displayName(), k.engine(), k.plan(), k.cloud(), k.region(),
                     s.deleted(), s.serviceHost(), s.port(), s.tlsRequired(), s.listed(), s.credentials(),
-                    s.connections(), s.requestIds(), s.refusals());
+                    s.connections(), s.requestIds(), s.refusals(), s.hostAddress(), s.adminPassword(), s.pending());
         }
         if (event instanceof Serving v) {
             return new MarketplaceState(s.organizationId(), s.displayName(), s.engine(), s.plan(), s.cloud(),
                     s.region(), s.deleted(), v.serviceHost(), v.port(), v.tlsRequired(), s.listed(), s.credentials(),
-                    s.connections(), s.requestIds(), s.refusals());
+                    s.connections(), s.requestIds(), s.refusals(), v.hostAddress(), s.adminPassword(), s.pending());
+        }
+        if (event instanceof AdminPasswordIssued a) {
+            return s.withAdminPassword(new AdminPassword(a.username(), a.sealedPassword(), a.sealKeyId()));
         }
         if (event instanceof Forgotten) {
-            return with(s, true, s.listed(), s.credentials(), s.connections(), null);
+            // the sealed admin password leaves the state with the instance
+            return with(s, true, s.listed(), s.credentials(), s.connections(), null).withAdminPassword(null)
+                    .withPending(List.of());
+        }
+        if (event instanceof VerificationRequested v) {
+            List<PendingCredential> pending = new ArrayList<>(s.pending());
+            pending.add(new PendingCredential(v.requestId(), v.credentialId(), v.organizationId(), v.displayName(),
+                    v.environment(), v.username(), v.encryptedSecret(), v.requestedAt()));
+            return with(s, s.deleted(), s.listed(), s.credentials(), s.connections(), v.requestId())
+                    .withPending(pending);
         }
         if (event instanceof CredentialImported c) {
             List<Credential> credentials = new ArrayList<>(s.credentials());
             credentials.add(new Credential(c.credentialId(), c.kind(), c.displayName(), c.environment(), c.username(),
                     c.encryptedSecret(), true));
-            return with(s, s.deleted(), s.listed(), credentials, s.connections(), c.requestId());
+            return with(s, s.deleted(), s.listed(), credentials, s.connections(), c.requestId())
+                    .withPending(withoutRequest(s.pending(), c.requestId()));
         }
         if (event instanceof CredentialDeleted d) {
             return with(s, s.deleted(), s.listed(), s.credentials().stream()
@@ -308,7 +393,8 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
                     .toList(), null);
         }
         if (event instanceof Rejected r) {
-            MarketplaceState after = with(s, s.deleted(), s.listed(), s.credentials(), s.connections(), r.requestId());
+            MarketplaceState after = with(s, s.deleted(), s.listed(), s.credentials(), s.connections(), r.requestId())
+                    .withPending(withoutRequest(s.pending(), r.requestId()));
             List<MarketplaceState.Refusal> refusals = new ArrayList<>(after.refusals());
             refusals.add(new MarketplaceState.Refusal(r.requestId(), r.action(), r.code().name(), r.reason()));
             return after.withRefusals(refusals.subList(Math.max(0, refusals.size() - MarketplaceState.REMEMBERED_REFUSALS),
@@ -328,6 +414,10 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
         }
         return new MarketplaceState(s.organizationId(), s.displayName(), s.engine(), s.plan(), s.cloud(), s.region(),
                 deleted, s.serviceHost(), s.port(), s.tlsRequired(), listed, List.copyOf(credentials),
-                List.copyOf(connections), ids, s.refusals());
+                List.copyOf(connections), ids, s.refusals(), s.hostAddress(), s.adminPassword(), s.pending());
+    }
+
+    private static List<PendingCredential> withoutRequest(List<PendingCredential> pending, String requestId) {
+        return pending.stream().filter(p -> !p.requestId().equals(requestId)).toList();
     }
 }

@@ -1,10 +1,12 @@
 package io.datastores.marketplace.domain;
 
+import java.time.Instant;
+
 import io.datastores.marketplace.domain.MarketplaceCommand.CredentialKind;
 
 /**
- * What marketplace-service decides about one instance. Known, Serving and Forgotten change only its
- * state; SecretShredded destroys a data key.
+ * What marketplace-service decides about one instance. Known, Serving, Forgotten and
+ * AdminPasswordIssued change only its state; SecretShredded destroys a data key.
  */
 public sealed interface MarketplaceEvent {
 
@@ -12,7 +14,21 @@ public sealed interface MarketplaceEvent {
             implements MarketplaceEvent {
     }
 
-    record Serving(String serviceHost, int port, boolean tlsRequired) implements MarketplaceEvent {
+    record Serving(String serviceHost, int port, boolean tlsRequired, String hostAddress) implements MarketplaceEvent {
+    }
+
+    /** The newest super admin password the local data plane issued, kept sealed as it came. */
+    record AdminPasswordIssued(String username, byte[] sealedPassword, String sealKeyId) implements MarketplaceEvent {
+    }
+
+    /**
+     * Created credentials held until the data plane has logged in with them: {@code verificationSecret}
+     * (sealed for the data plane) is published, never kept; {@code encryptedSecret} is kept as a
+     * credential's.
+     */
+    record VerificationRequested(String requestId, String credentialId, String organizationId, String displayName,
+            String environment, String username, byte[] encryptedSecret, byte[] verificationSecret,
+            String verificationKeyId, Instant requestedAt) implements MarketplaceEvent {
     }
 
     record Forgotten() implements MarketplaceEvent {
@@ -35,7 +51,7 @@ public sealed interface MarketplaceEvent {
     /** {@code encryptedSecret}: the connection's own sealed copy of the password (kept, never published). */
     record ConnectionCreated(String requestId, String connectionId, String componentId, String environment, String credentialId,
             String serviceHost, int port, boolean tlsRequired, String database, String username,
-            byte[] encryptedSecret) implements MarketplaceEvent {
+            byte[] encryptedSecret, String hostAddress) implements MarketplaceEvent {
     }
 
     record ConnectionRemoved(String requestId, String connectionId) implements MarketplaceEvent {
@@ -57,6 +73,8 @@ public sealed interface MarketplaceEvent {
     enum RejectionCode {
         UNKNOWN_INSTANCE, INSTANCE_DELETED, WRONG_ORGANIZATION, INVALID_REQUEST, DUPLICATE_CREDENTIAL_NAME,
         UNKNOWN_CREDENTIAL, NO_ACTIVE_CREDENTIAL, NOT_LISTED, CREDENTIAL_INACTIVE, ENVIRONMENT_MISMATCH,
-        UNKNOWN_CONNECTION, INSTANCE_NOT_SERVING
+        UNKNOWN_CONNECTION, INSTANCE_NOT_SERVING,
+        /** The data plane could not log in with created credentials (the server's reason), or did not answer. */
+        CREDENTIAL_REFUSED
     }
 }

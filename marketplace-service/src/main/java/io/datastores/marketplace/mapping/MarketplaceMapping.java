@@ -4,10 +4,14 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 
+import io.datastores.events.AdminCredentialIssued;
 import io.datastores.events.ConnectionRemovalRequested;
 import io.datastores.events.ConnectionRequested;
 import io.datastores.events.CredentialDeletionRequested;
 import io.datastores.events.CredentialImportRequested;
+import io.datastores.events.CredentialVerificationRequested;
+import io.datastores.events.CredentialVerified;
+import io.datastores.events.DataPlaneEventEnvelope;
 import io.datastores.events.InstanceAccepted;
 import io.datastores.events.InstanceDeleted;
 import io.datastores.events.InstanceEventEnvelope;
@@ -18,6 +22,7 @@ import io.datastores.events.MarketplaceEventEnvelope;
 import io.datastores.events.MarketplaceRequestRejected;
 import io.datastores.events.UnlistingRequested;
 import io.datastores.kit.decider.Envelope;
+import io.datastores.kit.decider.EventMeta;
 import io.datastores.kit.streams.EnvelopeMeta;
 import io.datastores.marketplace.domain.MarketplaceCommand;
 import io.datastores.marketplace.domain.MarketplaceEvent;
@@ -35,7 +40,8 @@ public final class MarketplaceMapping {
             c = new MarketplaceCommand.Know(a.getOrganizationId(), a.getDisplayName(), a.getEngine().name(),
                     a.getPlan(), a.getCloud().name(), a.getRegion());
         } else if (p instanceof InstanceReady r) {
-            c = new MarketplaceCommand.Serve(r.getServiceHost(), r.getPort(), r.getTlsRequired());
+            c = new MarketplaceCommand.Serve(r.getServiceHost(), r.getPort(), r.getTlsRequired(),
+                    r.getEndpointAddress());
         } else if (p instanceof InstanceDeleted) {
             c = new MarketplaceCommand.Forget();
         } else {
@@ -44,13 +50,35 @@ public final class MarketplaceMapping {
         return List.of(new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()), c));
     }
 
+    /**
+     * The local data plane's facts: the super admin's password it issued, and its answers to
+     * verifications. An answer joins the conversation of the request it answers (its correlation
+     * is the request id), so that the decision it leads to answers that request.
+     */
+    public static List<Envelope<MarketplaceCommand>> fromDataPlaneEvent(DataPlaneEventEnvelope e) {
+        Object p = e.getPayload();
+        EventMeta meta = EnvelopeMeta.fromAvro(e.getMetadata());
+        if (p instanceof AdminCredentialIssued a) {
+            return List.of(new Envelope<>(meta, new MarketplaceCommand.AdminIssued(a.getUsername(),
+                    bytes(a.getSealedPassword()), a.getSealKeyId())));
+        }
+        if (p instanceof CredentialVerified v) {
+            EventMeta answering = new EventMeta(meta.eventId(), v.getRequestId(), meta.causationId(),
+                    meta.occurredAt(), meta.producer());
+            return List.of(new Envelope<>(answering, new MarketplaceCommand.ConcludeVerification(v.getRequestId(),
+                    v.getCredentialId(), v.getVerified(), v.getReason())));
+        }
+        return List.of();
+    }
+
     public static List<Envelope<MarketplaceCommand>> fromCommand(MarketplaceCommandEnvelope e) {
         Object p = e.getPayload();
         MarketplaceCommand c;
         if (p instanceof CredentialImportRequested r) {
             c = new MarketplaceCommand.ImportCredential(r.getRequestId(), r.getOrganizationId(), r.getCredentialId(),
                     MarketplaceCommand.CredentialKind.valueOf(r.getKind().name()), r.getDisplayName(),
-                    r.getEnvironment(), r.getUsername(), bytes(r.getEncryptedSecret()));
+                    r.getEnvironment(), r.getUsername(), bytes(r.getEncryptedSecret()),
+                    bytes(r.getVerificationSecret()), r.getVerificationKeyId());
         } else if (p instanceof CredentialDeletionRequested r) {
             c = new MarketplaceCommand.DeleteCredential(r.getRequestId(), r.getOrganizationId(), r.getCredentialId());
         } else if (p instanceof ListingRequested r) {
@@ -67,6 +95,11 @@ public final class MarketplaceMapping {
             return List.of();
         }
         return List.of(new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()), c));
+    }
+
+    /** Whether a published event decides the request it correlates with (a verification request does not). */
+    public static boolean decides(Object payload) {
+        return !(payload instanceof CredentialVerificationRequested);
     }
 
     /** The published event, or empty for the ones that only change state. */
@@ -90,7 +123,12 @@ public final class MarketplaceMapping {
             payload = io.datastores.events.ConnectionCreated.newBuilder().setConnectionId(c.connectionId())
                     .setInstanceId(instanceId).setComponentId(c.componentId()).setEnvironment(c.environment())
                     .setCredentialId(c.credentialId()).setServiceHost(c.serviceHost()).setPort(c.port())
-                    .setTlsRequired(c.tlsRequired()).setDatabase(c.database()).setUsername(c.username()).build();
+                    .setTlsRequired(c.tlsRequired()).setDatabase(c.database()).setUsername(c.username())
+                    .setHostAddress(c.hostAddress()).build();
+        } else if (event instanceof MarketplaceEvent.VerificationRequested v) {
+            payload = new CredentialVerificationRequested(v.requestId(), v.credentialId(), instanceId, v.username(),
+                    ByteBuffer.wrap(v.verificationSecret()), v.verificationKeyId() == null ? ""
+                            : v.verificationKeyId());
         } else if (event instanceof MarketplaceEvent.ConnectionRemoved r) {
             payload = new io.datastores.events.ConnectionRemoved(r.connectionId(), instanceId);
         } else if (event instanceof MarketplaceEvent.Rejected r) {

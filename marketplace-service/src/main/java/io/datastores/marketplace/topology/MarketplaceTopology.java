@@ -1,5 +1,8 @@
 package io.datastores.marketplace.topology;
 
+import java.time.Clock;
+import java.time.Duration;
+
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -9,6 +12,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
 import io.datastores.contract.Topics;
+import io.datastores.events.DataPlaneEventEnvelope;
 import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.events.MarketplaceEventEnvelope;
 import io.datastores.kit.decider.Envelope;
@@ -23,12 +27,16 @@ import io.datastores.marketplace.domain.MarketplaceCommand;
 import io.datastores.marketplace.domain.MarketplaceDecider;
 import io.datastores.marketplace.domain.MarketplaceEvent;
 import io.datastores.marketplace.domain.MarketplaceState;
+import io.datastores.marketplace.domain.VerificationTimer;
 import io.datastores.marketplace.mapping.MarketplaceMapping;
 
 /**
  * The marketplace decisions. Reads {@code dcp.instance-events} (which instances exist, where they
- * serve, deletions) and {@code dcp.marketplace-commands} (callers' requests, written by the HTTP
- * API); keeps one {@link MarketplaceState} per instance ({@value #STORE}) and writes
+ * serve, deletions), {@code dcp.dataplane-events} (the super admin's password the local data plane
+ * issued, sealed; its answers to credential verifications) and {@code dcp.marketplace-commands}
+ * (callers' requests, written by the HTTP API); keeps one {@link MarketplaceState} per instance
+ * ({@value #STORE}), refuses verifications the data plane leaves unanswered ({@link VerificationTimer},
+ * looked for every {@code timerInterval} of {@code clock}) and writes
  * {@code dcp.marketplace-events}, of which it is the only writer, and the tombstones of the data keys
  * whose secrets its decisions end on {@code dcp.credential-keys}. Secrets reach it encrypted only.
  * It also folds those events into the marketplace read model ({@link ListingView}, {@value #LISTING_STORE}),
@@ -42,8 +50,12 @@ public final class MarketplaceTopology {
     private MarketplaceTopology() {
     }
 
+    /** How long the data plane has to answer a verification (event time), by default. */
+    public static final Duration VERIFICATION_TIMEOUT = Duration.ofSeconds(60);
+
     public static KStream<String, MarketplaceEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes,
-            KStream<String, InstanceEventEnvelope> instanceEvents, boolean publish) {
+            KStream<String, InstanceEventEnvelope> instanceEvents, KStream<String, DataPlaneEventEnvelope> dataPlane,
+            Clock clock, Duration timerInterval, Duration verificationTimeout, boolean publish) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), new JsonSerde<>(MarketplaceState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LISTING_STORE),
@@ -53,10 +65,13 @@ public final class MarketplaceTopology {
                 .flatMapValues(MarketplaceMapping::fromInstanceEvent, Named.as("marketplace-instance-facts"))
                 .merge(DeadLetters.decode(builder, Topics.MARKETPLACE_COMMANDS, serdes, FleetViewTopology.SERVICE)
                         .flatMapValues(MarketplaceMapping::fromCommand, Named.as("marketplace-requests")),
-                        Named.as("marketplace-commands"));
+                        Named.as("marketplace-commands"))
+                .merge(dataPlane.flatMapValues(MarketplaceMapping::fromDataPlaneEvent,
+                        Named.as("marketplace-dataplane-facts")), Named.as("marketplace-all-commands"));
         // Decide
         KStream<String, Envelope<MarketplaceEvent>> events = commands.process(
-                DeciderProcessor.supplier(new MarketplaceDecider(), STORE, FleetViewTopology.SERVICE),
+                DeciderProcessor.supplier(new MarketplaceDecider(), STORE, FleetViewTopology.SERVICE,
+                        new VerificationTimer(verificationTimeout), timerInterval, clock),
                 Named.as("decide-marketplace"), STORE);
         // Produce
         KStream<String, MarketplaceEventEnvelope> published = events.flatMap((id, e) -> MarketplaceMapping

@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import io.datastores.marketplace.domain.MarketplaceCommand.AddListing;
+import io.datastores.marketplace.domain.MarketplaceCommand.AdminIssued;
+import io.datastores.marketplace.domain.MarketplaceCommand.ConcludeVerification;
+import io.datastores.marketplace.domain.MarketplaceCommand.ExpireVerification;
 import io.datastores.marketplace.domain.MarketplaceCommand.Connect;
 import io.datastores.marketplace.domain.MarketplaceCommand.CredentialKind;
 import io.datastores.marketplace.domain.MarketplaceCommand.DeleteCredential;
@@ -19,7 +22,9 @@ import io.datastores.marketplace.domain.MarketplaceCommand.ImportCredential;
 import io.datastores.marketplace.domain.MarketplaceCommand.Know;
 import io.datastores.marketplace.domain.MarketplaceCommand.RemoveListing;
 import io.datastores.marketplace.domain.MarketplaceCommand.Serve;
+import io.datastores.marketplace.domain.MarketplaceEvent.AdminPasswordIssued;
 import io.datastores.marketplace.domain.MarketplaceEvent.ConnectionCreated;
+import io.datastores.marketplace.domain.MarketplaceEvent.VerificationRequested;
 import io.datastores.marketplace.domain.MarketplaceEvent.ConnectionRemoved;
 import io.datastores.marketplace.domain.MarketplaceEvent.CredentialDeleted;
 import io.datastores.marketplace.domain.MarketplaceEvent.CredentialImported;
@@ -54,7 +59,7 @@ class MarketplaceDeciderTest {
 
     private void serving() {
         when(new Know("acme", "orders", "POSTGRESQL", "BUSINESS-4", "AWS", "us-east-1"));
-        when(new Serve("orders.db", 5432, true));
+        when(new Serve("orders.db", 5432, true, null));
     }
 
     private List<MarketplaceEvent> created(String id, String name, String env) {
@@ -354,6 +359,182 @@ class MarketplaceDeciderTest {
             when(new AddListing(req(), "acme"));
             when(new Connect(req(), "acme", "k1", "billing-api", "prod", "c1", null, null));
             assertThat(when(new Disconnect(req(), "acme", "k1"))).singleElement().isInstanceOf(ConnectionRemoved.class);
+        }
+    }
+
+    @Nested
+    @DisplayName("an instance the local data plane runs")
+    class LocalDataPlane {
+
+        static final byte[] SEALED_ADMIN = {42, 1};
+        static final byte[] FOR_DATA_PLANE = {77, 7};
+
+        private void runByTheDataPlane() {
+            serving();
+            when(new Serve("orders.db", 41234, true, "127.0.0.1"));
+            when(new AdminIssued("admin", SEALED_ADMIN, "mkt-key"));
+        }
+
+        private List<MarketplaceEvent> importChecked(String requestId, String id, String name) {
+            return when(new ImportCredential(requestId, "acme", id, CredentialKind.CREATED, name, "prod", "app",
+                    SECRET, FOR_DATA_PLANE, "dp-key"));
+        }
+
+        @Test
+        void givenNoDataPlane_createdCredentialsAreAcceptedUnchecked() {
+            serving();
+            assertThat(when(new ImportCredential(req(), "acme", "c1", CredentialKind.CREATED, "app", "prod", "app",
+                    SECRET, FOR_DATA_PLANE, "dp-key"))).singleElement().isInstanceOf(CredentialImported.class);
+        }
+
+        @Test
+        void givenTheAdminPasswordIssued_thenItIsKeptSealed_andTheNewestWins() {
+            runByTheDataPlane();
+            assertThat(state.runByLocalDataPlane()).isTrue();
+            assertThat(state.adminPassword().sealedPassword()).isEqualTo(SEALED_ADMIN);
+            assertThat(when(new AdminIssued("admin", SEALED_ADMIN, "mkt-key"))).as("the same again").isEmpty();
+            byte[] afterRestore = {43, 2};
+            assertThat(when(new AdminIssued("admin", afterRestore, "mkt-key"))).singleElement()
+                    .isInstanceOf(AdminPasswordIssued.class);
+            assertThat(state.adminPassword().sealedPassword()).isEqualTo(afterRestore);
+        }
+
+        @Test
+        void superAdminCredentialsAreTheDataPlanesAdministrator_withoutACopyOfItsPassword() {
+            runByTheDataPlane();
+            assertThat(when(new ImportCredential(req(), "acme", "c1", CredentialKind.SUPER_ADMIN, "root", "prod",
+                    null, null))).singleElement().isInstanceOfSatisfying(CredentialImported.class, c -> {
+                        assertThat(c.username()).isEqualTo("admin");
+                        assertThat(c.encryptedSecret()).isNull();
+                    });
+        }
+
+        @Test
+        void givenCreatedCredentials_whenImported_thenTheDataPlaneIsAskedToLogInWithThem() {
+            runByTheDataPlane();
+            assertThat(importChecked("r-1", "c1", "app")).singleElement()
+                    .isInstanceOfSatisfying(VerificationRequested.class, v -> {
+                        assertThat(v.verificationSecret()).isEqualTo(FOR_DATA_PLANE);
+                        assertThat(v.verificationKeyId()).isEqualTo("dp-key");
+                        assertThat(v.username()).isEqualTo("app");
+                        assertThat(v.requestedAt()).isEqualTo(T);
+                    });
+            assertThat(state.credential("c1")).as("not accepted yet").isEmpty();
+            assertThat(state.pendingCredential("c1")).get().satisfies(p -> {
+                assertThat(p.encryptedSecret()).isEqualTo(SECRET);
+                assertThat(p.requestedAt()).isEqualTo(T);
+            });
+            assertThat(importChecked("r-1", "c1", "app")).as("the same request again").isEmpty();
+            assertThat(code(importChecked(req(), "c2", "APP"))).as("the name is taken while pending")
+                    .isEqualTo(RejectionCode.DUPLICATE_CREDENTIAL_NAME);
+            assertThat(code(when(new AddListing(req(), "acme")))).as("a pending credential is not active")
+                    .isEqualTo(RejectionCode.NO_ACTIVE_CREDENTIAL);
+        }
+
+        @Test
+        void givenAPendingVerification_whenTheServerAcceptsTheLogin_thenTheCredentialIsImported() {
+            runByTheDataPlane();
+            importChecked("r-1", "c1", "app");
+            assertThat(when(new ConcludeVerification("r-1", "c1", true, ""))).singleElement()
+                    .isInstanceOfSatisfying(CredentialImported.class, c -> {
+                        assertThat(c.requestId()).isEqualTo("r-1");
+                        assertThat(c.encryptedSecret()).isEqualTo(SECRET);
+                        assertThat(c.kind()).isEqualTo(CredentialKind.CREATED);
+                    });
+            assertThat(state.pending()).isEmpty();
+            assertThat(state.credential("c1")).get().satisfies(c -> assertThat(c.active()).isTrue());
+            assertThat(when(new ConcludeVerification("r-1", "c1", true, ""))).as("a repeated answer").isEmpty();
+            assertThat(when(new AddListing(req(), "acme"))).singleElement().isInstanceOf(ListingAdded.class);
+        }
+
+        @Test
+        void givenAPendingVerification_whenTheServerRefusesTheLogin_thenRefusedWithItsReason_andTheSecretShredded() {
+            runByTheDataPlane();
+            importChecked("r-1", "c1", "app");
+            List<MarketplaceEvent> out = when(new ConcludeVerification("r-1", "c1", false,
+                    "the server refused app: password authentication failed for user \"app\""));
+            assertThat(out.get(0)).isInstanceOfSatisfying(Rejected.class, r -> {
+                assertThat(r.requestId()).isEqualTo("r-1");
+                assertThat(r.code()).isEqualTo(RejectionCode.CREDENTIAL_REFUSED);
+                assertThat(r.action()).isEqualTo("IMPORT_CREDENTIAL");
+                assertThat(r.reason()).contains("password authentication failed for user \"app\"");
+            });
+            assertThat(shreds(out)).containsExactly("c1");
+            assertThat(state.pending()).isEmpty();
+            assertThat(state.credential("c1")).isEmpty();
+            assertThat(state.refusal("r-1")).get().satisfies(r -> assertThat(r.code()).isEqualTo("CREDENTIAL_REFUSED"));
+            assertThat(importChecked(req(), "c2", "app")).as("the name is free again").singleElement()
+                    .isInstanceOf(VerificationRequested.class);
+        }
+
+        @Test
+        void givenNoAnswer_whenTimeExpiresIt_thenRefused_andALateAnswerChangesNothing() {
+            runByTheDataPlane();
+            importChecked("r-1", "c1", "app");
+            List<MarketplaceEvent> out = when(new ExpireVerification("r-1", java.time.Duration.ofSeconds(60)));
+            assertThat(code(out)).isEqualTo(RejectionCode.CREDENTIAL_REFUSED);
+            assertThat(((Rejected) out.get(0)).reason()).contains("within 60 s");
+            assertThat(shreds(out)).containsExactly("c1");
+            assertThat(when(new ConcludeVerification("r-1", "c1", true, ""))).isEmpty();
+            assertThat(state.credential("c1")).isEmpty();
+        }
+
+        @Test
+        void givenTheDataPlanesKeyUnavailable_createdCredentialsAreRefused_neverAcceptedUnchecked() {
+            runByTheDataPlane();
+            List<MarketplaceEvent> out = when(new ImportCredential(req(), "acme", "c1", CredentialKind.CREATED, "app",
+                    "prod", "app", SECRET));
+            assertThat(code(out)).isEqualTo(RejectionCode.CREDENTIAL_REFUSED);
+            assertThat(shreds(out)).containsExactly("c1");
+        }
+
+        @Test
+        void givenAPendingVerification_whenTheInstanceIsDeleted_thenItsSecretAndTheAdminPasswordGo() {
+            runByTheDataPlane();
+            importChecked("r-1", "c1", "app");
+            List<MarketplaceEvent> out = when(new Forget());
+            assertThat(shreds(out)).containsExactly("c1");
+            assertThat(state.pending()).isEmpty();
+            assertThat(state.adminPassword()).isNull();
+            assertThat(when(new ConcludeVerification("r-1", "c1", true, ""))).isEmpty();
+            assertThat(when(new AdminIssued("admin", SEALED_ADMIN, "mkt-key"))).isEmpty();
+        }
+
+        @Test
+        void aConnectionHandsOutTheAddressToDial() {
+            runByTheDataPlane();
+            when(new ImportCredential(req(), "acme", "c1", CredentialKind.SUPER_ADMIN, "root", "prod", null, null));
+            when(new AddListing(req(), "acme"));
+            assertThat(when(new Connect(req(), "acme", "k1", "api", "prod", "c1", null, null))).singleElement()
+                    .isInstanceOfSatisfying(ConnectionCreated.class, c -> {
+                        assertThat(c.hostAddress()).isEqualTo("127.0.0.1");
+                        assertThat(c.port()).isEqualTo(41234);
+                        assertThat(c.serviceHost()).isEqualTo("orders.db");
+                        assertThat(c.username()).isEqualTo("admin");
+                    });
+        }
+    }
+
+    @Nested
+    @DisplayName("time")
+    class Time {
+
+        private final VerificationTimer timer = new VerificationTimer(java.time.Duration.ofSeconds(60));
+
+        @Test
+        void theOldestPendingVerificationIsDueItsTimeoutAfterItsRequest() {
+            serving();
+            when(new AdminIssued("admin", new byte[] {1}, "k"));
+            when(new ImportCredential("r-1", "acme", "c1", CredentialKind.CREATED, "a", "prod", "app", SECRET,
+                    new byte[] {2}, "dp"));
+            assertThat(timer.due("i-1", state, T.plusSeconds(59))).isEmpty();
+            assertThat(timer.due("i-1", state, T.plusSeconds(61))).get().satisfies(d -> {
+                assertThat(d.at()).isEqualTo(T.plusSeconds(60));
+                assertThat(d.command()).isEqualTo(new ExpireVerification("r-1", java.time.Duration.ofSeconds(60)));
+            });
+            assertThat(timer.next("i-1", state)).contains(T.plusSeconds(60));
+            when(new ConcludeVerification("r-1", "c1", true, ""));
+            assertThat(timer.next("i-1", state)).isEmpty();
         }
     }
 }

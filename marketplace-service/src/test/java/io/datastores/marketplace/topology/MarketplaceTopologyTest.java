@@ -72,7 +72,10 @@ class MarketplaceTopologyTest {
         var instanceEvents = DeadLetters.decode(builder, Topics.INSTANCE_EVENTS, serdes, "marketplace-service");
         var failoverEvents = DeadLetters.decode(builder, Topics.FAILOVER_EVENTS, serdes, "marketplace-service");
         FleetViewTopology.build(builder, serdes, instanceEvents, failoverEvents, publish);
-        var decided = MarketplaceTopology.build(builder, serdes, instanceEvents, publish);
+        var dataPlaneEvents = DeadLetters.decode(builder, Topics.DATA_PLANE_EVENTS, serdes, "marketplace-service");
+        var decided = MarketplaceTopology.build(builder, serdes, instanceEvents, dataPlaneEvents,
+                java.time.Clock.fixed(T, java.time.ZoneOffset.UTC), java.time.Duration.ofSeconds(1),
+                MarketplaceTopology.VERIFICATION_TIMEOUT, publish);
         HistoryTopology.build(builder, instanceEvents, failoverEvents, decided);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "marketplace-test");

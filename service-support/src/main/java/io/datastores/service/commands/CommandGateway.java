@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
@@ -48,7 +49,9 @@ import jakarta.inject.Singleton;
  *
  * <p>{@link #send} answers a future of the <em>decision</em>: the first event on the command's
  * decision topic that carries the command's key and, as its correlation id, the request id (a
- * decider's events keep the correlation of the command that caused them). After the decision
+ * decider's events keep the correlation of the command that caused them), and that the command
+ * counts as a decision ({@link Command#decision()}: a step on the way, such as a request to another
+ * party whose answer decides, does not complete it). After the decision
  * timeout ({@code dcp.commands.decision-timeout}, 5 s) the future completes as
  * {@linkplain Decision#pending() pending}; a command whose decision is not published completes as
  * pending once it is appended.
@@ -119,7 +122,8 @@ public class CommandGateway implements AutoCloseable {
         }
         DecisionReader reader = readers.computeIfAbsent(command.decidedOn().name(),
                 t -> new DecisionReader(command.decidedOn()));
-        CompletableFuture<Decision> decided = reader.expect(command.requestId(), command.key());
+        CompletableFuture<Decision> decided = reader.expect(command.requestId(), command.key(),
+                command.decision());
         try {
             append(command);
         } catch (RuntimeException e) {
@@ -209,7 +213,8 @@ public class CommandGateway implements AutoCloseable {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread thread;
 
-        private record Waiting(String key, CompletableFuture<Decision> future) {
+        private record Waiting(String key, Predicate<Object> decision,
+                CompletableFuture<Decision> future) {
         }
 
         /** Takes position at the topic's end before returning, so no later decision is missed. */
@@ -229,9 +234,9 @@ public class CommandGateway implements AutoCloseable {
             thread.start();
         }
 
-        CompletableFuture<Decision> expect(String requestId, String key) {
-            return waiting.computeIfAbsent(requestId, id -> new Waiting(key, new CompletableFuture<>()))
-                    .future();
+        CompletableFuture<Decision> expect(String requestId, String key, Predicate<Object> decision) {
+            return waiting.computeIfAbsent(requestId,
+                    id -> new Waiting(key, decision, new CompletableFuture<>())).future();
         }
 
         void forget(String requestId, CompletableFuture<Decision> future) {
@@ -274,7 +279,10 @@ public class CommandGateway implements AutoCloseable {
             }
             Waiting w = waiting.get(m.getCorrelationId());
             if (w != null && w.key().equals(r.key())) {
-                w.future().complete(new Decision(m.getCorrelationId(), r.key(), event));
+                Decision d = new Decision(m.getCorrelationId(), r.key(), event);
+                if (w.decision().test(d.payload())) {
+                    w.future().complete(d);
+                }
             }
         }
 

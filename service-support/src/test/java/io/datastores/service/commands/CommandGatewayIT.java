@@ -58,7 +58,8 @@ import io.datastores.testkit.KafkaBrokerExtension;
  * The gateway on a real broker, against a small stand-in for a service's topology that decides
  * region decisions the way failover-service's guard publishes them (a loss keyed by instance, then
  * the verdict keyed by region, both correlated with the request): CONFIRM resumes, DISMISS is
- * refused, IGNORE is never decided.
+ * refused, IGNORE is never decided, STEPS publishes a step on the way (a refusal-shaped event) before
+ * the verdict, under the same key.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -126,6 +127,12 @@ class CommandGatewayIT {
             }
             case "DISMISS" -> out.add(KeyValue.pair(region, event(m, 0, new RegionCommandRejected(region,
                     "DISMISS", "automatic failover is not paused in this region"))));
+            case "STEPS" -> {
+                out.add(KeyValue.pair(region, event(m, 0, new RegionCommandRejected(region, "STEPS",
+                        "a step on the way"))));
+                out.add(KeyValue.pair(region, event(m, 1, new RegionFailoverResumed(region, "CONFIRMED",
+                        d.getOperator(), d.getNote()))));
+            }
             default -> {
                 // IGNORE: never decided
             }
@@ -158,6 +165,23 @@ class CommandGatewayIT {
         CommandGateway.Decision refused = gateway.send(decision(UUID.randomUUID().toString(), "DISMISS"))
                 .get(30, TimeUnit.SECONDS);
         assertThat(refused.payload()).isInstanceOf(RegionCommandRejected.class);
+    }
+
+    @Test
+    @DisplayName("a command that names its decision is not completed by a step on the way")
+    void completedOnlyByWhatItCountsAsADecision() throws Exception {
+        CommandGateway.Decision first = gateway.send(decision(UUID.randomUUID().toString(), "STEPS"))
+                .get(30, TimeUnit.SECONDS);
+        assertThat(first.payload()).as("without a predicate, the first event answers")
+                .isInstanceOf(RegionCommandRejected.class);
+
+        String requestId = UUID.randomUUID().toString();
+        CommandGateway.Decision d = gateway.send(Command.to(Topics.FAILOVER_COMMANDS, REGION, requestId,
+                new RegionFailoverDecision(REGION, "STEPS", "ops@example", ""))
+                .decidedOn(Topics.FAILOVER_EVENTS, RegionFailoverResumed.class::isInstance))
+                .get(30, TimeUnit.SECONDS);
+        assertThat(d.requestId()).isEqualTo(requestId);
+        assertThat(d.payload()).isInstanceOf(RegionFailoverResumed.class);
     }
 
     @Test
