@@ -32,6 +32,7 @@ class DcpScriptTest {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("DCP_STACK_DIR", dir.resolve("stack").toString());
         pb.environment().put("DCP_BOOTSTRAP", "127.0.0.1:1");
+        pb.environment().put("DCP_NO_BUILD", "1"); // never ./mvnw install from a test (a shared ~/.m2)
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

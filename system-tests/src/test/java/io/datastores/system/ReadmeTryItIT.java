@@ -55,11 +55,13 @@ class ReadmeTryItIT {
         DEFAULT_PORTS.put("DCP_BACKUP_PORT", 8093);
         DEFAULT_PORTS.put("DCP_MARKETPLACE_PORT", 8094);
         DEFAULT_PORTS.put("DCP_SIMULATOR_PORT", 8095);
+        DEFAULT_PORTS.put("DCP_DATAPLANE_PORT", 8096);
+        DEFAULT_PORTS.put("DCP_ENDPOINTS_PORT", 8097);
     }
 
     /** What {@code ./dcp up} needs built (its {@code built()}); the test never lets it build. */
     private static final List<String> BUILT_MODULES = List.of("stack", "provisioning-service",
-            "failover-service", "backup-service", "marketplace-service", "simulator", "dcp-cli");
+            "failover-service", "backup-service", "marketplace-service", "simulator", "dataplane", "dcp-cli");
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
     /** How long a reader waits for what a command's comment promises. */
@@ -84,6 +86,8 @@ class ReadmeTryItIT {
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("DCP_BOOTSTRAP", "");
         env.put("DCP_REGISTRY", "");
+        int servers = 20000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(100) * 100;
+        env.put("DCP_DATAPLANE_PORTS", servers + "-" + (servers + 99)); // the real servers' and endpoints' ports
         DEFAULT_PORTS.forEach((variable, port) -> {
             int free = KafkaBroker.freePort();
             ports.put(port, free);
@@ -193,7 +197,10 @@ class ReadmeTryItIT {
 
     private static final Pattern CREDENTIAL_ID = Pattern.compile("\"credentialId\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern WINDOW_END = Pattern.compile("\"end\"\\s*:\\s*\"([^\"]+)\"");
-    private static final Pattern PLACEHOLDER = Pattern.compile("<[a-z][a-z ]*>");
+    private static final Pattern CONNECTION_ID = Pattern.compile("\"connectionId\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern PASSWORD = Pattern.compile("\"password\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern CONNECTION_STRING = Pattern.compile("\"connectionString\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern PLACEHOLDER = Pattern.compile("<[a-zA-Z][a-zA-Z ]*>");
 
     /** Fills in what the README leaves to the reader, from the answers so far. */
     private static String fillIn(String command, List<String> answers) {
@@ -220,9 +227,28 @@ class ReadmeTryItIT {
             assertThat(end).as("a restorable window in an earlier answer, for %s", command).isNotNull();
             text = text.replace("<a moment inside the window>", end);
         }
+        text = fillLast(text, "<connection id>", CONNECTION_ID, answers);
+        text = fillLast(text, "<password from above>", PASSWORD, answers);
+        text = fillLast(text, "<connectionString from above>", CONNECTION_STRING, answers);
         Matcher left = PLACEHOLDER.matcher(text);
         assertThat(left.find()).as("a placeholder this test does not know how to fill in: %s", command).isFalse();
         return text;
+    }
+
+    /** {@code placeholder} replaced by the last value {@code pattern} finds in the answers so far. */
+    private static String fillLast(String text, String placeholder, Pattern pattern, List<String> answers) {
+        if (!text.contains(placeholder)) {
+            return text;
+        }
+        String value = null;
+        for (String answer : answers) {
+            Matcher m = pattern.matcher(answer);
+            while (m.find()) {
+                value = m.group(1);
+            }
+        }
+        assertThat(value).as("%s in an earlier answer, for %s", placeholder, text).isNotNull();
+        return text.replace(placeholder, value);
     }
 
     private static boolean isRead(String command) {
@@ -238,9 +264,16 @@ class ReadmeTryItIT {
             return r -> readyEvent(r.output(), "inst-orders-1") && readyEvent(r.output(), "inst-sessions-1")
                     && r.output().contains("\"type\":\"InstanceRejected\"");
         }
-        if (command.startsWith("./dcp tail dcp.failover-events")) {
-            return r -> r.output().contains("\"type\":\"StandbyPromoted\"")
-                    && r.output().contains("\"type\":\"FailoverCompleted\"");
+        if (command.startsWith("./dcp tail dcp.failover-events --type SwitchoverStarted")) {
+            return r -> r.output().lines().anyMatch(l -> l.contains("\"type\":\"FailoverCompleted\"")
+                    && l.contains("SWITCHOVER"));
+        }
+        if (command.startsWith("./dcp tail dcp.failover-events --type NodeSuspected")) {
+            return r -> r.output().lines().anyMatch(l -> l.contains("\"type\":\"FailoverCompleted\"")
+                    && l.contains("PROMOTION"));
+        }
+        if (command.startsWith("./dcp tail dcp.failover-events --type NodeFenced")) {
+            return r -> r.output().contains("\"type\":\"NodeRejoined\"");
         }
         return null;
     }

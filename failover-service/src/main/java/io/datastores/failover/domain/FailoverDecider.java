@@ -206,6 +206,11 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
 
     private List<FailoverEvent> heartbeat(Heartbeat h, InstanceHealth s, Instant at) {
         Optional<Node> known = s.node(h.nodeId());
+        if (known.isEmpty() && s.retired().contains(h.nodeId())) {
+            return List.of(new Ignored(h.nodeId(), "NodeHeartbeat", h.epoch(), s.epoch(), "node " + h.nodeId()
+                    + " was removed from the instance (decommissioned, or a cancelled replacement): a late heartbeat"
+                    + " changes nothing"));
+        }
         if (known.isEmpty()) {
             // The data plane may know a node before provisioning's event: watch it from now.
             return List.of(new HeartbeatRecorded(h.nodeId(), h.role(), h.position(), h.epoch(), at));
@@ -744,7 +749,8 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
             return s.withNodes(nodes);
         }
         if (event instanceof NodeDropped d) {
-            return s.withNodes(s.nodes().stream().filter(n -> !n.nodeId().equals(d.nodeId())).toList());
+            return s.withNodes(s.nodes().stream().filter(n -> !n.nodeId().equals(d.nodeId())).toList())
+                    .withRetired(d.nodeId());
         }
         if (event instanceof Untracked) {
             return s.untracked();
@@ -885,7 +891,8 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
                     .orElse(after);
         }
         if (event instanceof FailoverEvent.ReplacementCancelled c) {
-            InstanceHealth after = s.withNodes(s.nodes().stream().filter(n -> !n.nodeId().equals(c.nodeId())).toList());
+            InstanceHealth after = s.withNodes(s.nodes().stream().filter(n -> !n.nodeId().equals(c.nodeId())).toList())
+                    .withRetired(c.nodeId());
             return lastFailoverOf(after, c.replacesNodeId()).filter(f -> c.nodeId().equals(f.replacementNodeId()))
                     .map(f -> after.withFailover(f.failoverId(), x -> x.phase("REPLACEMENT_CANCELLED", null,
                             c.nodeId() + ": " + c.reason())))

@@ -16,7 +16,27 @@ import java.util.function.UnaryOperator;
  */
 public record InstanceHealth(String instanceId, boolean tracked, boolean deleted, String region, String plan,
         String tier, int nodeCount, String serviceHost, long epoch, List<Node> nodes, RestorePoint restorePoint,
-        Failover active, List<Failover> history, int replacements) {
+        Failover active, List<Failover> history, int replacements, List<String> retired) {
+
+    /** How many removed nodes (decommissioned, cancelled replacements) are remembered, to ignore late heartbeats. */
+    static final int RETIRED = 8;
+
+    public InstanceHealth {
+        retired = retired == null ? List.of() : List.copyOf(retired);
+    }
+
+    /**
+     * The same, remembering that {@code nodeId} was removed: its heartbeats still in flight then change
+     * nothing (without it, one would be watched anew and its silence taken for a loss).
+     */
+    InstanceHealth withRetired(String nodeId) {
+        java.util.List<String> r = new java.util.ArrayList<>(retired);
+        r.remove(nodeId);
+        r.add(nodeId);
+        return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
+                nodes, restorePoint, active, history, replacements, r.subList(Math.max(0, r.size() - RETIRED),
+                        r.size()));
+    }
 
     /** How many finished failovers are kept per instance. */
     public static final int HISTORY = 20;
@@ -201,7 +221,8 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
     }
 
     public static InstanceHealth initial() {
-        return new InstanceHealth(null, false, false, null, null, null, 0, null, 1, List.of(), null, null, List.of(), 0);
+        return new InstanceHealth(null, false, false, null, null, null, 0, null, 1, List.of(), null, null, List.of(), 0,
+                List.of());
     }
 
     public Optional<Node> node(String nodeId) {
@@ -225,7 +246,7 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
 
     InstanceHealth withNodes(List<Node> n) {
         return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
-                List.copyOf(n), restorePoint, active, history, replacements);
+                List.copyOf(n), restorePoint, active, history, replacements, retired);
     }
 
     InstanceHealth withNode(String nodeId, UnaryOperator<Node> change) {
@@ -234,7 +255,7 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
 
     InstanceHealth withActive(Failover f) {
         return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
-                nodes, restorePoint, f, history, replacements);
+                nodes, restorePoint, f, history, replacements, retired);
     }
 
     /** Adds a phase to the active failover; without a time, at the time of its last phase. */
@@ -262,7 +283,7 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
         }
         return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
                 nodes, restorePoint, active, history.stream()
-                        .map(f -> f.failoverId().equals(failoverId) ? change.apply(f) : f).toList(), replacements);
+                        .map(f -> f.failoverId().equals(failoverId) ? change.apply(f) : f).toList(), replacements, retired);
     }
 
     /** Moves the active failover to the history (newest first, bounded). */
@@ -271,31 +292,31 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
         h.add(done);
         h.addAll(history);
         return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
-                nodes, restorePoint, null, List.copyOf(h.subList(0, Math.min(HISTORY, h.size()))), replacements);
+                nodes, restorePoint, null, List.copyOf(h.subList(0, Math.min(HISTORY, h.size()))), replacements, retired);
     }
 
     InstanceHealth withEpoch(long e) {
         return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, e, nodes,
-                restorePoint, active, history, replacements);
+                restorePoint, active, history, replacements, retired);
     }
 
     InstanceHealth withRestorePoint(RestorePoint p) {
         return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
-                nodes, p, active, history, replacements);
+                nodes, p, active, history, replacements, retired);
     }
 
     InstanceHealth withReplacements(int r) {
         return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
-                nodes, restorePoint, active, history, r);
+                nodes, restorePoint, active, history, r, retired);
     }
 
     InstanceHealth tracking(String id, String r, String p, String t, int count, String host) {
         return new InstanceHealth(id, true, deleted, r, p, t, count, host, epoch, nodes, restorePoint, active,
-                history, replacements);
+                history, replacements, retired);
     }
 
     InstanceHealth untracked() {
         return new InstanceHealth(instanceId, tracked, true, region, plan, tier, nodeCount, serviceHost, epoch, nodes,
-                restorePoint, active, history, replacements);
+                restorePoint, active, history, replacements, retired);
     }
 }

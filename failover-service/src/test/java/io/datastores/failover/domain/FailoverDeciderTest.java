@@ -770,8 +770,22 @@ class FailoverDeciderTest {
             assertThat(w.beat(13, "n1", Role.STANDBY, 4_200, 2)).as("rejoined once")
                     .noneMatch(e -> e instanceof NodeRejoined || e instanceof ReplacementCancelled);
 
+            assertThat(w.beat(13, "i-1-r1", Role.STANDBY, 4_200, 2)).as("the cancelled replacement's late heartbeat")
+                    .singleElement().isInstanceOf(Ignored.class);
+            assertThat(w.state.node("i-1-r1")).as("not watched again: its silence is no loss").isEmpty();
+
             List<FailoverEvent> again = w.at(14, new ReportFailure(ID, "n2", "lost", 0));
             assertThat(only(again, Blocked.class)).as("n1 rejoined 2 s ago: not yet a candidate").hasSize(1);
+        }
+
+        @Test
+        void givenADecommissionedStandby_whenItsLastHeartbeatArrivesLate_thenItIsNotWatchedAgain() {
+            World w = instance("PREMIUM-8", 3);
+            w.beat(1, "n1", Role.PRIMARY, 5_000, 1);
+            w.beat(1, "n3", Role.STANDBY, 5_000, 1);
+            w.at(2, new FailoverCommand.Decommission(ID, "n3"));
+            assertThat(w.beat(3, "n3", Role.STANDBY, 5_000, 1)).singleElement().isInstanceOf(Ignored.class);
+            assertThat(w.state.node("n3")).as("its silence from now on is no loss").isEmpty();
         }
 
         @Test
