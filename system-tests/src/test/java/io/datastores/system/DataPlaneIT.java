@@ -44,7 +44,9 @@ import io.datastores.events.DataPlaneEventEnvelope;
 import io.datastores.events.Engine;
 import io.datastores.events.FailoverCompleted;
 import io.datastores.events.FailoverEventEnvelope;
+import io.datastores.events.InstanceDeletionRequested;
 import io.datastores.events.InstanceEventEnvelope;
+import io.datastores.events.InstanceRequestEnvelope;
 import io.datastores.events.InstanceReady;
 import io.datastores.events.NodeFenced;
 import io.datastores.events.NodeRejoined;
@@ -224,6 +226,21 @@ class DataPlaneIT {
         return ids;
     }
 
+    /**
+     * Deletes the instance, as a platform service would: every server of it stops and goes (and nothing of
+     * it goes on asking for backups the real servers cannot take yet, in the other tests' broker).
+     */
+    private void delete(String id) throws Exception {
+        try (var producer = platform.requests()) {
+            producer.send(new ProducerRecord<>(Topics.INSTANCE_REQUESTS.name(), id, new InstanceRequestEnvelope(
+                    Platform.meta("it"), new InstanceDeletionRequested("del-" + id, ORG, id)))).get(30, TimeUnit.SECONDS);
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(servers())
+                .noneMatch(n -> n.get("instanceId").asText().equals(id)));
+        assertThat(Files.list(plane.dataPlaneDir().resolve("nodes"))
+                .filter(d -> d.getFileName().toString().startsWith(id + "-"))).as("its data is gone").isEmpty();
+    }
+
     /** failover-service's account of an instance's failovers: phases and timings. */
     private String failovers(String id) throws Exception {
         return platform.get(plane.url("failover-service", "/instances/" + id + "/failovers")).body();
@@ -287,6 +304,7 @@ class DataPlaneIT {
             ReplacementCancelled cancelled = events(failovers, id, ReplacementCancelled.class).get(0);
             await().atMost(Duration.ofSeconds(30)).until(() -> server(cancelled.getNodeId()).isEmpty());
             assertThat(servers()).filteredOn(n -> n.get("instanceId").asText().equals(id)).hasSize(3);
+            delete(id);
         }
     }
 
@@ -332,6 +350,7 @@ class DataPlaneIT {
                 assertThat(old.get("role").asText()).isEqualTo("STANDBY");
                 assertThat(writable(old.get("port").asInt(), real.password())).isFalse();
             });
+            delete(id);
         }
     }
 
@@ -384,6 +403,7 @@ class DataPlaneIT {
                 assertThat(rewound.getDiscardedBytes()).as("measured loss covers every lost commit")
                         .isGreaterThanOrEqualTo(lastLost - diverged);
             }
+            delete(id);
         }
     }
 }
