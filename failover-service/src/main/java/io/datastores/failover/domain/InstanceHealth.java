@@ -316,7 +316,9 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
     }
 
     InstanceHealth untracked() {
-        return new InstanceHealth(instanceId, tracked, true, region, plan, tier, nodeCount, serviceHost, epoch, nodes,
-                restorePoint, active, history, replacements, retired);
+        // Its nodes go with it: whether a last heartbeat was read just before the deletion or just after
+        // (two topics, read in arrival order live and in timestamp order by a replay), the state is the same.
+        return new InstanceHealth(instanceId, tracked, true, region, plan, tier, nodeCount, serviceHost, epoch,
+                List.of(), restorePoint, active, history, replacements, retired);
     }
 }
