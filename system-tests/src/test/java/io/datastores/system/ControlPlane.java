@@ -44,6 +44,7 @@ final class ControlPlane implements AutoCloseable {
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, JavaProcess> running = new LinkedHashMap<>();
     private boolean localDataPlane;
+    private int serverPorts;
 
     ControlPlane(String bootstrap, String registryUrl, Path dir) {
         this(bootstrap, registryUrl, dir, Map.of());
@@ -170,7 +171,12 @@ final class ControlPlane implements AutoCloseable {
         endpoint.put("endpoint.control-port", String.valueOf(ports.get("endpoints")));
         running.put("endpoints", JavaProcess.module("dataplane", "io.datastores.dataplane.endpoint.EndpointServer",
                 endpoint, dir.resolve("logs").resolve("endpoints")).start());
-        int base = 16000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(130) * 100;
+        serverPorts = 16000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(130) * 100;
+        relaunchDataPlane();
+    }
+
+    /** The local data plane process alone (again, after {@link #kill}), with the same settings; no wait. */
+    void relaunchDataPlane() {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("kafka.bootstrap.servers", bootstrap);
         props.put("schema.registry.url", registryUrl);
@@ -180,9 +186,7 @@ final class ControlPlane implements AutoCloseable {
         props.put("dataplane.tls-dir", dir.resolve("tls").toString());
         props.put("dataplane.seal-dir", vault().toString());
         props.put("dataplane.vault-dir", dataPlaneVault().toString());
-        props.put("dataplane.ports", base + "-" + (base + 99));
-        // the test JVM's broker holds every earlier test's instances: run only what is asked from now
-        props.put("dataplane.start-from", "latest");
+        props.put("dataplane.ports", serverPorts + "-" + (serverPorts + 99));
         running.put("dataplane", JavaProcess.module("dataplane", "io.datastores.dataplane.run.LocalDataPlane", props,
                 dir.resolve("logs").resolve("dataplane")).start());
     }
@@ -235,6 +239,9 @@ final class ControlPlane implements AutoCloseable {
         props.put("dcp.marketplace.master-key-file", dir.resolve("master.key").toString());
         if (localDataPlane && service.equals("simulator")) {
             props.put("sim.engines", "MYSQL,CACHE"); // the local data plane runs PostgreSQL
+        }
+        if (localDataPlane && service.equals("failover-service")) {
+            props.put("dcp.failover.region.min-silent", "2"); // as ./dcp up: one process beats for every server
         }
         sealingSettings(props);
         props.putAll(extra);

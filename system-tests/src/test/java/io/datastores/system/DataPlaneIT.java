@@ -33,7 +33,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,6 +42,7 @@ import io.datastores.events.AdminCredentialIssued;
 import io.datastores.events.DataPlaneEventEnvelope;
 import io.datastores.events.Engine;
 import io.datastores.events.FailoverCompleted;
+import io.datastores.events.FailoverStarted;
 import io.datastores.events.FailoverEventEnvelope;
 import io.datastores.events.InstanceDeletionRequested;
 import io.datastores.events.InstanceEventEnvelope;
@@ -55,8 +55,6 @@ import io.datastores.events.NodeRewound;
 import io.datastores.events.StandbyPromoted;
 import io.datastores.kit.seal.SealedBox;
 import io.datastores.kit.serde.ContractSerdes;
-import io.datastores.testkit.KafkaBrokerExtension;
-import io.datastores.testkit.SchemaRegistryExtension;
 
 /**
  * The control plane running real PostgreSQL servers through the local data plane, under a steady
@@ -66,13 +64,13 @@ import io.datastores.testkit.SchemaRegistryExtension;
  * measures and no more; and at every sample exactly one server of an instance is writable. Skipped
  * where PostgreSQL 15 is not installed (.ci/run installs it).
  */
-@ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DataPlaneIT {
 
     private static final String ORG = "org-real";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
+    private FreshBackbone backbone;
     private ControlPlane plane;
     private Platform platform;
     private ContractSerdes serdes;
@@ -82,13 +80,17 @@ class DataPlaneIT {
     void start() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/lib/postgresql/15/bin/initdb")),
                 "PostgreSQL 15 is not installed (.ci/run installs it)");
-        serdes = new ContractSerdes(SchemaRegistryExtension.url());
-        plane = new ControlPlane(KafkaBrokerExtension.bootstrapServers(), SchemaRegistryExtension.url(),
+        // A backbone of its own: the shared one holds earlier classes' simulated instances, silent once
+        // their simulators stopped (a region of silence for failover-service to weigh), and the real
+        // instances of this class would otherwise sit in every later class's replays.
+        backbone = FreshBackbone.start("dataplane-it");
+        serdes = new ContractSerdes(backbone.registryUrl());
+        plane = new ControlPlane(backbone.bootstrapServers(), backbone.registryUrl(),
                 Files.createTempDirectory(Path.of("target").toAbsolutePath(), "real"),
                 Map.of("dcp.failover.stability", "0s")).withLocalDataPlane();
         marketplaceKey = SealedBox.KeyPair.openOrCreate(plane.vault());
         plane.start();
-        platform = new Platform(KafkaBrokerExtension.bootstrapServers(), serdes);
+        platform = new Platform(backbone.bootstrapServers(), serdes);
         platform.pays(ORG, plane);
     }
 
@@ -96,6 +98,9 @@ class DataPlaneIT {
     void stop() {
         if (plane != null) {
             plane.close();
+        }
+        if (backbone != null) {
+            backbone.close();
         }
     }
 
@@ -241,6 +246,33 @@ class DataPlaneIT {
                 .filter(d -> d.getFileName().toString().startsWith(id + "-"))).as("its data is gone").isEmpty();
     }
 
+    /** Each server's postmaster process id, by node, from its {@code postmaster.pid}. */
+    private Map<String, String> postmasters(String id) throws Exception {
+        Map<String, String> pids = new java.util.TreeMap<>();
+        try (var nodes = Files.list(plane.dataPlaneDir().resolve("nodes"))) {
+            for (Path node : nodes.filter(d -> d.getFileName().toString().startsWith(id + "-")).toList()) {
+                Path pid = node.resolve("data").resolve("postmaster.pid");
+                pids.put(node.getFileName().toString(), Files.readAllLines(pid).get(0));
+            }
+        }
+        return pids;
+    }
+
+    /** Whether every node of the instance has been heard from (by failover-service) since {@code nanos}. */
+    private boolean heardSince(String id, long nanos) throws Exception {
+        java.time.Instant since = java.time.Instant.now().minusNanos(System.nanoTime() - nanos);
+        JsonNode nodes = JSON.readTree(platform.get(plane.url("failover-service", "/instances/" + id + "/nodes"))
+                .body());
+        Set<String> heard = new HashSet<>();
+        for (JsonNode n : nodes.path("nodes")) {
+            JsonNode at = n.get("lastHeartbeatAt");
+            if (at != null && !at.isNull() && java.time.Instant.parse(at.asText()).isAfter(since)) {
+                heard.add(n.get("nodeId").asText());
+            }
+        }
+        return heard.containsAll(List.of(id + "-n1", id + "-n2", id + "-n3"));
+    }
+
     /** failover-service's account of an instance's failovers: phases and timings. */
     private String failovers(String id) throws Exception {
         return platform.get(plane.url("failover-service", "/instances/" + id + "/failovers")).body();
@@ -262,10 +294,10 @@ class DataPlaneIT {
     @DisplayName("Premium: the primary lost, no acknowledged commit lost, the endpoint follows, the old primary fenced")
     void premiumPrimaryLost() throws Exception {
         String id = "real-p-" + UUID.randomUUID().toString().substring(0, 8);
-        try (TopicReader instances = new TopicReader(KafkaBrokerExtension.bootstrapServers(), Topics.INSTANCE_EVENTS.name());
-                TopicReader failovers = new TopicReader(KafkaBrokerExtension.bootstrapServers(),
+        try (TopicReader instances = new TopicReader(backbone.bootstrapServers(), Topics.INSTANCE_EVENTS.name());
+                TopicReader failovers = new TopicReader(backbone.bootstrapServers(),
                         Topics.FAILOVER_EVENTS.name());
-                TopicReader dataPlane = new TopicReader(KafkaBrokerExtension.bootstrapServers(),
+                TopicReader dataPlane = new TopicReader(backbone.bootstrapServers(),
                         Topics.DATA_PLANE_EVENTS.name())) {
             Real real = ready(id, "PREMIUM-4", instances, dataPlane);
             try (RealWriter writer = new RealWriter(real.endpointPort(), real.password(), plane.caFile());
@@ -312,10 +344,10 @@ class DataPlaneIT {
     @DisplayName("a planned switchover under writes: no commit lost, a pause of about a second, the old primary follows")
     void plannedSwitchover() throws Exception {
         String id = "real-s-" + UUID.randomUUID().toString().substring(0, 8);
-        try (TopicReader instances = new TopicReader(KafkaBrokerExtension.bootstrapServers(), Topics.INSTANCE_EVENTS.name());
-                TopicReader failovers = new TopicReader(KafkaBrokerExtension.bootstrapServers(),
+        try (TopicReader instances = new TopicReader(backbone.bootstrapServers(), Topics.INSTANCE_EVENTS.name());
+                TopicReader failovers = new TopicReader(backbone.bootstrapServers(),
                         Topics.FAILOVER_EVENTS.name());
-                TopicReader dataPlane = new TopicReader(KafkaBrokerExtension.bootstrapServers(),
+                TopicReader dataPlane = new TopicReader(backbone.bootstrapServers(),
                         Topics.DATA_PLANE_EVENTS.name())) {
             Real real = ready(id, "PREMIUM-4", instances, dataPlane);
             // the standbys must have been heard for a while (a switchover promotes only a stable standby)
@@ -324,6 +356,25 @@ class DataPlaneIT {
             try (RealWriter writer = new RealWriter(real.endpointPort(), real.password(), plane.caFile());
                     Sampler sampler = new Sampler(real)) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> writer.acked() > 200);
+
+                // first the data plane itself crashes and starts again: it re-adopts the servers, which never
+                // stopped, its heartbeats resume before the silence is taken for a loss, and writes go on
+                Map<String, String> postmasters = postmasters(id);
+                long killedAt = System.nanoTime();
+                plane.kill("dataplane");
+                plane.relaunchDataPlane();
+                plane.awaitHealthy("dataplane");
+                await("heartbeats again").atMost(Duration.ofSeconds(30)).until(() -> heardSince(id, killedAt));
+                System.out.printf("data plane restarted: heard from %s again %d ms after the kill%n", id,
+                        (System.nanoTime() - killedAt) / 1_000_000);
+                int acked = writer.acked();
+                await().atMost(Duration.ofSeconds(30)).until(() -> writer.acked() > acked + 50);
+                assertThat(postmasters(id)).as("the same server processes, re-adopted").isEqualTo(postmasters);
+                assertThat(events(failovers, id, FailoverStarted.class)).as("failovers after a data plane restart")
+                        .isEmpty();
+                assertThat(writer.longestGapMillis()).as("write pause across the data plane's restart")
+                        .isLessThan(1_000);
+
                 var asked = platform.post(plane.url("failover-service", "/instances/" + id + "/switchover"),
                         "{\"operator\": \"it\", \"note\": \"kernel update\"}");
                 assertThat(asked.statusCode()).as(asked.body()).isEqualTo(200);
@@ -358,10 +409,10 @@ class DataPlaneIT {
     @DisplayName("Business: the primary lost asynchronously, the loss the data plane measures is what the writer lost")
     void businessPrimaryLost() throws Exception {
         String id = "real-b-" + UUID.randomUUID().toString().substring(0, 8);
-        try (TopicReader instances = new TopicReader(KafkaBrokerExtension.bootstrapServers(), Topics.INSTANCE_EVENTS.name());
-                TopicReader failovers = new TopicReader(KafkaBrokerExtension.bootstrapServers(),
+        try (TopicReader instances = new TopicReader(backbone.bootstrapServers(), Topics.INSTANCE_EVENTS.name());
+                TopicReader failovers = new TopicReader(backbone.bootstrapServers(),
                         Topics.FAILOVER_EVENTS.name());
-                TopicReader dataPlane = new TopicReader(KafkaBrokerExtension.bootstrapServers(),
+                TopicReader dataPlane = new TopicReader(backbone.bootstrapServers(),
                         Topics.DATA_PLANE_EVENTS.name())) {
             Real real = ready(id, "BUSINESS-4", instances, dataPlane);
             List<RealWriter.Ack> acks;

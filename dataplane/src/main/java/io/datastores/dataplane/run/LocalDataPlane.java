@@ -78,6 +78,7 @@ public final class LocalDataPlane implements AutoCloseable {
     private final Outbox outbox;
     private final InstanceWorkers workers;
     private final Telemetry telemetry;
+    private final String bootstrap;
     private final Postgres postgres;
     private final Layout layout;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -113,7 +114,7 @@ public final class LocalDataPlane implements AutoCloseable {
                 dir.resolve("vault").toString())).toAbsolutePath());
         this.executor = new Executor(store, layout, postgres, ca, endpoints,
                 new Sealing(Path.of(settings.getProperty("dataplane.seal-dir", ".stack/vault")).toAbsolutePath()), ownKey);
-        PlatformBootstrap.prepare(bootstrap, serdes.registry(), Duration.ofSeconds(60));
+        this.bootstrap = bootstrap;
         this.outbox = new Outbox(bootstrap, serdes, Clock.systemUTC());
         this.workers = new InstanceWorkers(this::handle);
         this.telemetry = new Telemetry(store, layout, postgres, outbox, workers,
@@ -121,6 +122,10 @@ public final class LocalDataPlane implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, GROUP,
+                // a static member: restarted, it takes its partitions back at once instead of waiting out
+                // the old member's session (45 s by default) before it reads what was asked meanwhile
+                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, GROUP + "-1",
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 15_000,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, settings.getProperty("dataplane.start-from", "earliest"),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
@@ -153,7 +158,8 @@ public final class LocalDataPlane implements AutoCloseable {
                 LOG.warn("{}: its endpoint could not be restored: {}", instance.instanceId(), e.getMessage());
             }
         }
-        LOG.info("re-adopted {} servers of {} instances", fleet.nodeCount(), fleet.instances().size());
+        LOG.info("re-adopted {} servers of {} instances ({} ms after the JVM started)", fleet.nodeCount(),
+                fleet.instances().size(), java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
     }
 
     /** Whether nothing on this machine listens on {@code port} of 127.0.0.1 (so a server can). */
@@ -242,6 +248,22 @@ public final class LocalDataPlane implements AutoCloseable {
         };
     }
 
+    /**
+     * Starts the heartbeats. A restarted data plane does this first, before it talks to the registry
+     * or joins its consumer group: the servers it re-adopted never stopped, and the control plane takes
+     * a few seconds of silence for their loss.
+     */
+    void startHeartbeats() {
+        Thread beats = new Thread(telemetry, "dataplane-heartbeats");
+        beats.setDaemon(true);
+        beats.start();
+    }
+
+    /** The topics and schemas of the contract, as every process of the stack makes sure of at its start. */
+    void prepare() {
+        PlatformBootstrap.prepare(bootstrap, serdes.registry(), Duration.ofSeconds(60));
+    }
+
     /** Reads the control plane's events until closed; commits what has been done. */
     public void run() {
         consumer.subscribe(List.of(Topics.INSTANCE_EVENTS.name(), Topics.FAILOVER_EVENTS.name(),
@@ -258,9 +280,6 @@ public final class LocalDataPlane implements AutoCloseable {
                         }
                     }
                 });
-        Thread beats = new Thread(telemetry, "dataplane-heartbeats");
-        beats.setDaemon(true);
-        beats.start();
         while (running.get()) {
             try {
                 List<CompletableFuture<Void>> done = new ArrayList<>();
@@ -342,6 +361,8 @@ public final class LocalDataPlane implements AutoCloseable {
         }
         LocalDataPlane plane = new LocalDataPlane(settings);
         plane.adopt();
+        plane.startHeartbeats();
+        plane.prepare();
         plane.serveHttp();
         Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
