@@ -337,9 +337,15 @@ public record Rules(int maxNodes, Set<String> engines, java.util.function.IntPre
         if (problem != null) {
             return failed(fleet, s, s.toNodeId(), s.epoch(), instance, s.switchoverId(), problem);
         }
-        return Plan.steps(fleet, s, s.toNodeId(), s.epoch(), s.switchoverId(), List.of(
-                new Step.PauseEndpoint(s.instanceId()),
-                new Step.HandOver(s.instanceId(), s.switchoverId(), s.fromNodeId(), s.toNodeId())));
+        List<Step> steps = new ArrayList<>();
+        // the other standbys stream from the target first: promoted, it has them attached at once
+        instance.nodes().values().stream().sorted(Comparator.comparing(Node::nodeId))
+                .filter(n -> n.role() == Role.STANDBY && n.status() == NodeStatus.RUNNING
+                        && !n.nodeId().equals(s.toNodeId()))
+                .forEach(n -> steps.add(new Step.StreamFrom(s.instanceId(), n.nodeId(), s.toNodeId())));
+        steps.add(new Step.PauseEndpoint(s.instanceId()));
+        steps.add(new Step.HandOver(s.instanceId(), s.switchoverId(), s.fromNodeId(), s.toNodeId()));
+        return Plan.steps(fleet, s, s.toNodeId(), s.epoch(), s.switchoverId(), steps);
     }
 
     private static Plan abortSwitchover(Command.AbortSwitchover a, Instance instance, Fleet fleet) {

@@ -84,6 +84,14 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * A standby streams from another standby (cascading) instead of the primary: the one about to be
+     * promoted, so that it is attached there the moment the promotion happens and follows the new
+     * timeline by itself (a Premium commit on the new primary then finds its quorum at once).
+     */
+    record StreamFrom(String instanceId, String nodeId, String upstreamNodeId) implements Step {
+    }
+
     /** A checkpoint on the new primary: a rewind onto its timeline reads the timeline from it. */
     record Checkpoint(String instanceId, String nodeId) implements Step {
     }

@@ -134,6 +134,9 @@ public final class Executor {
             deleteTree(layout.instanceDir(s.instanceId()));
         } else if (step instanceof Step.IssueAdminCredential s) {
             issueAdmin(instance(s.instanceId()), outcomes);
+        } else if (step instanceof Step.StreamFrom s) {
+            streamFrom(instance(s.instanceId()), node(s.instanceId(), s.nodeId()),
+                    node(s.instanceId(), s.upstreamNodeId()));
         } else if (step instanceof Step.HandOver s) {
             handOver(instance(s.instanceId()), s, outcomes);
         } else if (step instanceof Step.VerifyLogin s) {
@@ -277,13 +280,18 @@ public final class Executor {
         }
         LOG.info("{}: {} has received up to {}, {} only {}: it streams from {} first", instance.instanceId(),
                 ahead.get().nodeId(), Lsn.format(best), node.nodeId(), Lsn.format(mine), ahead.get().nodeId());
+        streamFrom(instance, node, ahead.get());
+        long target = best;
+        awaitReplay(instance, node, target, CATCH_UP, "catch up with " + ahead.get().nodeId());
+    }
+
+    /** The standby streams from {@code upstream}, another standby (cascading; without a slot there). */
+    private void streamFrom(Instance instance, Node node, Node upstream) {
         Node cascading = node.as(Role.STANDBY, node.epoch());
-        postgres.writeConfig(layout.dataDir(node.nodeId()), ServerSettings.config(instance, cascading, ahead.get(),
+        postgres.writeConfig(layout.dataDir(node.nodeId()), ServerSettings.config(instance, cascading, upstream,
                 layout.paths(instance.instanceId(), node.nodeId())).replaceAll("(?m)^primary_slot_name.*\n", ""),
                 ServerSettings.hba());
         postgres.reload(layout.dataDir(node.nodeId()));
-        long target = best;
-        awaitReplay(instance, node, target, CATCH_UP, "catch up with " + ahead.get().nodeId());
     }
 
     private void promote(Instance instance, Node node, long epoch) {

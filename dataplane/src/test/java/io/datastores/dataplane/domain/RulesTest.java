@@ -237,10 +237,10 @@ class RulesTest {
     class Switchover {
 
         @Test
-        void givenRunningPrimaryAndStandby_whenSwitchoverStarts_thenConnectionsWaitAndTheOldPrimaryHandsOver() {
+        void givenRunningPrimaryAndStandbys_whenSwitchoverStarts_theOtherStandbyStreamsFromTheTarget_connectionsWait_andTheOldPrimaryHandsOver() {
             Plan plan = rules.decide(new Command.PrepareSwitchover("i-1", "sw-1", "i-1-n1", "i-1-n2", 0), premium());
-            assertThat(plan.steps()).containsExactly(new Step.PauseEndpoint("i-1"),
-                    new Step.HandOver("i-1", "sw-1", "i-1-n1", "i-1-n2"));
+            assertThat(plan.steps()).containsExactly(new Step.StreamFrom("i-1", "i-1-n3", "i-1-n2"),
+                    new Step.PauseEndpoint("i-1"), new Step.HandOver("i-1", "sw-1", "i-1-n1", "i-1-n2"));
         }
 
         @Test
