@@ -132,7 +132,16 @@ public final class DeciderProcessor<C, S, E>
 
     /** How long an input partition's lag counts after its last record: an idle input lags nothing. */
     static final long LAG_MEMORY_MS = 5_000;
-    /** Per input partition: the lag of its last record (wall clock at processing minus record time), and when. */
+    /**
+     * The lag up to which an input counts as live: its time then moves on with the wall clock between
+     * records. Further behind (a backlog, a rebuild), its time is the time of its last record: a task the
+     * stream thread has not fed for a few seconds while it worked on others has not seen silence.
+     */
+    static final long LIVE_LAG_MS = 1_000;
+    /**
+     * Per input partition: the lag of its last record (wall clock at processing minus record time), when
+     * it was processed, and the record's time.
+     */
     private final java.util.Map<String, long[]> inputLags = new java.util.HashMap<>();
 
     private void observeLag(long recordTimestamp) {
@@ -141,23 +150,24 @@ public final class DeciderProcessor<C, S, E>
         }
         String source = context.recordMetadata().map(m -> m.topic() + "-" + m.partition()).orElse("");
         long wall = clock.millis();
-        inputLags.put(source, new long[] {Math.max(0, wall - recordTimestamp), wall});
+        inputLags.put(source, new long[] {Math.max(0, wall - recordTimestamp), wall, recordTimestamp});
     }
 
     /**
-     * How far behind its inputs this processor is: the largest lag among the input partitions that
-     * delivered a record in the last {@value #LAG_MEMORY_MS} ms (a partition with a backlog keeps
-     * delivering old records; a caught-up or idle one does not count), 0 when it keeps up.
+     * The time the inputs have reached, at wall-clock {@code wall}: the earliest among the partitions
+     * that delivered a record in the last {@value #LAG_MEMORY_MS} ms, each at its last record's time,
+     * moved on with the wall clock since then when it is live (lag up to {@value #LIVE_LAG_MS} ms);
+     * the wall clock itself when none did.
      */
-    long inputLagMillis() {
-        long wall = clock.millis();
-        long lag = 0;
+    long inputTime(long wall) {
+        long time = wall;
         for (long[] l : inputLags.values()) {
             if (wall - l[1] <= LAG_MEMORY_MS) {
-                lag = Math.max(lag, l[0]);
+                long reached = l[0] <= LIVE_LAG_MS ? wall - l[0] : l[2];
+                time = Math.min(time, reached);
             }
         }
-        return lag;
+        return time;
     }
 
     /**
@@ -170,7 +180,8 @@ public final class DeciderProcessor<C, S, E>
         if (inputLags.isEmpty() && wallNow.toEpochMilli() - startedAt < STARTUP_GRACE_MS) {
             return; // just started: until an input shows how far behind it is, the wall clock says nothing
         }
-        Instant now = later(wallNow.minusMillis(inputLagMillis()), Instant.ofEpochMilli(context.currentStreamTimeMs()));
+        Instant now = later(Instant.ofEpochMilli(inputTime(wallNow.toEpochMilli())),
+                Instant.ofEpochMilli(context.currentStreamTimeMs()));
         if (dueIndex == null) {
             dueIndex = new DueIndex();
             try (KeyValueIterator<String, S> all = store.all()) {

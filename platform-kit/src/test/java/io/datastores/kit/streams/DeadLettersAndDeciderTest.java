@@ -239,11 +239,53 @@ class DeadLettersAndDeciderTest {
 
             clock.millis = 61_500;
             d.advanceWallClockTime(java.time.Duration.ofSeconds(2));
-            assertThat(out.readValuesToList()).as("1.5 s of input time passed, not 60.5 s").isEmpty();
+            assertThat(out.readValuesToList()).as("no input time passed, not 60.5 s").isEmpty();
 
             clock.millis = 75_000;
             d.advanceWallClockTime(java.time.Duration.ofSeconds(2));
             assertThat(out.readValuesToList()).singleElement().asString().startsWith("silence#2@11000");
+        }
+    }
+
+    @Test
+    @DisplayName("a backlog's time is its records' time: a few seconds without one is not silence")
+    void aBacklogsTimeDoesNotMoveWithTheWallClock() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("lagging"),
+                Serdes.String(), new JsonSerde<>(Count.class)));
+        io.datastores.kit.decider.Timer<String, Count> threeAndAHalfSecondsAfter = (key, state, now) -> {
+            Instant due = Instant.ofEpochMilli(4_500); // 3.5 s after the record
+            return state.failures() == 1 && !now.isBefore(due)
+                    ? java.util.Optional.of(new io.datastores.kit.decider.Timer.Due<>("silence", due))
+                    : java.util.Optional.empty();
+        };
+        MovableClock clock = new MovableClock();
+        DeadLetters.decode(builder, Topics.NODE_ALERTS, serde.deserializer(), EnvelopeMeta::contractProblem, "svc")
+                .mapValues(e -> new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()),
+                        ((NodeFailed) e.getPayload()).getNodeId()))
+                .process(DeciderProcessor.supplier(new CountingDecider(), "lagging", "svc", threeAndAHalfSecondsAfter,
+                        java.time.Duration.ofSeconds(1), clock), "lagging")
+                .mapValues(e -> e.body())
+                .to("lagging-out", org.apache.kafka.streams.kstream.Produced.with(Serdes.String(), Serdes.String()));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "backlog-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try (TopologyTestDriver d = new TopologyTestDriver(builder.build(), props)) {
+            TestInputTopic<String, byte[]> in = d.createInputTopic(Topics.NODE_ALERTS.name(),
+                    Serdes.String().serializer(), Serdes.ByteArray().serializer());
+            TestOutputTopic<String, String> out = d.createOutputTopic("lagging-out", Serdes.String().deserializer(),
+                    Serdes.String().deserializer());
+            clock.millis = 61_000; // the record was written a minute ago: a backlog
+            in.pipeInput("i-1", alert("ev-1", "i-1", "n-1"), Instant.ofEpochMilli(1_000));
+            assertThat(out.readValuesToList()).hasSize(1);
+
+            clock.millis = 65_000; // 4 s without another record of the backlog (the thread was busy elsewhere)
+            d.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+            assertThat(out.readValuesToList()).as("the input is still at 1 s, not at 5 s").isEmpty();
+
+            clock.millis = 67_000; // nothing for 6 s: the input is idle, its lag forgotten
+            d.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+            assertThat(out.readValuesToList()).singleElement().asString().startsWith("silence#2@4500");
         }
     }
 }
