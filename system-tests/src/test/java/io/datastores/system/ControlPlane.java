@@ -43,6 +43,9 @@ final class ControlPlane implements AutoCloseable {
     private final Map<String, String> extra;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, JavaProcess> running = new LinkedHashMap<>();
+    /** How long marketplace-service waits for a data plane's login with imported credentials, in every test. */
+    static final String VERIFICATION_TIMEOUT = "15s";
+
     private boolean localDataPlane;
     private int serverPorts;
 
@@ -237,6 +240,9 @@ final class ControlPlane implements AutoCloseable {
         props.put("sim.provisioning-delay-ms", "50");
         props.put("dcp.auth.secret-file", dir.resolve("auth.secret").toString());
         props.put("dcp.marketplace.master-key-file", dir.resolve("master.key").toString());
+        // one setting for every test class's marketplace, shadows too: a rebuild in one class re-decides the
+        // verifications another class's marketplace let expire, and must come to the same refusals
+        props.put("dcp.marketplace.verification-timeout", VERIFICATION_TIMEOUT);
         if (localDataPlane && service.equals("simulator")) {
             props.put("sim.engines", "MYSQL,CACHE"); // the local data plane runs PostgreSQL
         }
@@ -271,6 +277,9 @@ final class ControlPlane implements AutoCloseable {
         props.put("dcp.shadow", "true");
         props.put("dcp.auth.secret-file", dir.resolve("auth.secret").toString());
         props.put("dcp.marketplace.master-key-file", dir.resolve("master.key").toString());
+        // one setting for every test class's marketplace, shadows too: a rebuild in one class re-decides the
+        // verifications another class's marketplace let expire, and must come to the same refusals
+        props.put("dcp.marketplace.verification-timeout", VERIFICATION_TIMEOUT);
         sealingSettings(props);
         JavaProcess shadow = JavaProcess.module(part.module(), part.mainClass(), props,
                 dir.resolve("logs-shadow").resolve(applicationId)).start();

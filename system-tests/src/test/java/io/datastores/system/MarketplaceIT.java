@@ -95,9 +95,9 @@ class MarketplaceIT {
     void start() throws Exception {
         serdes = new ContractSerdes(SchemaRegistryExtension.url());
         // a verification the data plane leaves unanswered is pending past the HTTP wait, refused after its timeout
+        // (ControlPlane.VERIFICATION_TIMEOUT)
         plane = new ControlPlane(KafkaBrokerExtension.bootstrapServers(), SchemaRegistryExtension.url(),
-                Files.createTempDirectory("marketplace"), Map.of("dcp.commands.decision-timeout", "8s",
-                        "dcp.marketplace.verification-timeout", "15s")).start();
+                Files.createTempDirectory("marketplace"), Map.of("dcp.commands.decision-timeout", "8s")).start();
         operator = new Platform(KafkaBrokerExtension.bootstrapServers(), serdes);
         owner = operator.as(ControlPlane.token(ORG, Role.PLATFORM));
         ownerViewer = operator.as(ControlPlane.token(ORG, Role.VIEWER));
