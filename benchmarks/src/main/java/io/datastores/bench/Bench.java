@@ -13,7 +13,8 @@ import io.datastores.stack.KafkaBroker;
  * The benchmark harness: {@code ./bench [--quick] [--out DIR] [--commit-interval-ms N]}. Starts an
  * embedded KRaft broker, runs each benchmark on it, prints a table and writes {@code results.csv}
  * and {@code results.png} to the output directory (default {@code benchmarks/target/bench}).
- * {@code --quick} runs fewer samples (a smoke run, not figures to quote).
+ * {@code --quick} runs fewer samples (a smoke run, not figures to quote). The real-data-plane group
+ * (PostgreSQL servers) runs from the command line only, never from {@link #run(Path, boolean, long)}.
  */
 public final class Bench {
 
@@ -35,13 +36,13 @@ public final class Bench {
                 case "--instances" -> fleet = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("usage: ./bench [--quick] [--out DIR] [--commit-interval-ms N]"
-                            + " [--only throughput|latency|footprint|jmh] [--instances N]");
+                            + " [--only throughput|latency|footprint|jmh|real] [--instances N]");
                     System.exit(2);
                 }
             }
         }
         Files.createDirectories(out);
-        List<Result> results = run(out, quick, commitInterval, only, fleet);
+        List<Result> results = run(out, quick, commitInterval, only, fleet, true);
         String machine = machine();
         System.out.print(Report.table(results, machine));
         Report.csv(results, machine, out.resolve("results.csv"));
@@ -49,26 +50,28 @@ public final class Bench {
         System.out.println("wrote " + out.resolve("results.csv") + " and " + out.resolve("results.png"));
     }
 
+    /** Every group but the real data plane's (what CI's smoke test runs: it has no time for servers). */
     static List<Result> run(Path out, boolean quick, long commitInterval) throws Exception {
-        return run(out, quick, commitInterval, null, null);
+        return run(out, quick, commitInterval, null, null, false);
     }
 
     /**
-     * {@code only}: one group of figures (throughput, latency, footprint, jmh), or all when null;
-     * {@code fleet}: the footprint's number of instances (100,000; 300 quick) when null.
+     * {@code only}: one group of figures (throughput, latency, footprint, jmh, real), or all when null;
+     * {@code fleet}: the footprint's number of instances (100,000; 300 quick) when null; {@code real}:
+     * whether "all" includes the real data plane's group.
      */
-    static List<Result> run(Path out, boolean quick, long commitInterval, String only, Integer fleet)
+    static List<Result> run(Path out, boolean quick, long commitInterval, String only, Integer fleet, boolean real)
             throws Exception {
         Path work = Files.createTempDirectory("dcp-bench");
         try {
-            return runIn(work, quick, commitInterval, only, fleet);
+            return runIn(work, quick, commitInterval, only, fleet, real);
         } finally {
             deleteRecursively(work); // brokers' logs and state stores: gigabytes after a full run
         }
     }
 
-    private static List<Result> runIn(Path work, boolean quick, long commitInterval, String only, Integer fleet)
-            throws Exception {
+    private static List<Result> runIn(Path work, boolean quick, long commitInterval, String only, Integer fleet,
+            boolean real) throws Exception {
         List<Result> results = new ArrayList<>();
         // each benchmark on a broker of its own: its records are the only ones there
         if (only == null || only.equals("throughput")) {
@@ -94,6 +97,16 @@ public final class Bench {
         }
         if (only == null || only.equals("jmh")) {
             results.addAll(Micro.run(quick));
+        }
+        if ("real".equals(only) || (only == null && real)) {
+            if (!RealDataPlane.available()) {
+                System.out.println("skipping the real data plane group: PostgreSQL 15 is not installed ("
+                        + RealStack.PG_BIN.resolve("initdb") + " is missing)");
+            } else {
+                try (KafkaBroker broker = KafkaBroker.onFreePorts(work.resolve("broker-real")).start()) {
+                    results.addAll(new RealDataPlane(quick ? 1 : 3).run(broker, work.resolve("real")));
+                }
+            }
         }
         return results;
     }
