@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import io.datastores.failover.domain.FailoverCommand.ChangePlan;
@@ -85,6 +86,12 @@ import io.datastores.kit.decider.Timer;
  * target caught up); then the target is promoted at a new epoch with nothing lost, the endpoint
  * moves, and the old primary stays as a standby. Its silence meanwhile is on purpose, not a loss. A
  * data-plane failure or {@code switchoverTimeout} aborts it.</li>
+ * <li><b>Forgetting.</b> A lost node leaves the live nodes once its replacement is up (a single
+ * node's restore target included), or once none is coming (its replacement was dropped before it
+ * was up); the failover history keeps its id, zone and ip. It is kept aside, bounded
+ * ({@link InstanceHealth#forget(String)}), and asked about by its id it answers as before: a late
+ * heartbeat of it is still fenced, and it can rejoin. Only the texts that list an instance's nodes
+ * (a refusal, a blocked failover) no longer name it.</li>
  * </ul>
  */
 public final class FailoverDecider implements Decider<FailoverCommand, InstanceHealth, FailoverEvent> {
@@ -671,7 +678,7 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
             return List.of();
         }
         List<FailoverEvent> events = new ArrayList<>();
-        for (Node n : s.nodes()) {
+        for (Node n : everyNode(s)) {
             events.add(new Ignored(n.nodeId(), "NodeHeartbeat", n.epoch(), 0, "instance is unknown to failover-service:"
                     + " no acceptance within " + policy.unknownInstanceGrace().toMinutes() + " min of its first signal"
                     + " (" + firstSignal(s) + "); its telemetry is dropped"));
@@ -681,8 +688,16 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
     }
 
     private static Instant firstSignal(InstanceHealth s) {
-        return s.nodes().stream().map(Node::watchSince).filter(java.util.Objects::nonNull).min(Instant::compareTo)
+        return everyNode(s).stream().map(Node::watchSince).filter(java.util.Objects::nonNull)
+                .min(Instant::compareTo)
                 .orElse(Instant.EPOCH);
+    }
+
+    /** The live nodes, then the forgotten lost ones. */
+    private static List<Node> everyNode(InstanceHealth s) {
+        List<Node> all = new ArrayList<>(s.nodes());
+        all.addAll(s.forgottenLost());
+        return all;
     }
 
     private static Instant earlier(Instant a, Instant b) {
@@ -732,6 +747,7 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
         }
         if (event instanceof NodesRecorded r) {
             List<Node> nodes = new ArrayList<>(s.nodes());
+            List<Node> forgotten = new ArrayList<>(s.forgottenLost());
             for (PlannedNode p : r.nodes()) {
                 Optional<Node> known = s.node(p.nodeId());
                 if (known.isEmpty()) {
@@ -739,18 +755,22 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
                             0, s.epoch(), List.of()));
                 } else if (known.get().ip() == null && p.ip() != null) {
                     Node k = known.get();
-                    nodes.replaceAll(n -> n.nodeId().equals(p.nodeId())
+                    UnaryOperator<Node> addressed = n -> n.nodeId().equals(p.nodeId())
                             ? new Node(k.nodeId(), k.role() == null ? p.role() : k.role(), p.zone(), p.ip(),
                                     k.status(), k.lastHeartbeatAt(), k.watchSince(), k.healthySince(), k.position(),
                                     k.epoch(), k.minorFailures(), k.replacesNodeId())
-                            : n);
+                            : n;
+                    nodes.replaceAll(addressed);
+                    forgotten.replaceAll(addressed);
                 }
             }
-            return s.withNodes(nodes);
+            return s.withNodes(nodes).withForgottenLost(forgotten);
         }
         if (event instanceof NodeDropped d) {
-            return s.withNodes(s.nodes().stream().filter(n -> !n.nodeId().equals(d.nodeId())).toList())
-                    .withRetired(d.nodeId());
+            // a replacement dropped before it was up: none is coming for the node it replaced
+            String replaced = s.node(d.nodeId()).map(Node::replacesNodeId).orElse(null);
+            InstanceHealth after = s.without(d.nodeId()).withRetired(d.nodeId());
+            return replaced == null ? after : after.forget(replaced);
         }
         if (event instanceof Untracked) {
             return s.untracked();
@@ -790,9 +810,12 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
                     p.latestBackupId()));
         }
         if (event instanceof ReplacementUp u) {
-            return s.withNode(u.nodeId(), n -> new Node(n.nodeId(), n.role(), u.zone(), u.ip(), Status.HEALTHY,
-                    n.lastHeartbeatAt(), u.at(), null, n.position(), n.epoch(), n.minorFailures(),
-                    n.replacesNodeId()));
+            InstanceHealth up = s.withNode(u.nodeId(), n -> new Node(n.nodeId(), n.role(), u.zone(),
+                    u.ip(), Status.HEALTHY, n.lastHeartbeatAt(), u.at(), null, n.position(),
+                    n.epoch(), n.minorFailures(), n.replacesNodeId()));
+            // the node it replaces, if that one is lost, leaves the live nodes
+            String replaced = up.node(u.nodeId()).map(Node::replacesNodeId).orElse(null);
+            return replaced == null ? up : up.forget(replaced);
         }
         if (event instanceof SuspicionCleared c) {
             return s.withNode(c.nodeId(), n -> new Node(n.nodeId(), n.role(), n.zone(), n.ip(), Status.HEALTHY,
@@ -806,7 +829,7 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
             return s.withNode(l.nodeId(), n -> n.with(Status.LOST));
         }
         if (event instanceof Fenced f) {
-            return s.withNode(f.nodeId(), n -> n.with(Status.FENCED));
+            return s.fenced(f.nodeId());
         }
         if (event instanceof Started st) {
             InstanceHealth base = s;
@@ -826,10 +849,9 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
                     : s.withActive(s.active().blocked(b.waitUntil()).phase("BLOCKED", b.waitUntil(), b.reason()));
         }
         if (event instanceof Promoted p) {
-            InstanceHealth after = s.withEpoch(p.epoch()).withNodes(s.nodes().stream()
-                    .map(n -> n.nodeId().equals(p.nodeId()) ? n.withRole(Role.PRIMARY)
-                            : n.role() == Role.PRIMARY ? n.withRole(Role.STANDBY) : n)
-                    .toList());
+            InstanceHealth after = s.withEpoch(p.epoch()).withEveryNode(n -> n.nodeId()
+                    .equals(p.nodeId()) ? n.withRole(Role.PRIMARY)
+                    : n.role() == Role.PRIMARY ? n.withRole(Role.STANDBY) : n);
             return s.active() == null ? after : after.withActive(s.active()
                     .promoted(p.nodeId(), p.at(), p.epoch(), p.lagBytes())
                     .phase("PROMOTED", p.at(), p.nodeId() + " at epoch " + p.epoch() + ", " + p.lagBytes()

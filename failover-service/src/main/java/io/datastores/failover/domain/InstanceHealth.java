@@ -13,16 +13,23 @@ import java.util.function.UnaryOperator;
  * @param tier HOBBYIST, STARTUP, BUSINESS or PREMIUM (the plan name's first part)
  * @param epoch the fencing epoch: rises with each promotion or restore; 1 when provisioned
  * @param replacements how many replacement nodes failover has asked for (numbers their ids)
+ * @param nodes the instance's live nodes: serving, suspected, pending, fenced, or lost and not yet
+ *     replaced
+ * @param forgottenLost lost nodes forgotten from {@code nodes} once no replacement of theirs is
+ *     awaited any more (it is up, or it was dropped), the newest last and at most
+ *     {@value #FORGOTTEN_LOST}: see {@link #forget(String)}
  */
 public record InstanceHealth(String instanceId, boolean tracked, boolean deleted, String region, String plan,
         String tier, int nodeCount, String serviceHost, long epoch, List<Node> nodes, RestorePoint restorePoint,
-        Failover active, List<Failover> history, int replacements, List<String> retired) {
+        Failover active, List<Failover> history, int replacements, List<String> retired,
+        List<Node> forgottenLost) {
 
     /** How many removed nodes (decommissioned, cancelled replacements) are remembered, to ignore late heartbeats. */
     static final int RETIRED = 8;
 
     public InstanceHealth {
         retired = retired == null ? List.of() : List.copyOf(retired);
+        forgottenLost = forgottenLost == null ? List.of() : List.copyOf(forgottenLost);
     }
 
     /**
@@ -35,7 +42,70 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
         r.add(nodeId);
         return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
                 nodes, restorePoint, active, history, replacements, r.subList(Math.max(0, r.size() - RETIRED),
-                        r.size()));
+                        r.size()), forgottenLost);
+    }
+
+    /**
+     * How many forgotten lost nodes are remembered. Beyond it the oldest goes for good: its return,
+     * after so many later losses, would be watched as an unknown node's, as a removed node's is
+     * beyond {@link #RETIRED}.
+     */
+    static final int FORGOTTEN_LOST = 8;
+
+    /**
+     * The same, without the lost node {@code nodeId} among the live nodes: its replacement is up,
+     * or no replacement of it is coming. The failover history keeps what it was (its id, zone and
+     * ip); the node itself, as it was when lost, moves to {@link #forgottenLost}, bounded. There it
+     * is still one of the instance's nodes for every question asked by its id ({@link
+     * #node(String)}): a late heartbeat of it is fenced (not watched anew as an unknown node's), a
+     * failure report of it is ignored as handled once, a diagnosis of it changes nothing, and
+     * provisioning naming it again does not watch it anew. Once fenced it is a live node again
+     * ({@link #fenced(String)}), which the data plane rewinds and brings back as a standby, and it
+     * rejoins as before. Of the questions asked of all nodes, only two see forgotten ones, so that
+     * what they decide is unchanged: the highest position reported (a failover's primary position)
+     * and a promotion demoting any other primary. So the live nodes are the plan's, plus those lost
+     * and still awaiting their replacement, however many failovers the instance went through.
+     */
+    InstanceHealth forget(String nodeId) {
+        Optional<Node> lost = nodes.stream()
+                .filter(n -> n.nodeId().equals(nodeId) && n.status() == Status.LOST).findFirst();
+        if (lost.isEmpty()) {
+            return this;
+        }
+        List<Node> f = new ArrayList<>(forgottenLost);
+        f.add(lost.get());
+        return withNodes(nodes.stream().filter(n -> !n.nodeId().equals(nodeId)).toList())
+                .withForgottenLost(f.subList(Math.max(0, f.size() - FORGOTTEN_LOST), f.size()));
+    }
+
+    /**
+     * The same, with the node {@code nodeId} fenced: a forgotten lost node is a live node again,
+     * the last of them (not where it was first known: what is decided for several live nodes at
+     * one instant, such as their suspicions, then comes in that order).
+     */
+    InstanceHealth fenced(String nodeId) {
+        Optional<Node> back = forgottenLost.stream().filter(n -> n.nodeId().equals(nodeId))
+                .findFirst();
+        InstanceHealth live = this;
+        if (back.isPresent()) {
+            List<Node> n = new ArrayList<>(nodes);
+            n.add(back.get());
+            live = withNodes(n).withForgottenLost(forgottenLost.stream()
+                    .filter(x -> !x.nodeId().equals(nodeId)).toList());
+        }
+        return live.withNode(nodeId, x -> x.with(Status.FENCED));
+    }
+
+    /** The same, without the node {@code nodeId}, live or forgotten. */
+    InstanceHealth without(String nodeId) {
+        return withNodes(nodes.stream().filter(n -> !n.nodeId().equals(nodeId)).toList())
+                .withForgottenLost(forgottenLost.stream().filter(n -> !n.nodeId().equals(nodeId))
+                        .toList());
+    }
+
+    InstanceHealth withForgottenLost(List<Node> f) {
+        return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount,
+                serviceHost, epoch, nodes, restorePoint, active, history, replacements, retired, f);
     }
 
     /** How many finished failovers are kept per instance. */
@@ -222,11 +292,14 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
 
     public static InstanceHealth initial() {
         return new InstanceHealth(null, false, false, null, null, null, 0, null, 1, List.of(), null, null, List.of(), 0,
-                List.of());
+                List.of(), List.of());
     }
 
+    /** The node {@code nodeId}: a live one, or a lost one forgotten since its replacement. */
     public Optional<Node> node(String nodeId) {
-        return nodes.stream().filter(n -> n.nodeId().equals(nodeId)).findFirst();
+        Optional<Node> live = nodes.stream().filter(n -> n.nodeId().equals(nodeId)).findFirst();
+        return live.isPresent() ? live
+                : forgottenLost.stream().filter(n -> n.nodeId().equals(nodeId)).findFirst();
     }
 
     /** The node failover holds to be primary now, if it is not lost. */
@@ -239,23 +312,31 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
         return tracked && !deleted ? (int) nodes.stream().filter(Node::watched).count() : 0;
     }
 
-    /** The highest replication position any node of the instance reported. */
+    /** The highest replication position any node of the instance reported (forgotten ones too). */
     long highestPosition() {
-        return nodes.stream().mapToLong(Node::position).max().orElse(0);
+        return Math.max(nodes.stream().mapToLong(Node::position).max().orElse(0),
+                forgottenLost.stream().mapToLong(Node::position).max().orElse(0));
     }
 
     InstanceHealth withNodes(List<Node> n) {
         return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
-                List.copyOf(n), restorePoint, active, history, replacements, retired);
+                List.copyOf(n), restorePoint, active, history, replacements, retired, forgottenLost);
     }
 
+    /** With {@code change} applied to the node {@code nodeId}, live or forgotten. */
     InstanceHealth withNode(String nodeId, UnaryOperator<Node> change) {
-        return withNodes(nodes.stream().map(n -> n.nodeId().equals(nodeId) ? change.apply(n) : n).toList());
+        return withEveryNode(n -> n.nodeId().equals(nodeId) ? change.apply(n) : n);
+    }
+
+    /** With {@code change} applied to every node, live or forgotten. */
+    InstanceHealth withEveryNode(UnaryOperator<Node> change) {
+        return withNodes(nodes.stream().map(change).toList())
+                .withForgottenLost(forgottenLost.stream().map(change).toList());
     }
 
     InstanceHealth withActive(Failover f) {
         return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
-                nodes, restorePoint, f, history, replacements, retired);
+                nodes, restorePoint, f, history, replacements, retired, forgottenLost);
     }
 
     /** Adds a phase to the active failover; without a time, at the time of its last phase. */
@@ -283,7 +364,8 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
         }
         return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
                 nodes, restorePoint, active, history.stream()
-                        .map(f -> f.failoverId().equals(failoverId) ? change.apply(f) : f).toList(), replacements, retired);
+                        .map(f -> f.failoverId().equals(failoverId) ? change.apply(f) : f).toList(), replacements,
+                retired, forgottenLost);
     }
 
     /** Moves the active failover to the history (newest first, bounded). */
@@ -292,33 +374,34 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
         h.add(done);
         h.addAll(history);
         return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
-                nodes, restorePoint, null, List.copyOf(h.subList(0, Math.min(HISTORY, h.size()))), replacements, retired);
+                nodes, restorePoint, null, List.copyOf(h.subList(0, Math.min(HISTORY, h.size()))), replacements,
+                retired, forgottenLost);
     }
 
     InstanceHealth withEpoch(long e) {
         return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, e, nodes,
-                restorePoint, active, history, replacements, retired);
+                restorePoint, active, history, replacements, retired, forgottenLost);
     }
 
     InstanceHealth withRestorePoint(RestorePoint p) {
         return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
-                nodes, p, active, history, replacements, retired);
+                nodes, p, active, history, replacements, retired, forgottenLost);
     }
 
     InstanceHealth withReplacements(int r) {
         return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
-                nodes, restorePoint, active, history, r, retired);
+                nodes, restorePoint, active, history, r, retired, forgottenLost);
     }
 
     InstanceHealth tracking(String id, String r, String p, String t, int count, String host) {
         return new InstanceHealth(id, true, deleted, r, p, t, count, host, epoch, nodes, restorePoint, active,
-                history, replacements, retired);
+                history, replacements, retired, forgottenLost);
     }
 
     InstanceHealth untracked() {
         // Its nodes go with it: whether a last heartbeat was read just before the deletion or just after
         // (two topics, read in arrival order live and in timestamp order by a replay), the state is the same.
         return new InstanceHealth(instanceId, tracked, true, region, plan, tier, nodeCount, serviceHost, epoch,
-                List.of(), restorePoint, active, history, replacements, retired);
+                List.of(), restorePoint, active, history, replacements, retired, List.of());
     }
 }

@@ -821,6 +821,154 @@ class FailoverDeciderTest {
         }
     }
 
+    @Nested
+    @DisplayName("a lost node forgotten once replaced")
+    class Forgetting {
+
+        /**
+         * One failover of the Premium instance: every live node heard at the round's position, the
+         * primary lost, the most advanced standby promoted and serving, its replacement up. Returns
+         * the lost primary as it was.
+         */
+        private InstanceHealth.Node failOver(World w, int round) {
+            long t = 10L * round;
+            long position = 1_000L * round;
+            InstanceHealth.Node primary = w.state.primary().orElseThrow();
+            for (InstanceHealth.Node n : w.state.nodes()) {
+                w.beat(t, n.nodeId(), n.role(), position, w.state.epoch());
+            }
+            List<FailoverEvent> out = w.at(t + 1, new ReportFailure(ID, primary.nodeId(), "machine gone", 0));
+            Promoted promoted = only(out, Promoted.class).get(0);
+            ReplacementRequested replacement = only(out, ReplacementRequested.class).get(0);
+            assertThat(only(w.beat(t + 2, promoted.nodeId(), Role.PRIMARY, position, promoted.epoch()),
+                    Completed.class)).hasSize(1);
+            w.at(t + 3, new NodeUp(ID, replacement.nodeId(), "10.0.1." + round, replacement.zone()));
+            return primary;
+        }
+
+        private World premium() {
+            World w = instance("PREMIUM-8", 3);
+            w.beat(1, "n1", Role.PRIMARY, 500, 1);
+            w.beat(1, "n2", Role.STANDBY, 500, 1);
+            w.beat(1, "n3", Role.STANDBY, 500, 1);
+            return w;
+        }
+
+        @Test
+        void givenFourFailoversOfAPremiumInstance_whenTheirReplacementsAreUp_thenOnlyTheCurrentNodesAreLive() {
+            World w = premium();
+            for (int round = 1; round <= 4; round++) {
+                failOver(w, round);
+            }
+
+            assertThat(only(w.all, Completed.class)).hasSize(4);
+            assertThat(w.state.nodes()).hasSize(3).allSatisfy(n -> assertThat(n.status()).isEqualTo(Status.HEALTHY));
+            assertThat(w.state.nodes()).filteredOn(n -> n.role() == Role.PRIMARY).hasSize(1);
+            assertThat(w.state.nodes()).extracting(InstanceHealth.Node::nodeId)
+                    .doesNotContainAnyElementsOf(only(w.all, Lost.class).stream().map(Lost::nodeId).toList());
+        }
+
+        @Test
+        void givenFourFailovers_thenTheHistoryStillNamesEachLostNodeWithItsZoneAndIp() {
+            World w = premium();
+            List<InstanceHealth.Node> lost = new ArrayList<>();
+            for (int round = 1; round <= 4; round++) {
+                lost.add(0, failOver(w, round));
+            }
+
+            assertThat(lost).extracting(InstanceHealth.Node::nodeId).doesNotHaveDuplicates();
+            assertThat(w.state.history()).hasSize(4);
+            for (int i = 0; i < 4; i++) {
+                InstanceHealth.Failover f = w.state.history().get(i);
+                InstanceHealth.Node n = lost.get(i);
+                assertThat(f.failedNodeId()).isEqualTo(n.nodeId());
+                assertThat(f.failedZone()).isEqualTo(n.zone()).isNotNull();
+                assertThat(f.failedIp()).isEqualTo(n.ip()).isNotNull();
+            }
+        }
+
+        @Test
+        void givenAForgottenLostPrimary_whenItComesBack_thenFencedOnceAndItRejoinsAsBefore() {
+            World w = premium();
+            failOver(w, 1);
+            assertThat(w.state.nodes()).extracting(InstanceHealth.Node::nodeId).doesNotContain("n1");
+
+            List<FailoverEvent> back = w.beat(20, "n1", Role.PRIMARY, 1_200, 1);
+            assertThat(back).as("fenced, not watched anew").singleElement().isInstanceOfSatisfying(Fenced.class,
+                    f -> {
+                        assertThat(f.nodeId()).isEqualTo("n1");
+                        assertThat(f.nodeEpoch()).isEqualTo(1);
+                        assertThat(f.currentEpoch()).isEqualTo(2);
+                        assertThat(f.reason()).contains("was declared lost and replaced");
+                    });
+            assertThat(w.beat(21, "n1", Role.PRIMARY, 1_200, 1)).as("fenced once").isEmpty();
+
+            List<FailoverEvent> rejoined = w.beat(22, "n1", Role.STANDBY, 1_000, 2);
+            assertThat(only(rejoined, NodeRejoined.class)).singleElement().satisfies(j -> {
+                assertThat(j.ip()).isEqualTo("10.0.0.1");
+                assertThat(j.zone()).isEqualTo("a");
+            });
+            assertThat(only(rejoined, ReplacementCancelled.class)).singleElement()
+                    .satisfies(c -> assertThat(c.replacesNodeId()).isEqualTo("n1"));
+            assertThat(w.state.nodes()).hasSize(3).noneMatch(n -> n.status() == Status.LOST);
+        }
+
+        @Test
+        void givenAForgottenLostNode_thenItsFailureReportIsHandledOnceAndProvisioningNamingItWatchesNothing() {
+            World w = premium();
+            failOver(w, 1);
+
+            assertThat(w.at(20, new ReportFailure(ID, "n1", "lost", 0))).singleElement()
+                    .isInstanceOfSatisfying(Ignored.class, i -> assertThat(i.reason()).contains("already lost"));
+            assertThat(w.at(20, new Diagnose(ID, "n1", "SEVERE", "gone"))).isEmpty();
+            assertThat(w.at(20, new RecordNodes(ID, List.of(new PlannedNode("n1", Role.STANDBY, "a", "10.0.0.1")))))
+                    .isEmpty();
+            assertThat(w.state.nodes()).extracting(InstanceHealth.Node::nodeId).doesNotContain("n1");
+        }
+
+        @Test
+        void givenALostStandbysReplacementDroppedBeforeItWasUp_thenTheLostNodeIsForgottenAndStillFenced() {
+            World w = premium();
+            ReplacementRequested r = only(w.at(2, new ReportFailure(ID, "n3", "machine gone", 0)),
+                    ReplacementRequested.class).get(0);
+            assertThat(w.state.node("n3")).get().extracting(InstanceHealth.Node::status).isEqualTo(Status.LOST);
+            assertThat(w.state.nodes()).extracting(InstanceHealth.Node::nodeId).contains("n3");
+
+            w.at(3, new FailoverCommand.Decommission(ID, r.nodeId()));
+
+            assertThat(w.state.nodes()).extracting(InstanceHealth.Node::nodeId).containsExactly("n1", "n2");
+            assertThat(w.beat(4, "n3", Role.STANDBY, 500, 1)).singleElement().isInstanceOf(Fenced.class);
+        }
+
+        @Test
+        void givenTheOnlyNodeLost_whenItsRestoreTargetIsUp_thenItIsForgottenAndOnItsReturnStaysFenced() {
+            World w = instance("STARTUP-4", 1);
+            w.beat(1, "n1", Role.PRIMARY, 5_000, 1);
+            ReplacementRequested r = only(w.at(2, new ReportFailure(ID, "n1", "machine gone", 0)),
+                    ReplacementRequested.class).get(0);
+            w.at(3, new NodeUp(ID, r.nodeId(), "10.0.0.9", "a"));
+            assertThat(w.state.nodes()).extracting(InstanceHealth.Node::nodeId).containsExactly(r.nodeId());
+
+            assertThat(only(w.at(9, new RestoreDone(ID, r.nodeId(), "b-1", 0, T.plusSeconds(9))), Completed.class))
+                    .singleElement().satisfies(c -> assertThat(c.primaryNodeId()).isEqualTo(r.nodeId()));
+            assertThat(w.beat(10, "n1", Role.STANDBY, 5_000, 2)).singleElement().isInstanceOf(Fenced.class);
+            assertThat(w.beat(11, "n1", Role.STANDBY, 5_000, 2)).as("the restored primary stays; no room").isEmpty();
+        }
+
+        @Test
+        void givenMoreLostNodesForgottenThanTheBound_thenOnlyTheNewestAreKept() {
+            World w = premium();
+            List<String> lost = new ArrayList<>();
+            for (int round = 1; round <= InstanceHealth.FORGOTTEN_LOST + 1; round++) {
+                lost.add(failOver(w, round).nodeId());
+            }
+
+            assertThat(w.state.nodes()).hasSize(3);
+            assertThat(w.state.forgottenLost()).extracting(InstanceHealth.Node::nodeId)
+                    .containsExactlyElementsOf(lost.subList(1, lost.size()));
+        }
+    }
+
     @Test
     void telemetryOfAnInstanceNeverAcceptedIsDroppedWithTheReasonAfterTheGrace() {
         World w = new World();
