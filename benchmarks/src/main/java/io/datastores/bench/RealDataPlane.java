@@ -4,14 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.UUID;
 
 
@@ -301,14 +299,7 @@ final class RealDataPlane {
     private record Real(String id, double seconds, int endpointPort, String password, Path ca) {
 
         Connection connect() throws SQLException {
-            Properties p = new Properties();
-            p.setProperty("user", "admin");
-            p.setProperty("password", password);
-            p.setProperty("sslmode", "verify-full");
-            p.setProperty("sslrootcert", ca.toString());
-            p.setProperty("connectTimeout", "2");
-            p.setProperty("socketTimeout", "5");
-            return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + endpointPort + "/defaultdb", p);
+            return io.datastores.dataplane.engine.InstanceClient.connect(endpointPort, "admin", password, ca);
         }
     }
 

@@ -2,13 +2,11 @@ package io.datastores.system;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -47,14 +45,7 @@ final class RealWriter implements AutoCloseable {
     }
 
     static Connection connect(int port, String password, Path ca) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", "admin");
-        p.setProperty("password", password);
-        p.setProperty("sslmode", "verify-full");
-        p.setProperty("sslrootcert", ca.toString());
-        p.setProperty("connectTimeout", "2");
-        p.setProperty("socketTimeout", "5");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/defaultdb", p);
+        return io.datastores.dataplane.engine.InstanceClient.connect(port, "admin", password, ca);
     }
 
     private void write() {

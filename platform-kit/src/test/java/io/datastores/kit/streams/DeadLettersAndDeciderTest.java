@@ -205,30 +205,40 @@ class DeadLettersAndDeciderTest {
         }
     }
 
-    @Test
-    @DisplayName("while the processor lags behind its input, the wall clock's timer waits for the input's time")
-    void timerAllowsForInputLag() {
+    /** A decider whose timer is {@code timer}, on a wall clock the test moves, fed node alerts. */
+    private static TopologyTestDriver timedDriver(io.datastores.kit.decider.Timer<String, Count> timer,
+            MovableClock clock, AvroSerde<NodeAlertEnvelope> serde) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("lagging"),
                 Serdes.String(), new JsonSerde<>(Count.class)));
-        io.datastores.kit.decider.Timer<String, Count> tenSecondsAfterFirst = (key, state, now) -> {
-            Instant due = Instant.ofEpochMilli(11_000);
-            return state.failures() == 1 && !now.isBefore(due)
-                    ? java.util.Optional.of(new io.datastores.kit.decider.Timer.Due<>("silence", due))
-                    : java.util.Optional.empty();
-        };
-        MovableClock clock = new MovableClock();
         DeadLetters.decode(builder, Topics.NODE_ALERTS, serde.deserializer(), EnvelopeMeta::contractProblem, "svc")
                 .mapValues(e -> new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()),
                         ((NodeFailed) e.getPayload()).getNodeId()))
-                .process(DeciderProcessor.supplier(new CountingDecider(), "lagging", "svc", tenSecondsAfterFirst,
+                .process(DeciderProcessor.supplier(new CountingDecider(), "lagging", "svc", timer,
                         java.time.Duration.ofSeconds(1), clock), "lagging")
                 .mapValues(e -> e.body())
                 .to("lagging-out", org.apache.kafka.streams.kstream.Produced.with(Serdes.String(), Serdes.String()));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lag-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        try (TopologyTestDriver d = new TopologyTestDriver(builder.build(), props)) {
+        return new TopologyTestDriver(builder.build(), props);
+    }
+
+    /** A timer owing "silence" at {@code dueMillis} to a key that has seen one failure. */
+    private static io.datastores.kit.decider.Timer<String, Count> silenceAt(long dueMillis) {
+        return (key, state, now) -> {
+            Instant due = Instant.ofEpochMilli(dueMillis);
+            return state.failures() == 1 && !now.isBefore(due)
+                    ? java.util.Optional.of(new io.datastores.kit.decider.Timer.Due<>("silence", due))
+                    : java.util.Optional.empty();
+        };
+    }
+
+    @Test
+    @DisplayName("while the processor lags behind its input, the wall clock's timer waits for the input's time")
+    void timerAllowsForInputLag() {
+        MovableClock clock = new MovableClock();
+        try (TopologyTestDriver d = timedDriver(silenceAt(11_000), clock, serde)) {
             TestInputTopic<String, byte[]> in = d.createInputTopic(Topics.NODE_ALERTS.name(),
                     Serdes.String().serializer(), Serdes.ByteArray().serializer());
             TestOutputTopic<String, String> out = d.createOutputTopic("lagging-out", Serdes.String().deserializer(),
@@ -250,27 +260,8 @@ class DeadLettersAndDeciderTest {
     @Test
     @DisplayName("a backlog's time is its records' time: a few seconds without one is not silence")
     void aBacklogsTimeDoesNotMoveWithTheWallClock() {
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("lagging"),
-                Serdes.String(), new JsonSerde<>(Count.class)));
-        io.datastores.kit.decider.Timer<String, Count> threeAndAHalfSecondsAfter = (key, state, now) -> {
-            Instant due = Instant.ofEpochMilli(4_500); // 3.5 s after the record
-            return state.failures() == 1 && !now.isBefore(due)
-                    ? java.util.Optional.of(new io.datastores.kit.decider.Timer.Due<>("silence", due))
-                    : java.util.Optional.empty();
-        };
         MovableClock clock = new MovableClock();
-        DeadLetters.decode(builder, Topics.NODE_ALERTS, serde.deserializer(), EnvelopeMeta::contractProblem, "svc")
-                .mapValues(e -> new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()),
-                        ((NodeFailed) e.getPayload()).getNodeId()))
-                .process(DeciderProcessor.supplier(new CountingDecider(), "lagging", "svc", threeAndAHalfSecondsAfter,
-                        java.time.Duration.ofSeconds(1), clock), "lagging")
-                .mapValues(e -> e.body())
-                .to("lagging-out", org.apache.kafka.streams.kstream.Produced.with(Serdes.String(), Serdes.String()));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "backlog-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        try (TopologyTestDriver d = new TopologyTestDriver(builder.build(), props)) {
+        try (TopologyTestDriver d = timedDriver(silenceAt(4_500), clock, serde)) { // 3.5 s after the record
             TestInputTopic<String, byte[]> in = d.createInputTopic(Topics.NODE_ALERTS.name(),
                     Serdes.String().serializer(), Serdes.ByteArray().serializer());
             TestOutputTopic<String, String> out = d.createOutputTopic("lagging-out", Serdes.String().deserializer(),
