@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,12 +39,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.dialect.OpenApi30;
 
 import io.datastores.contract.Topics;
 import io.datastores.events.BillingEventEnvelope;
@@ -92,7 +88,7 @@ class HttpContractIT {
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, JsonNode> documents = new LinkedHashMap<>();
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
-    private final SchemaRegistry registry = SchemaRegistry.withDialect(OpenApi30.getInstance());
+    private final StrictSchemas strict = new StrictSchemas();
     private final List<String> failures = new ArrayList<>();
     private final Map<String, Integer> requests = new TreeMap<>();
     private final Map<String, Set<String>> covered = new TreeMap<>();
@@ -437,54 +433,10 @@ class HttpContractIT {
             return;
         }
         String service = what.substring(0, what.indexOf(' '));
-        Schema validator = schemas.computeIfAbsent(service + schema, k -> strictSchema(service, schema));
+        Schema validator = schemas.computeIfAbsent(service + schema, k -> strict.of(documents.get(service), schema));
         var errors = validator.validate(answer.body(), InputFormat.JSON);
         if (!errors.isEmpty()) {
             failures.add(what + ": " + status + " does not match its schema: " + errors + " in " + answer.body());
-        }
-    }
-
-    /**
-     * The declared schema with the document's components, read strictly: an object names every
-     * property it may carry, and its list and map properties are always there.
-     */
-    private Schema strictSchema(String service, JsonNode declared) {
-        ObjectNode components = documents.get(service).path("components").deepCopy();
-        components.remove("securitySchemes");
-        components.path("schemas").forEach(HttpContractIT::strict);
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode top = declared.deepCopy();
-        strict(top);
-        root.set("allOf", JSON.createArrayNode().add(top));
-        root.set("components", components);
-        return registry.getSchema(root.toString(), InputFormat.JSON);
-    }
-
-    private static void strict(JsonNode node) {
-        if (!(node instanceof ObjectNode schema)) {
-            return;
-        }
-        JsonNode properties = schema.get("properties");
-        if (properties != null && !schema.has("additionalProperties")) {
-            schema.put("additionalProperties", false);
-        }
-        if (properties != null) {
-            ArrayNode required = schema.has("required") ? (ArrayNode) schema.get("required") : schema.putArray("required");
-            for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext();) {
-                var p = it.next();
-                boolean list = "array".equals(p.getValue().path("type").asText());
-                boolean map = p.getValue().has("additionalProperties") && !p.getValue().has("properties");
-                if ((list || map) && !p.getValue().path("nullable").asBoolean()) {
-                    required.add(p.getKey());
-                }
-                strict(p.getValue());
-            }
-        }
-        if (schema.has("items")) {
-            strict(schema.get("items"));
-        }
-        if (schema.get("additionalProperties") instanceof ObjectNode a) {
-            strict(a);
         }
     }
 
