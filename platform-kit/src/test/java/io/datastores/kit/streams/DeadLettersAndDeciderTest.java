@@ -234,18 +234,24 @@ class DeadLettersAndDeciderTest {
         };
     }
 
+    /** An alert written at 1 s, read at 61 s (a backlog) and decided; the output topic to watch next. */
+    private TestOutputTopic<String, String> oneAlertFromAMinuteAgo(TopologyTestDriver d, MovableClock clock) {
+        TestInputTopic<String, byte[]> in = d.createInputTopic(Topics.NODE_ALERTS.name(),
+                Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        TestOutputTopic<String, String> out = d.createOutputTopic("lagging-out", Serdes.String().deserializer(),
+                Serdes.String().deserializer());
+        clock.millis = 61_000;
+        in.pipeInput("i-1", alert("ev-1", "i-1", "n-1"), Instant.ofEpochMilli(1_000));
+        assertThat(out.readValuesToList()).hasSize(1);
+        return out;
+    }
+
     @Test
     @DisplayName("while the processor lags behind its input, the wall clock's timer waits for the input's time")
     void timerAllowsForInputLag() {
         MovableClock clock = new MovableClock();
         try (TopologyTestDriver d = timedDriver(silenceAt(11_000), clock, serde)) {
-            TestInputTopic<String, byte[]> in = d.createInputTopic(Topics.NODE_ALERTS.name(),
-                    Serdes.String().serializer(), Serdes.ByteArray().serializer());
-            TestOutputTopic<String, String> out = d.createOutputTopic("lagging-out", Serdes.String().deserializer(),
-                    Serdes.String().deserializer());
-            clock.millis = 61_000; // the record was written a minute ago: a backlog
-            in.pipeInput("i-1", alert("ev-1", "i-1", "n-1"), Instant.ofEpochMilli(1_000));
-            assertThat(out.readValuesToList()).hasSize(1);
+            TestOutputTopic<String, String> out = oneAlertFromAMinuteAgo(d, clock);
 
             clock.millis = 61_500;
             d.advanceWallClockTime(java.time.Duration.ofSeconds(2));
@@ -262,13 +268,7 @@ class DeadLettersAndDeciderTest {
     void aBacklogsTimeDoesNotMoveWithTheWallClock() {
         MovableClock clock = new MovableClock();
         try (TopologyTestDriver d = timedDriver(silenceAt(4_500), clock, serde)) { // 3.5 s after the record
-            TestInputTopic<String, byte[]> in = d.createInputTopic(Topics.NODE_ALERTS.name(),
-                    Serdes.String().serializer(), Serdes.ByteArray().serializer());
-            TestOutputTopic<String, String> out = d.createOutputTopic("lagging-out", Serdes.String().deserializer(),
-                    Serdes.String().deserializer());
-            clock.millis = 61_000; // the record was written a minute ago: a backlog
-            in.pipeInput("i-1", alert("ev-1", "i-1", "n-1"), Instant.ofEpochMilli(1_000));
-            assertThat(out.readValuesToList()).hasSize(1);
+            TestOutputTopic<String, String> out = oneAlertFromAMinuteAgo(d, clock);
 
             clock.millis = 65_000; // 4 s without another record of the backlog (the thread was busy elsewhere)
             d.advanceWallClockTime(java.time.Duration.ofSeconds(2));
