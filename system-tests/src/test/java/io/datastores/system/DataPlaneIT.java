@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -171,42 +170,37 @@ class DataPlaneIT {
 
     /** Samples, every 50 ms, how many of an instance's servers accept writes; remembers the most at once. */
     private final class Sampler implements AutoCloseable {
-        private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicInteger most = new AtomicInteger();
         private final AtomicInteger samples = new AtomicInteger();
-        private final Thread thread;
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "writable-sampler");
+                    t.setDaemon(true);
+                    return t;
+                });
 
         Sampler(Real real) {
-            thread = new Thread(() -> {
-                while (running.get()) {
-                    int writable = 0;
-                    try {
-                        for (JsonNode n : servers()) {
-                            if (n.get("instanceId").asText().equals(real.id()) && writable(n.get("port").asInt(),
-                                    real.password())) {
-                                writable++;
-                            }
+            timer.scheduleWithFixedDelay(() -> {
+                int writable = 0;
+                try {
+                    for (JsonNode n : servers()) {
+                        if (n.get("instanceId").asText().equals(real.id()) && writable(n.get("port").asInt(),
+                                real.password())) {
+                            writable++;
                         }
-                    } catch (Exception e) {
-                        continue;
                     }
-                    most.accumulateAndGet(writable, Math::max);
-                    samples.incrementAndGet();
-                    try {
-                        Thread.sleep(50);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
+                } catch (Exception e) {
+                    return; // the data plane did not answer: no sample this time
                 }
-            }, "writable-sampler");
-            thread.setDaemon(true);
-            thread.start();
+                most.accumulateAndGet(writable, Math::max);
+                samples.incrementAndGet();
+            }, 0, 50, TimeUnit.MILLISECONDS);
         }
 
         @Override
         public void close() throws InterruptedException {
-            running.set(false);
-            thread.join(5_000);
+            timer.shutdown();
+            timer.awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 

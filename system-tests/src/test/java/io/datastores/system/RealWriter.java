@@ -7,6 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -25,7 +28,13 @@ final class RealWriter implements AutoCloseable {
     private final Path ca;
     private final List<Ack> acks = new ArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread thread;
+    /** One session at a time; after a failure the next one starts 20 ms later. */
+    private final ScheduledExecutorService sessions = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "real-writer");
+        t.setDaemon(true);
+        return t;
+    });
+    private long next = 1;
     private volatile String lastError = "";
 
     RealWriter(int endpointPort, String adminPassword, Path caFile) throws SQLException {
@@ -35,9 +44,7 @@ final class RealWriter implements AutoCloseable {
         try (Connection c = connect(); var s = c.createStatement()) {
             s.execute("create table if not exists writes (id bigint primary key, at timestamptz default now())");
         }
-        thread = new Thread(this::write, "real-writer");
-        thread.setDaemon(true);
-        thread.start();
+        sessions.scheduleWithFixedDelay(this::session, 0, 20, TimeUnit.MILLISECONDS);
     }
 
     Connection connect() throws SQLException {
@@ -48,36 +55,28 @@ final class RealWriter implements AutoCloseable {
         return io.datastores.dataplane.engine.InstanceClient.connect(port, "admin", password, ca);
     }
 
-    private void write() {
-        long next = 1;
-        while (running.get()) {
-            try (Connection c = connect();
-                    PreparedStatement insert = c.prepareStatement(
-                            "insert into writes (id) values (?) returning pg_current_wal_lsn()::text")) {
-                while (running.get()) {
-                    insert.setLong(1, next);
-                    try (ResultSet r = insert.executeQuery()) {
-                        r.next();
-                        long lsn = io.datastores.dataplane.engine.Lsn.parse(r.getString(1));
-                        synchronized (acks) {
-                            acks.add(new Ack(next, System.nanoTime(), lsn));
-                        }
-                    }
-                    next++;
-                }
-            } catch (SQLException e) {
-                lastError = e.getMessage();
-                next++; // the outcome of the one in flight is unknown: never reuse its id
-                pause();
-            }
+    /** Connects and commits one row at a time until a failure or {@link #close}. */
+    private void session() {
+        if (!running.get()) {
+            return;
         }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        try (Connection c = connect();
+                PreparedStatement insert = c.prepareStatement(
+                        "insert into writes (id) values (?) returning pg_current_wal_lsn()::text")) {
+            while (running.get()) {
+                insert.setLong(1, next);
+                try (ResultSet r = insert.executeQuery()) {
+                    r.next();
+                    long lsn = io.datastores.dataplane.engine.Lsn.parse(r.getString(1));
+                    synchronized (acks) {
+                        acks.add(new Ack(next, System.nanoTime(), lsn));
+                    }
+                }
+                next++;
+            }
+        } catch (SQLException e) {
+            lastError = e.getMessage();
+            next++; // the outcome of the one in flight is unknown: never reuse its id
         }
     }
 
@@ -110,6 +109,7 @@ final class RealWriter implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running.set(false);
-        thread.join(10_000);
+        sessions.shutdown();
+        sessions.awaitTermination(10, TimeUnit.SECONDS);
     }
 }
