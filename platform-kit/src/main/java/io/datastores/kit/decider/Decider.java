@@ -22,4 +22,13 @@ public interface Decider<C, S, E> {
 
     /** The state after {@code event}. */
     S evolve(S state, E event);
+
+    /** The state after {@code events}, in order, from {@code state}: {@link #evolve} folded. */
+    default S fold(S state, Iterable<? extends E> events) {
+        S after = state;
+        for (E e : events) {
+            after = evolve(after, e);
+        }
+        return after;
+    }
 }
