@@ -48,7 +48,8 @@ public class DeciderBenchmark {
     @Setup
     public void setUp() {
         InstanceHealth s = failover.initialState();
-        s = apply(s, new FailoverCommand.Track("i-1", "AWS:us-east-1", "PREMIUM-8", 3, "i-1.db"), T);
+        s = apply(s, new FailoverCommand.Track("i-1", "AWS:us-east-1", "PREMIUM-8",
+                io.datastores.failover.domain.Tier.PREMIUM, 3, "i-1.db"), T);
         s = apply(s, new FailoverCommand.RecordNodes("i-1", List.of(
                 new FailoverCommand.PlannedNode("i-1-n1", Role.PRIMARY, "a", "10.0.0.1"),
                 new FailoverCommand.PlannedNode("i-1-n2", Role.STANDBY, "b", "10.0.0.2"),

@@ -9,6 +9,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import io.datastores.events.FailoverEventEnvelope;
 import io.datastores.failover.domain.FailoverDecider;
 import io.datastores.failover.domain.FailoverPolicy;
+import io.datastores.failover.domain.Tier;
 import io.datastores.failover.domain.RegionGuardDecider;
 import io.datastores.failover.topology.FailoverTopology;
 import io.datastores.kit.serde.ContractSerdes;
@@ -49,7 +50,7 @@ public class FailoverStreams {
             @Value("${dcp.failover.unknown-instance-grace:10m}") Duration unknownInstanceGrace,
             @Value("${dcp.failover.switchover-timeout:30s}") Duration switchoverTimeout) {
         return new FailoverDecider(new FailoverPolicy(heartbeatTimeout, catchUpWait, confirmTimeout,
-                Map.of("BUSINESS", lagBudget, "PREMIUM", lagBudget), stability, minorLimit, minorWindow,
+                Map.of(Tier.BUSINESS, lagBudget, Tier.PREMIUM, lagBudget), stability, minorLimit, minorWindow,
                 unknownInstanceGrace, switchoverTimeout));
     }
 

@@ -9,12 +9,12 @@ public sealed interface FailoverCommand {
     String instanceId();
 
     /** Provisioning accepted the instance: where it runs and on which plan. */
-    record Track(String instanceId, String region, String plan, int nodeCount, String serviceHost)
+    record Track(String instanceId, String region, String plan, Tier tier, int nodeCount, String serviceHost)
             implements FailoverCommand {
     }
 
     /** The instance moved to another plan. */
-    record ChangePlan(String instanceId, String plan, int nodeCount) implements FailoverCommand {
+    record ChangePlan(String instanceId, String plan, Tier tier, int nodeCount) implements FailoverCommand {
     }
 
     /** Provisioning published the instance ready with these nodes. */

@@ -133,7 +133,7 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
     private List<FailoverEvent> decideFor(FailoverCommand command, InstanceHealth s, Instant at) {
         if (command instanceof Track t) {
             return s.tracked() ? List.of() : List.of(new Tracked(t.instanceId(), t.region(), t.plan(),
-                    tierOf(t.plan()), t.nodeCount(), t.serviceHost()));
+                    t.tier(), t.nodeCount(), t.serviceHost()));
         }
         if (command instanceof RequestSwitchover r) {
             return switchover(r, s, at);
@@ -142,7 +142,7 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
             return List.of(); // a deleted instance has nothing left to fail over
         }
         if (command instanceof ChangePlan c) {
-            return List.of(new PlanRecorded(c.plan(), tierOf(c.plan()), c.nodeCount()));
+            return List.of(new PlanRecorded(c.plan(), c.tier(), c.nodeCount()));
         }
         if (command instanceof RecordNodes r) {
             return recordNodes(r, s, at);
@@ -725,14 +725,6 @@ public final class FailoverDecider implements Decider<FailoverCommand, InstanceH
                 .map(n -> n.nodeId() + " " + n.status().name().toLowerCase(Locale.ROOT))
                 .collect(Collectors.joining(", "));
         return others.isEmpty() ? "" : " (" + others + ")";
-    }
-
-    static String tierOf(String plan) {
-        if (plan == null) {
-            return "UNKNOWN";
-        }
-        int dash = plan.indexOf('-');
-        return (dash < 0 ? plan : plan.substring(0, dash)).toUpperCase(Locale.ROOT);
     }
 
     // --- evolve ---

@@ -13,11 +13,11 @@ public sealed interface FailoverEvent {
     // --- state ---
 
     /** The instance is watched: its region, plan and host. */
-    record Tracked(String instanceId, String region, String plan, String tier, int nodeCount, String serviceHost)
+    record Tracked(String instanceId, String region, String plan, Tier tier, int nodeCount, String serviceHost)
             implements FailoverEvent {
     }
 
-    record PlanRecorded(String plan, String tier, int nodeCount) implements FailoverEvent {
+    record PlanRecorded(String plan, Tier tier, int nodeCount) implements FailoverEvent {
     }
 
     /** Nodes provisioning published; unknown ones are watched from {@code at}. */

@@ -22,11 +22,11 @@ import java.util.Map;
  *     primary, let the target catch up) before it is aborted
  */
 public record FailoverPolicy(Duration heartbeatTimeout, Duration catchUpWait, Duration confirmTimeout,
-        Map<String, Long> lagBudgetBytes, Duration stability, int minorLimit, Duration minorWindow,
+        Map<Tier, Long> lagBudgetBytes, Duration stability, int minorLimit, Duration minorWindow,
         Duration unknownInstanceGrace, Duration switchoverTimeout) {
 
     public FailoverPolicy(Duration heartbeatTimeout, Duration catchUpWait, Duration confirmTimeout,
-            Map<String, Long> lagBudgetBytes, Duration stability, int minorLimit, Duration minorWindow) {
+            Map<Tier, Long> lagBudgetBytes, Duration stability, int minorLimit, Duration minorWindow) {
         this(heartbeatTimeout, catchUpWait, confirmTimeout, lagBudgetBytes, stability, minorLimit, minorWindow,
                 Duration.ofMinutes(10), Duration.ofSeconds(30));
     }
@@ -35,7 +35,7 @@ public record FailoverPolicy(Duration heartbeatTimeout, Duration catchUpWait, Du
 
     public static FailoverPolicy defaults() {
         return new FailoverPolicy(Duration.ofSeconds(6), Duration.ofSeconds(30), Duration.ofSeconds(20),
-                Map.of("BUSINESS", ONE_MIB, "PREMIUM", ONE_MIB), Duration.ofSeconds(10), 3,
+                Map.of(Tier.BUSINESS, ONE_MIB, Tier.PREMIUM, ONE_MIB), Duration.ofSeconds(10), 3,
                 Duration.ofMinutes(15));
     }
 
@@ -45,7 +45,7 @@ public record FailoverPolicy(Duration heartbeatTimeout, Duration catchUpWait, Du
     }
 
     /** The lag budget of a tier; tiers without standbys have none. */
-    public long lagBudget(String tier) {
+    public long lagBudget(Tier tier) {
         return lagBudgetBytes.getOrDefault(tier, 0L);
     }
 }

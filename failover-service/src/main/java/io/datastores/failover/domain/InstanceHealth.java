@@ -10,7 +10,7 @@ import java.util.function.UnaryOperator;
  * What failover knows of one instance: its nodes' health, the fencing epoch, the newest restore
  * point, the failover in progress and the last ones done.
  *
- * @param tier HOBBYIST, STARTUP, BUSINESS or PREMIUM (the plan name's first part)
+ * @param tier the plan's tier, as provisioning published it
  * @param epoch the fencing epoch: rises with each promotion or restore; 1 when provisioned
  * @param replacements how many replacement nodes failover has asked for (numbers their ids)
  * @param nodes the instance's live nodes: serving, suspected, pending, fenced, or lost and not yet
@@ -20,7 +20,7 @@ import java.util.function.UnaryOperator;
  *     {@value #FORGOTTEN_LOST}: see {@link #forget(String)}
  */
 public record InstanceHealth(String instanceId, boolean tracked, boolean deleted, String region, String plan,
-        String tier, int nodeCount, String serviceHost, long epoch, List<Node> nodes, RestorePoint restorePoint,
+        Tier tier, int nodeCount, String serviceHost, long epoch, List<Node> nodes, RestorePoint restorePoint,
         Failover active, List<Failover> history, int replacements, List<String> retired,
         List<Node> forgottenLost) {
 
@@ -393,7 +393,7 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
                 nodes, restorePoint, active, history, r, retired, forgottenLost);
     }
 
-    InstanceHealth tracking(String id, String r, String p, String t, int count, String host) {
+    InstanceHealth tracking(String id, String r, String p, Tier t, int count, String host) {
         return new InstanceHealth(id, true, deleted, r, p, t, count, host, epoch, nodes, restorePoint, active,
                 history, replacements, retired, forgottenLost);
     }

@@ -34,6 +34,7 @@ import io.datastores.events.SwitchoverRequested;
 import io.datastores.failover.domain.FailoverCommand;
 import io.datastores.failover.domain.RegionCommand;
 import io.datastores.failover.domain.Role;
+import io.datastores.failover.domain.Tier;
 import io.datastores.kit.decider.Envelope;
 import io.datastores.kit.streams.EnvelopeMeta;
 
@@ -41,6 +42,22 @@ import io.datastores.kit.streams.EnvelopeMeta;
 public final class FailoverMapping {
 
     private FailoverMapping() {
+    }
+
+    /**
+     * The tier an instance event carries; for events written before the contract carried it (null),
+     * the catalog's naming of that time: the plan name's first part ("PREMIUM-8": PREMIUM).
+     */
+    static Tier tier(io.datastores.events.PlanTier carried, String plan) {
+        if (carried != null) {
+            return Tier.valueOf(carried.name());
+        }
+        if (plan == null) {
+            return Tier.UNKNOWN;
+        }
+        String prefix = plan.split("-", 2)[0].toUpperCase(java.util.Locale.ROOT);
+        return java.util.Arrays.stream(Tier.values()).filter(t -> t.name().equals(prefix)).findFirst()
+                .orElse(Tier.UNKNOWN);
     }
 
     /** The region key of an instance: {@code CLOUD:region}. */
@@ -53,9 +70,10 @@ public final class FailoverMapping {
         FailoverCommand c;
         if (p instanceof InstanceAccepted a) {
             c = new FailoverCommand.Track(a.getInstanceId(), regionKey(a.getCloud().name(), a.getRegion()), a.getPlan(),
-                    a.getNodeCount(), a.getServiceHost());
+                    tier(a.getTier(), a.getPlan()), a.getNodeCount(), a.getServiceHost());
         } else if (p instanceof PlanChanged pc) {
-            c = new FailoverCommand.ChangePlan(pc.getInstanceId(), pc.getToPlan(), pc.getNodeCount());
+            c = new FailoverCommand.ChangePlan(pc.getInstanceId(), pc.getToPlan(),
+                    tier(pc.getToTier(), pc.getToPlan()), pc.getNodeCount());
         } else if (p instanceof InstanceReady r) {
             c = new FailoverCommand.RecordNodes(r.getInstanceId(), r.getNodes().stream()
                     .map(n -> new FailoverCommand.PlannedNode(n.getNodeId(), Role.valueOf(n.getRole().name()),

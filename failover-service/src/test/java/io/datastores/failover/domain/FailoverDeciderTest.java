@@ -107,7 +107,8 @@ class FailoverDeciderTest {
 
     private World instance(String plan, int nodes) {
         World w = new World();
-        w.at(0, new Track(ID, REGION, plan, nodes, "db-1.eu-west-1.aws.example"));
+        w.at(0, new Track(ID, REGION, plan, Tier.valueOf(plan.split("-")[0]), nodes,
+                "db-1.eu-west-1.aws.example"));
         List<PlannedNode> planned = new ArrayList<>();
         String[] zones = {"a", "b", "c"};
         for (int i = 1; i <= nodes; i++) {
@@ -196,7 +197,7 @@ class FailoverDeciderTest {
         @Test
         void givenEqualPositions_thenZoneAwayFromFailedPrimaryThenSmallerIdWins() {
             World w = new World();
-            w.at(0, new Track(ID, REGION, "PREMIUM-8", 3, "h"));
+            w.at(0, new Track(ID, REGION, "PREMIUM-8", Tier.PREMIUM, 3, "h"));
             w.at(0, new RecordNodes(ID, List.of(new PlannedNode("n1", Role.PRIMARY, "a", "10.0.0.1"),
                     new PlannedNode("n2", Role.STANDBY, "a", "10.0.0.2"),
                     new PlannedNode("n3", Role.STANDBY, "b", "10.0.0.3"))));

@@ -171,7 +171,7 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
                 r.engine(), r.cloud(), r.region(), r.plan(), catalog.version(), plan.tier().nodes(),
                 serviceHost(r), AccessRules.effectiveAllowlist(r.allowlist()), scripting, r.trialEndsAt(),
                 plan.backupFor(r.engine()).retentionDays(), plan.backupFor(r.engine()).mode(),
-                AccessRules.connectionLimit(r.engine(), plan));
+                AccessRules.connectionLimit(r.engine(), plan), plan.tier());
         List<InstanceEvent> events = new ArrayList<>();
         events.add(accepted);
         for (int i = 0; i < plan.tier().nodes(); i++) {
@@ -233,7 +233,7 @@ public final class InstanceDecider implements Decider<InstanceCommand, InstanceS
         events.add(new PlanChanged(c.requestId(), instance.organizationId(), instance.instanceId(), state.plan(),
                 c.plan(), count, AccessRules.connectionLimit(instance.engine(), plan),
                 plan.backupFor(instance.engine()).retentionDays(), plan.backupFor(instance.engine()).mode(),
-                catalog.version()));
+                catalog.version(), plan.tier()));
         Catalog.Region region = catalog.region(instance.cloud(), instance.region()).orElseThrow();
         int next = state.nextNode();
         for (int i = state.nodes().size(); i < count; i++) {

@@ -11,7 +11,8 @@ public sealed interface InstanceEvent {
     record Accepted(String requestId, String organizationId, String instanceId, String displayName,
             Engine engine, Cloud cloud, String region, String plan, String catalogVersion, int nodeCount,
             String serviceHost, List<String> allowlist, boolean scriptingEnabled, Instant trialEndsAt,
-            int backupRetentionDays, Catalog.BackupMode backupMode, int connectionLimit) implements InstanceEvent {
+            int backupRetentionDays, Catalog.BackupMode backupMode, int connectionLimit, Tier tier)
+            implements InstanceEvent {
     }
 
     /** Refused, with a machine-readable {@link RejectionCode} and a message for people. */
@@ -47,7 +48,7 @@ public sealed interface InstanceEvent {
 
     record PlanChanged(String requestId, String organizationId, String instanceId, String fromPlan, String toPlan,
             int nodeCount, int connectionLimit, int backupRetentionDays, Catalog.BackupMode backupMode,
-            String catalogVersion) implements InstanceEvent {
+            String catalogVersion, Tier toTier) implements InstanceEvent {
     }
 
     record AllowlistChanged(String requestId, String organizationId, String instanceId, List<String> allowlist)

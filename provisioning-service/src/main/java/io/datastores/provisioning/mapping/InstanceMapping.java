@@ -180,7 +180,7 @@ public final class InstanceMapping {
                     .setNodeCount(a.nodeCount()).setServiceHost(a.serviceHost()).setTrialEndsAt(a.trialEndsAt())
                     .setBackupRetentionDays(a.backupRetentionDays()).setBackupMode(a.backupMode().name())
                     .setAllowlist(a.allowlist()).setConnectionLimit(a.connectionLimit())
-                    .build();
+                    .setTier(tier(a.tier())).build();
         } else if (event instanceof InstanceEvent.Rejected r) {
             payload = io.datastores.events.InstanceRejected.newBuilder()
                     .setRequestId(r.requestId()).setOrganizationId(r.organizationId()).setInstanceId(r.instanceId())
@@ -207,7 +207,7 @@ public final class InstanceMapping {
                     .setInstanceId(c.instanceId()).setFromPlan(c.fromPlan()).setToPlan(c.toPlan())
                     .setNodeCount(c.nodeCount()).setConnectionLimit(c.connectionLimit())
                     .setBackupRetentionDays(c.backupRetentionDays()).setBackupMode(c.backupMode().name())
-                    .setCatalogVersion(c.catalogVersion()).build();
+                    .setCatalogVersion(c.catalogVersion()).setToTier(tier(c.toTier())).build();
         } else if (event instanceof InstanceEvent.AllowlistChanged a) {
             payload = new io.datastores.events.AllowlistChanged(a.organizationId(), a.instanceId(), a.allowlist());
         } else if (event instanceof InstanceEvent.Deleted d) {
@@ -225,6 +225,11 @@ public final class InstanceMapping {
         }
         return Optional.ofNullable(payload)
                 .map(p -> new InstanceEventEnvelope(EnvelopeMeta.toAvro(e.meta()), p));
+    }
+
+    /** The plan's tier as the contract carries it (null: none known). */
+    private static io.datastores.events.PlanTier tier(io.datastores.provisioning.domain.Tier t) {
+        return t == null ? null : io.datastores.events.PlanTier.valueOf(t.name());
     }
 
     private static Engine engine(io.datastores.events.Engine e) {

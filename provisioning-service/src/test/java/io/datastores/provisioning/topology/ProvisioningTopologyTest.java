@@ -321,6 +321,8 @@ class ProvisioningTopologyTest {
         io.datastores.events.InstanceAccepted accepted = last(out, io.datastores.events.InstanceAccepted.class);
         assertThat(accepted.getAllowlist()).containsExactly("127.0.0.0/24");
         assertThat(accepted.getConnectionLimit()).isEqualTo(200);
+        // the catalog's tier travels in the contract: no consumer parses it from the plan's name
+        assertThat(accepted.getTier()).isEqualTo(io.datastores.events.PlanTier.PREMIUM);
         assertThat(asked(out)).allSatisfy(n -> assertThat(n.getAttempt()).isEqualTo(1));
         asked(out).forEach(n -> upBehindEndpoint(n, 6543));
         InstanceReady ready = last(drain(), InstanceReady.class);
