@@ -40,7 +40,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
  * (an operator's minute of the day for the daily full backup).
  */
 @Controller("/instances")
-@SerdeImport(BackupState.class)
 @SerdeImport(Backup.class)
 @SerdeImport(Segment.class)
 @SerdeImport(io.datastores.backup.domain.BackupPolicy.class)
@@ -102,12 +101,12 @@ public class BackupController {
     @Get("/{id}/backups")
     @ApiResponse(responseCode = "200", description = "the schedule, backups, archived logs and alarms",
             content = @Content(mediaType = TokenProtected.JSON,
-                    schema = @Schema(implementation = BackupState.class)))
+                    schema = @Schema(implementation = BackupsView.class)))
     @ApiResponse(responseCode = "404", description = "backup-service does not know the instance",
             content = @Content(mediaType = TokenProtected.JSON,
                     schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> backups(@PathVariable String id) {
-        return stores.lookup(BackupTopology.STORE, id, "backups");
+        return withState(id, state -> HttpResponse.ok(BackupsView.from(state)));
     }
 
     @Get("/{id}/restore-window")

@@ -9,7 +9,7 @@ public sealed interface BackupCommand {
     String instanceId();
 
     /** Provisioning accepted the instance, with its plan's backup policy. */
-    record Track(String instanceId, String engine, BackupPolicy policy) implements BackupCommand {
+    record Track(String instanceId, Engine engine, BackupPolicy policy) implements BackupCommand {
     }
 
     /** The instance serves: its first full backup now, then one a day at its scheduled minute. */

@@ -6,7 +6,7 @@ import java.time.Instant;
 public sealed interface BackupEvent {
 
     /** Internal: the instance and its policy are known. */
-    record Tracked(String engine, BackupPolicy policy) implements BackupEvent {
+    record Tracked(Engine engine, BackupPolicy policy) implements BackupEvent {
     }
 
     /** Internal: the instance serves from {@code since}; the next daily full is at {@code nextFullAt}. */
@@ -47,7 +47,7 @@ public sealed interface BackupEvent {
     }
 
     /** Published: a missing segment, or archiving stalled beyond twice its cadence. */
-    record GapDetected(String instanceId, String kind, long lastArchivedPosition, String detail)
+    record GapDetected(String instanceId, GapKind kind, long lastArchivedPosition, String detail)
             implements BackupEvent {
     }
 

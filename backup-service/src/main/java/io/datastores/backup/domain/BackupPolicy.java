@@ -11,12 +11,13 @@ public record BackupPolicy(int retentionDays, Mode mode) {
         DAILY, LATEST_ONLY
     }
 
+    /** What an instance not yet tracked is held to: the latest backup only. */
+    static BackupPolicy none() {
+        return new BackupPolicy(0, Mode.LATEST_ONLY);
+    }
+
     /** Keeps the latest full backup only: no window to keep restorable. */
     public boolean latestOnly() {
         return mode == Mode.LATEST_ONLY || retentionDays <= 0;
-    }
-
-    public static BackupPolicy of(int retentionDays, String mode) {
-        return new BackupPolicy(retentionDays, "DAILY".equals(mode) ? Mode.DAILY : Mode.LATEST_ONLY);
     }
 }

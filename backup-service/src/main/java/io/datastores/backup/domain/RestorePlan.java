@@ -20,9 +20,9 @@ public record RestorePlan(String instanceId, Instant target, String baseBackupId
         Backup base = w.fullBackups().stream().filter(b -> !b.completedAt().isAfter(target))
                 .reduce((a, b) -> b).orElseThrow();
         // The logs to fetch reach the archive entry covering the target; recovery stops at the target.
-        long to = state.wal().stream().filter(s -> !s.archivedAt().isBefore(target))
+        long to = state.archive().entries().stream().filter(s -> !s.archivedAt().isBefore(target))
                 .min(java.util.Comparator.comparing(Segment::archivedAt))
-                .map(Segment::endPosition).orElse(state.lastArchivedEnd());
+                .map(Segment::endPosition).orElse(state.archive().lastArchivedEnd());
         return new Result(Optional.of(new RestorePlan(instanceId, target, base.backupId(), base.endPosition(),
                 Math.max(to, base.endPosition()))), null);
     }
@@ -30,7 +30,7 @@ public record RestorePlan(String instanceId, Instant target, String baseBackupId
     /** The plan to the moment the archive reached {@code position}, or why there is none. */
     public static Result ofPosition(BackupState state, String instanceId, long position) {
         RestoreWindow w = state.window(instanceId);
-        Optional<Segment> reaching = state.wal().stream().filter(s -> s.endPosition() >= position)
+        Optional<Segment> reaching = state.archive().entries().stream().filter(s -> s.endPosition() >= position)
                 .min(java.util.Comparator.comparing(Segment::archivedAt));
         Optional<Backup> base = w.fullBackups().stream().filter(b -> b.endPosition() >= position)
                 .findFirst();

@@ -8,7 +8,7 @@ import java.util.List;
  * log, and the full backups in that window. {@code start} and {@code end} are null while there is
  * no restore point.
  */
-public record RestoreWindow(String instanceId, int retentionDays, String backupMode, Instant start, Instant end,
+public record RestoreWindow(String instanceId, int retentionDays, BackupPolicy.Mode backupMode, Instant start, Instant end,
         long lastArchivedPosition, List<Backup> fullBackups, boolean deleted) {
 
     public boolean contains(Instant t) {

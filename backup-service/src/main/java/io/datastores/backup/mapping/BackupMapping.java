@@ -7,6 +7,7 @@ import io.datastores.backup.domain.Backup;
 import io.datastores.backup.domain.BackupCommand;
 import io.datastores.backup.domain.BackupEvent;
 import io.datastores.backup.domain.BackupPolicy;
+import io.datastores.backup.domain.Engine;
 import io.datastores.backup.domain.RestoreWindow;
 import io.datastores.events.ArchiveGapDetected;
 import io.datastores.events.BackupCommandEnvelope;
@@ -47,19 +48,30 @@ public final class BackupMapping {
         Object p = e.getPayload();
         BackupCommand command;
         if (p instanceof InstanceAccepted a) {
-            command = new BackupCommand.Track(a.getInstanceId(), a.getEngine().name(),
-                    BackupPolicy.of(a.getBackupRetentionDays(), a.getBackupMode()));
+            command = new BackupCommand.Track(a.getInstanceId(), engine(a.getEngine()),
+                    policy(a.getBackupRetentionDays(), a.getBackupMode()));
         } else if (p instanceof InstanceReady r) {
             command = new BackupCommand.Serve(r.getInstanceId());
         } else if (p instanceof PlanChanged c) {
             command = new BackupCommand.ChangePolicy(c.getInstanceId(),
-                    BackupPolicy.of(c.getBackupRetentionDays(), c.getBackupMode()));
+                    policy(c.getBackupRetentionDays(), c.getBackupMode()));
         } else if (p instanceof InstanceDeleted d) {
             command = new BackupCommand.Gone(d.getInstanceId());
         } else {
             return List.of();
         }
         return List.of(new Envelope<>(EnvelopeMeta.fromAvro(e.getMetadata()), command));
+    }
+
+    /** The contract's engine as the domain's (the same symbols). */
+    static Engine engine(io.datastores.events.Engine engine) {
+        return Engine.valueOf(engine.name());
+    }
+
+    /** A plan's backup promise: {@code DAILY} with archived logs, anything else the latest backup only. */
+    static BackupPolicy policy(int retentionDays, String mode) {
+        return new BackupPolicy(retentionDays,
+                "DAILY".equals(mode) ? BackupPolicy.Mode.DAILY : BackupPolicy.Mode.LATEST_ONLY);
     }
 
     public static List<Envelope<BackupCommand>> fromDataPlane(DataPlaneEventEnvelope e) {
@@ -111,7 +123,8 @@ public final class BackupMapping {
         } else if (event instanceof BackupEvent.Overdue o) {
             payload = new BackupOverdue(o.instanceId(), o.lastSuccessAt(), o.dueSince());
         } else if (event instanceof BackupEvent.GapDetected g) {
-            payload = new ArchiveGapDetected(g.instanceId(), g.kind(), g.lastArchivedPosition(), g.detail());
+            payload = new ArchiveGapDetected(g.instanceId(), g.kind().name(), g.lastArchivedPosition(),
+                    g.detail());
         } else if (event instanceof BackupEvent.NotRestorable n) {
             payload = new BackupNotRestorable(n.instanceId(), n.backupId(), n.reason());
         } else if (event instanceof BackupEvent.RestorePlanned r) {
@@ -132,7 +145,7 @@ public final class BackupMapping {
         }
         RestoreWindow v = w.window();
         return Optional.of(new RestorePointsEnvelope(EnvelopeMeta.toAvro(e.meta()), RestoreWindowChanged.newBuilder()
-                .setInstanceId(v.instanceId()).setRetentionDays(v.retentionDays()).setBackupMode(v.backupMode())
+                .setInstanceId(v.instanceId()).setRetentionDays(v.retentionDays()).setBackupMode(v.backupMode().name())
                 .setWindowStart(v.start()).setWindowEnd(v.end()).setLastArchivedPosition(v.lastArchivedPosition())
                 .setFullBackups(v.fullBackups().stream().map(BackupMapping::point).toList())
                 .setDeleted(v.deleted()).build()));

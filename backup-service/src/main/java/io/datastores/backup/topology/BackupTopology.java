@@ -19,7 +19,6 @@ import io.datastores.contract.Topics;
 import io.datastores.events.BackupEventEnvelope;
 import io.datastores.events.RestorePointsEnvelope;
 import io.datastores.kit.decider.Envelope;
-import io.datastores.kit.json.JsonSerde;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.kit.streams.DeadLetters;
 import io.datastores.kit.streams.DeciderProcessor;
@@ -40,6 +39,11 @@ public final class BackupTopology {
     private BackupTopology() {
     }
 
+    /** The serde of the {@value #STORE} store: JSON, each lifecycle phase tagged with its name. */
+    public static StateJsonSerde<BackupState> stateSerde() {
+        return new StateJsonSerde<>(BackupState.class);
+    }
+
     /** The topology as the live service runs it: publishing its decisions. */
     public static KStream<String, BackupEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes,
             BackupDecider decider, Clock clock, Duration timerInterval) {
@@ -50,7 +54,7 @@ public final class BackupTopology {
     public static KStream<String, BackupEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes,
             BackupDecider decider, Clock clock, Duration timerInterval, boolean publish) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
-                Serdes.String(), new JsonSerde<>(BackupState.class)));
+                Serdes.String(), stateSerde()));
         // Consume
         KStream<String, Envelope<BackupCommand>> commands = DeadLetters
                 .decode(builder, Topics.INSTANCE_EVENTS, serdes, SERVICE)

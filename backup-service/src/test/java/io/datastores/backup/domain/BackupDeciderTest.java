@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.datastores.backup.domain.BackupPolicy.Mode;
+
 class BackupDeciderTest {
 
     private static final Duration DAY = Duration.ofDays(1);
@@ -37,7 +39,7 @@ class BackupDeciderTest {
                     .isAfterOrEqualTo(promised.minus(DAY).minus(Simulation.BACKUP_TAKES));
         }
         long oldestStart = points.get(0).startPosition();
-        assertThat(s.wal()).as("logs never outlive their full backup")
+        assertThat(s.archive().entries()).as("logs never outlive their full backup")
                 .allSatisfy(seg -> assertThat(seg.endPosition()).isGreaterThan(oldestStart));
         RestoreWindow w = s.window(sim.id);
         assertThat(w.start()).isEqualTo(points.get(0).completedAt());
@@ -49,8 +51,8 @@ class BackupDeciderTest {
             "CACHE,HOBBYIST,0,LATEST_ONLY", "CACHE,STARTUP,1,LATEST_ONLY", "CACHE,BUSINESS,3,DAILY",
             "CACHE,PREMIUM,13,DAILY"})
     @DisplayName("simulated weeks per engine family and tier: the window holds at every step")
-    void simulatedWeeks(String family, String tier, int days, String mode) {
-        BackupPolicy policy = BackupPolicy.of(days, mode);
+    void simulatedWeeks(String family, String tier, int days, Mode mode) {
+        BackupPolicy policy = new BackupPolicy(days, mode);
         Simulation sim = new Simulation(policy);
         sim.run(Duration.ofDays(days + 9L), s -> windowHolds(s, policy));
         assertThat(sim.logged(BackupEvent.Requested.class)).as("one full backup a day")
@@ -63,10 +65,10 @@ class BackupDeciderTest {
 
     @Test
     void archivedLogIsKeptAsHourlyEntriesSoAThirtyDayWindowStaysSmall() {
-        Simulation sim = new Simulation(BackupPolicy.of(30, "DAILY"));
+        Simulation sim = new Simulation(new BackupPolicy(30, Mode.DAILY));
         sim.run(Duration.ofDays(31), s -> { });
-        assertThat(sim.state.wal()).hasSizeBetween(30 * 24, 32 * 24);
-        assertThat(sim.state.wal().stream().mapToInt(Segment::count).sum()).isGreaterThan(30 * 288 - 300);
+        assertThat(sim.state.archive().entries()).hasSizeBetween(30 * 24, 32 * 24);
+        assertThat(sim.state.archive().entries().stream().mapToInt(Segment::count).sum()).isGreaterThan(30 * 288 - 300);
         assertThat(io.datastores.kit.json.JsonSerde.MAPPER.valueToTree(sim.state).toString().length())
                 .as("the state fits a Kafka record with room to spare").isLessThan(300_000);
         List<BackupEvent> again = sim.apply(new BackupCommand.Archived(sim.id, "seg-again", sim.position - 1000,
@@ -76,7 +78,7 @@ class BackupDeciderTest {
 
     @Test
     void dailyBackupsRunAtTheInstancesOwnMinute() {
-        Simulation sim = new Simulation(BackupPolicy.of(14, "DAILY"));
+        Simulation sim = new Simulation(new BackupPolicy(14, Mode.DAILY));
         sim.run(Duration.ofDays(3), s -> { });
         List<Instant> scheduled = sim.logged(BackupEvent.Requested.class).stream().skip(1)
                 .map(BackupEvent.Requested::scheduledFor).toList();
@@ -87,7 +89,7 @@ class BackupDeciderTest {
 
     @Test
     void anOperatorMovesTheDailyBackupToAnotherMinute() {
-        Simulation sim = new Simulation(BackupPolicy.of(14, "DAILY"));
+        Simulation sim = new Simulation(new BackupPolicy(14, Mode.DAILY));
         sim.apply(new BackupCommand.SetSchedule(sim.id, 90), sim.now);
         assertThat(sim.apply(new BackupCommand.SetSchedule(sim.id, 90), sim.now)).isEmpty();
         assertThat(sim.apply(new BackupCommand.SetSchedule(sim.id, 1440), sim.now)).isEmpty();
@@ -102,24 +104,24 @@ class BackupDeciderTest {
 
         @Test
         void aDowngradeExpiresWhatFallsOutAtOnce() {
-            Simulation sim = new Simulation(BackupPolicy.of(30, "DAILY"));
+            Simulation sim = new Simulation(new BackupPolicy(30, Mode.DAILY));
             sim.run(Duration.ofDays(20), s -> { });
             assertThat(sim.state.restorePoints()).hasSizeGreaterThan(19);
-            List<BackupEvent> events = sim.apply(new BackupCommand.ChangePolicy(sim.id, BackupPolicy.of(14, "DAILY")),
+            List<BackupEvent> events = sim.apply(new BackupCommand.ChangePolicy(sim.id, new BackupPolicy(14, Mode.DAILY)),
                     sim.now);
             assertThat(events).filteredOn(BackupEvent.Expired.class::isInstance).hasSizeBetween(4, 6);
             assertThat(events).last().isInstanceOf(BackupEvent.WindowChanged.class);
-            windowHolds(sim, BackupPolicy.of(14, "DAILY"));
+            windowHolds(sim, new BackupPolicy(14, Mode.DAILY));
         }
 
         @Test
         void anUpgradeKeepsMoreFromNowOn() {
-            Simulation sim = new Simulation(BackupPolicy.of(2, "DAILY"));
+            Simulation sim = new Simulation(new BackupPolicy(2, Mode.DAILY));
             sim.run(Duration.ofDays(10), s -> { });
             int before = sim.state.restorePoints().size();
-            sim.apply(new BackupCommand.ChangePolicy(sim.id, BackupPolicy.of(30, "DAILY")), sim.now);
+            sim.apply(new BackupCommand.ChangePolicy(sim.id, new BackupPolicy(30, Mode.DAILY)), sim.now);
             assertThat(sim.state.restorePoints()).hasSize(before);
-            sim.run(Duration.ofDays(10), s -> windowHolds(s, BackupPolicy.of(30, "DAILY")));
+            sim.run(Duration.ofDays(10), s -> windowHolds(s, new BackupPolicy(30, Mode.DAILY)));
             assertThat(sim.state.restorePoints()).hasSize(before + 10);
         }
     }
@@ -130,7 +132,7 @@ class BackupDeciderTest {
 
         @Test
         void aFailedBackupIsRetriedWithBackoff() {
-            Simulation sim = new Simulation(BackupPolicy.of(14, "DAILY"));
+            Simulation sim = new Simulation(new BackupPolicy(14, Mode.DAILY));
             String first = sim.logged(BackupEvent.Requested.class).get(0).backupId();
             sim.dataPlaneCompletes = false;
             sim.apply(new BackupCommand.Failed(sim.id, first, "disk full"), Simulation.START.plusSeconds(60));
@@ -146,9 +148,9 @@ class BackupDeciderTest {
 
         @Test
         void noSuccessfulBackupFor26HoursIsOverdueOnce() {
-            Simulation sim = new Simulation(BackupPolicy.of(14, "DAILY"));
+            Simulation sim = new Simulation(new BackupPolicy(14, Mode.DAILY));
             sim.run(Duration.ofHours(2), s -> { });
-            Instant lastSuccess = sim.state.lastSuccessAt();
+            Instant lastSuccess = sim.state.fulls().lastSuccessAt();
             sim.dataPlaneCompletes = false;
             sim.run(Duration.ofDays(3), s -> { });
             assertThat(sim.logged(BackupEvent.Overdue.class)).singleElement()
@@ -157,21 +159,21 @@ class BackupDeciderTest {
 
         @Test
         void aMissingSegmentAndAStallAreNoticed() {
-            Simulation sim = new Simulation(BackupPolicy.of(14, "DAILY"));
+            Simulation sim = new Simulation(new BackupPolicy(14, Mode.DAILY));
             sim.run(Duration.ofMinutes(30), s -> { });
             sim.apply(new BackupCommand.Archived(sim.id, "seg-late", sim.position + 5000, sim.position + 6000,
                     sim.now), sim.now);
             assertThat(sim.logged(BackupEvent.GapDetected.class)).singleElement()
-                    .satisfies(g -> assertThat(g.kind()).isEqualTo("MISSING_SEGMENT"));
+                    .satisfies(g -> assertThat(g.kind()).isEqualTo(GapKind.MISSING_SEGMENT));
             sim.archiving = false;
             sim.run(Duration.ofHours(1), s -> { });
             assertThat(sim.logged(BackupEvent.GapDetected.class)).extracting(BackupEvent.GapDetected::kind)
-                    .containsExactly("MISSING_SEGMENT", "STALLED");
+                    .containsExactly(GapKind.MISSING_SEGMENT, GapKind.STALLED);
         }
 
         @Test
         void anUnencryptedBackupIsFlaggedAndNeverARestorePoint() {
-            Simulation sim = new Simulation(BackupPolicy.of(14, "DAILY"));
+            Simulation sim = new Simulation(new BackupPolicy(14, Mode.DAILY));
             List<BackupEvent> events = sim.apply(new BackupCommand.Completed(sim.id, "b-plain", sim.now, sim.now,
                     10, "sha256:y", null, 0, 10), sim.now);
             assertThat(events).extracting(e -> e.getClass().getSimpleName())
@@ -187,9 +189,9 @@ class BackupDeciderTest {
 
         @Test
         void afterDeletionBackupsStayForTheGracePeriodThenExpire() {
-            Simulation sim = new Simulation(BackupPolicy.of(14, "DAILY"));
+            Simulation sim = new Simulation(new BackupPolicy(14, Mode.DAILY));
             sim.run(Duration.ofDays(3), s -> { });
-            int kept = sim.state.fulls().size();
+            int kept = sim.state.fulls().kept().size();
             Instant deletedAt = sim.now;
             sim.apply(new BackupCommand.Gone(sim.id), deletedAt);
             sim.archiving = false;
@@ -200,13 +202,13 @@ class BackupDeciderTest {
                     .scheduledFor()).isBefore(deletedAt);
             sim.run(Duration.ofDays(2), s -> { });
             assertThat(sim.logged(BackupEvent.Expired.class)).hasSize(expiredBefore + kept);
-            assertThat(sim.state.fulls()).isEmpty();
-            assertThat(sim.state.wal()).isEmpty();
+            assertThat(sim.state.fulls().kept()).isEmpty();
+            assertThat(sim.state.archive().entries()).isEmpty();
         }
 
         @Test
         void aRestoreInsideTheWindowHasAPlanOutsideItARefusalNamingTheWindow() {
-            Simulation sim = new Simulation(BackupPolicy.of(2, "DAILY"));
+            Simulation sim = new Simulation(new BackupPolicy(2, Mode.DAILY));
             sim.run(Duration.ofDays(5), s -> { });
             RestoreWindow w = sim.state.window(sim.id);
             Instant target = w.end().minus(Duration.ofHours(7));
@@ -222,7 +224,7 @@ class BackupDeciderTest {
 
         @Test
         void aRestoreRequestIsAnsweredWithAPlanToTheLatestPointOrToALogPosition() {
-            Simulation sim = new Simulation(BackupPolicy.of(2, "DAILY"));
+            Simulation sim = new Simulation(new BackupPolicy(2, Mode.DAILY));
             assertThat(sim.apply(new BackupCommand.PlanRestore("q-0", sim.id, null), sim.now)).singleElement()
                     .isInstanceOfSatisfying(BackupEvent.RestoreRefused.class,
                             r -> assertThat(r.reason()).contains("no restore point"));
@@ -232,10 +234,10 @@ class BackupDeciderTest {
             assertThat(latest).singleElement().isInstanceOfSatisfying(BackupEvent.RestorePlanned.class, p -> {
                 assertThat(p.requestId()).isEqualTo("q-1");
                 assertThat(p.plan().target()).isEqualTo(sim.state.window(sim.id).end());
-                assertThat(p.plan().toPosition()).isEqualTo(sim.state.lastArchivedEnd());
+                assertThat(p.plan().toPosition()).isEqualTo(sim.state.archive().lastArchivedEnd());
             });
             assertThat(sim.state).isEqualTo(before);
-            long middle = sim.state.wal().get(sim.state.wal().size() / 2).endPosition();
+            long middle = sim.state.archive().entries().get(sim.state.archive().entries().size() / 2).endPosition();
             List<BackupEvent> byPosition = sim.apply(new BackupCommand.PlanRestore("q-2", sim.id, middle), sim.now);
             assertThat(byPosition).singleElement().isInstanceOfSatisfying(BackupEvent.RestorePlanned.class,
                     p -> assertThat(p.plan().toPosition()).isEqualTo(middle));

@@ -32,7 +32,7 @@ final class Simulation {
     private final List<Object[]> inFlight = new ArrayList<>();
 
     Simulation(BackupPolicy policy) {
-        apply(new BackupCommand.Track(id, "POSTGRESQL", policy), now);
+        apply(new BackupCommand.Track(id, Engine.POSTGRESQL, policy), now);
         apply(new BackupCommand.Serve(id), now);
     }
 
