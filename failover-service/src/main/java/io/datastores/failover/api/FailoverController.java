@@ -10,6 +10,7 @@ import io.datastores.contract.Topics;
 import io.datastores.events.SwitchoverRejected;
 import io.datastores.events.SwitchoverRequested;
 import io.datastores.events.SwitchoverStarted;
+import io.datastores.failover.domain.HeardNodes;
 import io.datastores.failover.domain.InstanceHealth;
 import io.datastores.failover.topology.FailoverTopology;
 import io.datastores.service.Problem;
@@ -150,10 +151,11 @@ public class FailoverController {
     private HttpResponse<?> withHealth(String id,
             java.util.function.Function<InstanceHealth, HttpResponse<?>> answer) {
         Optional<ReadOnlyKeyValueStore<String, InstanceHealth>> store = stores.store(FailoverTopology.STORE);
-        if (store.isEmpty()) {
-            return QueryableStores.unavailable(FailoverTopology.STORE);
+        Optional<ReadOnlyKeyValueStore<String, HeardNodes>> heard = stores.store(FailoverTopology.HEARD_STORE);
+        if (store.isEmpty() || heard.isEmpty()) {
+            return QueryableStores.unavailable(store.isEmpty() ? FailoverTopology.STORE : FailoverTopology.HEARD_STORE);
         }
-        InstanceHealth health = store.get().get(id);
+        InstanceHealth health = FailoverTopology.health(store.get(), heard.get(), id);
         return health == null || !health.tracked() ? HttpResponse.notFound(new Problem("no instance " + id
                 + " is watched by failover")) : answer.apply(health);
     }

@@ -10,6 +10,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 import io.datastores.contract.Topics;
@@ -18,6 +19,8 @@ import io.datastores.events.FailoverEventEnvelope;
 import io.datastores.failover.domain.FailoverCommand;
 import io.datastores.failover.domain.FailoverDecider;
 import io.datastores.failover.domain.FailoverEvent;
+import io.datastores.failover.domain.HeardNodes;
+import io.datastores.failover.domain.HeartbeatSplit;
 import io.datastores.failover.domain.InstanceHealth;
 import io.datastores.failover.domain.RegionCommand;
 import io.datastores.failover.domain.RegionEvent;
@@ -27,7 +30,7 @@ import io.datastores.failover.mapping.FailoverEvents;
 import io.datastores.failover.mapping.FailoverMapping;
 import io.datastores.kit.decider.Envelope;
 import io.datastores.kit.json.EnvelopeJsonSerde;
-import io.datastores.kit.json.JsonSerde;
+import io.datastores.kit.json.StateSerde;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.kit.streams.DeadLetters;
 import io.datastores.kit.streams.DeciderProcessor;
@@ -58,10 +61,22 @@ public final class FailoverTopology {
     public static final String SERVICE = "failover-service";
     public static final String STORE = "failover-instances";
     public static final String REGION_STORE = "failover-regions";
+    /** What heartbeats change of each instance's health ({@link HeardNodes}), beside {@value #STORE}. */
+    public static final String HEARD_STORE = DeciderProcessor.hotStore(STORE);
     /** The region stage's waiting signals (transient: not part of the state a rebuild compares). */
     public static final String REGION_QUEUE_STORE = "failover-region-queue";
 
     private FailoverTopology() {
+    }
+
+    /**
+     * An instance's health as the stores hold it: its state ({@value #STORE}) joined with what
+     * heartbeats changed ({@link #HEARD_STORE}); null when failover does not know the instance.
+     */
+    public static InstanceHealth health(ReadOnlyKeyValueStore<String, InstanceHealth> instances,
+            ReadOnlyKeyValueStore<String, HeardNodes> heard, String instanceId) {
+        InstanceHealth cold = instances.get(instanceId);
+        return cold == null ? null : new HeartbeatSplit().join(cold, heard.get(instanceId));
     }
 
     /** The topology as the live service runs it: publishing its decisions. */
@@ -85,9 +100,9 @@ public final class FailoverTopology {
             FailoverDecider decider, RegionGuardDecider guard, Clock clock, Duration timerInterval, boolean publish,
             int instancePartitions) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
-                Serdes.String(), new JsonSerde<>(InstanceHealth.class)));
+                Serdes.String(), new StateSerde<>(InstanceHealth.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REGION_STORE),
-                Serdes.String(), new JsonSerde<>(RegionState.class)));
+                Serdes.String(), new StateSerde<>(RegionState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REGION_QUEUE_STORE),
                 Serdes.String(), new EnvelopeJsonSerde<>(RegionCommand.class)));
         builder.addStateStore(SeenEvents.store(RegionClock.seenStore(REGION_QUEUE_STORE)));
@@ -119,9 +134,10 @@ public final class FailoverTopology {
                 .merge(switchovers, Named.as("merge-switchovers"));
 
         // Decide per instance
+        // each instance's health in two parts: what heartbeats change (HEARD_STORE), and the rest
         KStream<String, Envelope<FailoverEvent>> events = commands.process(DeciderProcessor.supplier(decider, STORE,
-                SERVICE, decider::due, timerInterval, clock, FailoverEvent.TimeDecided::new), Named.as("decide-instance"),
-                STORE);
+                SERVICE, decider::due, timerInterval, clock, FailoverEvent.TimeDecided::new, new HeartbeatSplit(),
+                new HeardNodesSerde()), Named.as("decide-instance"), STORE);
 
         // Decide per region, in event time: each instance partition's progress goes to every region partition
         KStream<String, Envelope<RegionCommand>> signals = events

@@ -301,6 +301,48 @@ class FailoverTopologyTest {
         }
     }
 
+    @Test
+    void aHeartbeatRewritesOnlyWhatItChanged_tensOfBytes_notTheInstance() {
+        instance("i-1", "PREMIUM-8", 3);
+        for (int n = 1; n <= 3; n++) {
+            beat("i-1", "i-1-n" + n, n == 1 ? NodeRole.PRIMARY : NodeRole.STANDBY, 10_000, 1);
+        }
+        var whole = driver.createOutputTopic("failover-test-" + FailoverTopology.STORE + "-changelog",
+                Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+        var heard = driver.createOutputTopic("failover-test-" + FailoverTopology.HEARD_STORE + "-changelog",
+                Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+        whole.readRecordsToList();
+        heard.readRecordsToList();
+
+        for (int i = 1; i <= 30; i++) {
+            clock.now = clock.now.plusMillis(700);
+            beat("i-1", "i-1-n" + (i % 3 + 1), i % 3 == 0 ? NodeRole.PRIMARY : NodeRole.STANDBY, 10_000 + i, 1);
+        }
+
+        assertThat(whole.readRecordsToList()).as("the instance's state is not rewritten by heartbeats").isEmpty();
+        var writes = heard.readRecordsToList();
+        assertThat(writes).hasSize(30);
+        assertThat(writes).allSatisfy(w -> assertThat(w.value().length).as("bytes a heartbeat writes")
+                .isLessThan(80));
+        // and what the stores hold together is the instance as the heartbeats left it
+        var health = FailoverTopology.health(driver.getKeyValueStore(FailoverTopology.STORE),
+                driver.getKeyValueStore(FailoverTopology.HEARD_STORE), "i-1");
+        assertThat(health.node("i-1-n1").orElseThrow().position()).isEqualTo(10_030);
+        assertThat(health.node("i-1-n1").orElseThrow().lastHeartbeatAt()).isEqualTo(clock.now);
+    }
+
+    @Test
+    void aFailoverRewritesTheInstanceAndTheStoresTogetherHoldWhatTheDeciderDecided() {
+        premiumPrimaryLost();
+        var health = FailoverTopology.health(driver.getKeyValueStore(FailoverTopology.STORE),
+                driver.getKeyValueStore(FailoverTopology.HEARD_STORE), "i-1");
+        assertThat(health.epoch()).isEqualTo(2);
+        assertThat(health.primary().orElseThrow().nodeId()).isEqualTo("i-1-n3");
+        assertThat(health.primary().orElseThrow().position()).isEqualTo(9_950);
+        assertThat(health.history()).singleElement().satisfies(f -> assertThat(f.promotedNodeId())
+                .isEqualTo("i-1-n3"));
+    }
+
     private static List<String> types(List<TestRecord<String, FailoverEventEnvelope>> records) {
         return records.stream().map(r -> r.value().getPayload().getClass().getSimpleName()).toList();
     }

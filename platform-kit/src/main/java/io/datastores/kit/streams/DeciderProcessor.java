@@ -13,14 +13,17 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 
 import io.datastores.kit.decider.Decider;
 import io.datastores.kit.decider.Deferred;
 import io.datastores.kit.decider.Envelope;
 import io.datastores.kit.decider.EventMeta;
 import io.datastores.kit.decider.Repeatable;
+import io.datastores.kit.decider.StateSplit;
 import io.datastores.kit.decider.Timer;
 
 /**
@@ -42,12 +45,14 @@ public final class DeciderProcessor<C, S, E>
     private final Clock clock;
     private final java.util.function.Function<Instant, E> afterTick;
     private ProcessorContext<String, Envelope<E>> context;
-    private KeyValueStore<String, S> store;
+    private final DeciderStates<S> states;
     private SeenEvents seen;
 
     private DeciderProcessor(Decider<C, S, E> decider, String storeName, String producer, Timer<C, S> timer,
-            Duration timerInterval, Clock clock, java.util.function.Function<Instant, E> afterTick) {
+            Duration timerInterval, Clock clock, java.util.function.Function<Instant, E> afterTick,
+            DeciderStates.Split<S, ?> split) {
         this.decider = decider;
+        this.states = new DeciderStates<>(storeName, split, DeciderStates.RECENT);
         this.afterTick = afterTick;
         this.storeName = storeName;
         this.producer = producer;
@@ -62,7 +67,8 @@ public final class DeciderProcessor<C, S, E>
      */
     public static <C, S, E> ProcessorSupplier<String, Envelope<C>, String, Envelope<E>> supplier(
             Decider<C, S, E> decider, String storeName, String producer) {
-        return withSeenStore(storeName, () -> new DeciderProcessor<>(decider, storeName, producer, null, null, null, null));
+        return withSeenStore(storeName, null,
+                () -> new DeciderProcessor<>(decider, storeName, producer, null, null, null, null, null));
     }
 
     /** A supplier whose processors also run {@code timer} every {@code interval} of {@code clock}. */
@@ -80,8 +86,29 @@ public final class DeciderProcessor<C, S, E>
     public static <C, S, E> ProcessorSupplier<String, Envelope<C>, String, Envelope<E>> supplier(
             Decider<C, S, E> decider, String storeName, String producer, Timer<C, S> timer, Duration interval,
             Clock clock, java.util.function.Function<Instant, E> afterTick) {
-        return withSeenStore(storeName,
-                () -> new DeciderProcessor<>(decider, storeName, producer, timer, interval, clock, afterTick));
+        return withSeenStore(storeName, null,
+                () -> new DeciderProcessor<>(decider, storeName, producer, timer, interval, clock, afterTick, null));
+    }
+
+    /**
+     * As above, for a state kept in two parts ({@link StateSplit}): the store named {@code storeName}
+     * (connected by name, its serde for the cold part) and the supplier's own store of hot parts,
+     * {@link #hotStore(String)}, with {@code hotSerde}. An event that changes only the hot part
+     * rewrites only that.
+     */
+    public static <C, S, E, H> ProcessorSupplier<String, Envelope<C>, String, Envelope<E>> supplier(
+            Decider<C, S, E> decider, String storeName, String producer, Timer<C, S> timer, Duration interval,
+            Clock clock, java.util.function.Function<Instant, E> afterTick, StateSplit<S, H> split,
+            Serde<H> hotSerde) {
+        StoreBuilder<?> hot = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(hotStore(storeName)),
+                Serdes.String(), hotSerde);
+        return withSeenStore(storeName, hot, () -> new DeciderProcessor<>(decider, storeName, producer, timer,
+                interval, clock, afterTick, new DeciderStates.Split<>(split, hotStore(storeName))));
+    }
+
+    /** The store of a split state's hot parts, beside {@code storeName}'s cold ones. */
+    public static String hotStore(String storeName) {
+        return DeciderStates.hotStore(storeName);
     }
 
     /** The key of what {@code afterTick} forwards. */
@@ -93,6 +120,7 @@ public final class DeciderProcessor<C, S, E>
     }
 
     private static <C, E> ProcessorSupplier<String, Envelope<C>, String, Envelope<E>> withSeenStore(String storeName,
+            StoreBuilder<?> more,
             java.util.function.Supplier<Processor<String, Envelope<C>, String, Envelope<E>>> processors) {
         return new ProcessorSupplier<>() {
             @Override
@@ -102,7 +130,8 @@ public final class DeciderProcessor<C, S, E>
 
             @Override
             public java.util.Set<org.apache.kafka.streams.state.StoreBuilder<?>> stores() {
-                return java.util.Set.of(SeenEvents.store(seenStore(storeName)));
+                return more == null ? java.util.Set.of(SeenEvents.store(seenStore(storeName)))
+                        : java.util.Set.of(SeenEvents.store(seenStore(storeName)), more);
             }
         };
     }
@@ -110,7 +139,7 @@ public final class DeciderProcessor<C, S, E>
     @Override
     public void init(ProcessorContext<String, Envelope<E>> context) {
         this.context = context;
-        this.store = context.getStateStore(storeName);
+        states.init(context);
         this.seen = new SeenEvents(context.getStateStore(seenStore(storeName)));
         if (timer != null) {
             startedAt = clock.millis();
@@ -184,11 +213,10 @@ public final class DeciderProcessor<C, S, E>
                 Instant.ofEpochMilli(context.currentStreamTimeMs()));
         if (dueIndex == null) {
             dueIndex = new DueIndex();
-            try (KeyValueIterator<String, S> all = store.all()) {
-                all.forEachRemaining(kv -> index(kv.key, kv.value));
-            }
+            states.forEach(this::index);
         }
-        dueIndex.dueBy(now.toEpochMilli()).forEach(key -> fireDue(key, store.get(key), now));
+        // the index may hold a moment earlier than a key's (see decideAndStore): set it right here
+        dueIndex.dueBy(now.toEpochMilli()).forEach(key -> index(key, fireDue(key, states.get(key), now)));
         if (afterTick != null) {
             String seed = producer + "/tick/" + context.taskId() + "/" + now;
             EventMeta meta = new EventMeta(UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString(),
@@ -218,6 +246,11 @@ public final class DeciderProcessor<C, S, E>
         return current;
     }
 
+    @Override
+    public void close() {
+        states.close();
+    }
+
     /** Notes when time next owes {@code key} a decision, once the index exists. */
     private void index(String key, S state) {
         dueIndex.set(key, timer.next(key, state).map(Instant::toEpochMilli).orElse(null));
@@ -245,7 +278,7 @@ public final class DeciderProcessor<C, S, E>
         if (!(command.value().body() instanceof Repeatable) && alreadyDecided(command)) {
             return;
         }
-        S state = store.get(command.key());
+        S state = states.get(command.key());
         if (timer != null) {
             state = fireDue(command.key(), state, Instant.ofEpochMilli(ts));
         }
@@ -275,9 +308,11 @@ public final class DeciderProcessor<C, S, E>
             state = decider.evolve(state, event);
         }
         if (!events.isEmpty()) {
-            store.put(key, state);
+            states.put(key, current, state);
             if (dueIndex != null) {
-                index(key, state);
+                // only ever earlier: a heartbeat moves a key's moment later each time, and the timer
+                // run that finds it not due yet sets it right (saves a re-sort of the index per event)
+                dueIndex.setEarlier(key, timer.next(key, state).map(Instant::toEpochMilli).orElse(null));
             }
         }
         return events.isEmpty() ? current : state;

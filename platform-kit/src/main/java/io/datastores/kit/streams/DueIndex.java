@@ -38,6 +38,21 @@ final class DueIndex {
         }
     }
 
+    /**
+     * {@code key} is next due at {@code at} or later: moves its moment only earlier (or notes it
+     * when it had none). A moment left earlier than the key's is harmless: when it comes, the timer
+     * finds nothing due and the shell sets the key's moment right with {@link #set}.
+     */
+    void setEarlier(String key, Long at) {
+        if (at == null) {
+            return;
+        }
+        Long before = byKey.get(key);
+        if (before == null || at < before) {
+            set(key, at);
+        }
+    }
+
     /** The keys due at or before {@code now}, earliest first. */
     List<String> dueBy(long now) {
         List<String> keys = new ArrayList<>();
