@@ -28,11 +28,9 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
  * nodes, trial, requests decided) and {@code GET /organizations/{id}} (tier, held names, instances).
  */
 @Controller
-@SerdeImport(InstanceState.class)
 @SerdeImport(InstanceState.EarlyFailover.class)
 @SerdeImport(InstanceEvent.Accepted.class)
 @SerdeImport(InstanceEvent.Node.class)
-@SerdeImport(InstanceState.EarlyFailover.class)
 @SerdeImport(InstanceState.Endpoint.class)
 @SerdeImport(InstanceState.NodeFailure.class)
 @SerdeImport(OrganizationState.class)
@@ -49,25 +47,29 @@ public class StateController {
 
     @Get("/instances/{id}")
     @ApiResponse(responseCode = "200", description = "provisioning's state of the instance",
-            content = @Content(mediaType = TokenProtected.JSON, schema = @Schema(implementation = InstanceState.class)))
+            content = @Content(mediaType = TokenProtected.JSON,
+                    schema = @Schema(implementation = InstanceStateView.class)))
     @ApiResponse(responseCode = "404", description = "no such instance",
             content = @Content(mediaType = TokenProtected.JSON,
                     schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> instance(@PathVariable String id, HttpRequest<?> request) {
-        Optional<ReadOnlyKeyValueStore<String, InstanceState>> store = stores.store(ProvisioningTopology.STORE);
+        Optional<ReadOnlyKeyValueStore<String, InstanceState>> store =
+                stores.store(ProvisioningTopology.STORE);
         if (store.isEmpty()) {
             return QueryableStores.unavailable(ProvisioningTopology.STORE);
         }
         InstanceState state = store.get().get(id);
-        if (state != null && state.instance() == null && !state.earlyNodes().isEmpty()
+        if (state != null && state.instance() == null && !state.early().nodes().isEmpty()
                 && AuthFilter.caller(request).operator()) {
-            return HttpResponse.ok(state); // nodes the data plane reported for an instance not (yet) requested
+            // nodes the data plane reported for an instance not (yet) requested
+            return HttpResponse.ok(InstanceStateView.of(state));
         }
         if (state == null || state.instance() == null) {
             return HttpResponse.notFound(new Problem("no instance " + id));
         }
         return AuthFilter.outsideScope(request, state.instance().organizationId())
-                .<HttpResponse<?>>map(r -> r).orElseGet(() -> HttpResponse.ok(state));
+                .<HttpResponse<?>>map(r -> r)
+                .orElseGet(() -> HttpResponse.ok(InstanceStateView.of(state)));
     }
 
     @Get("/organizations/{id}")

@@ -52,7 +52,7 @@ class InstanceDeciderTest {
     /** Every planned node reports up; returns all events. */
     private List<InstanceEvent> allNodesUp(InstanceState[] holder) {
         List<InstanceEvent> events = new ArrayList<>();
-        for (InstanceEvent.Node n : List.copyOf(holder[0].nodes())) {
+        for (InstanceEvent.Node n : List.copyOf(holder[0].topology().nodes())) {
             if (n.ip() != null) {
                 continue;
             }
@@ -159,16 +159,16 @@ class InstanceDeciderTest {
             for (InstanceEvent e : events) {
                 after = decider.evolve(after, e);
             }
-            assertThat(after.nodes()).extracting(InstanceEvent.Node::nodeId).containsExactly("i-1-r1");
-            assertThat(after.earlyNodes()).isEmpty();
-            assertThat(after.earlyFailovers()).isEmpty();
-            assertThat(after.epoch()).isEqualTo(2);
+            assertThat(after.topology().nodes()).extracting(InstanceEvent.Node::nodeId).containsExactly("i-1-r1");
+            assertThat(after.early().nodes()).isEmpty();
+            assertThat(after.early().failovers()).isEmpty();
+            assertThat(after.topology().epoch()).isEqualTo(2);
         }
 
         @Test
         void givenANodeReportedBeforeItWasAskedFor_thenHeldAndUpAsSoonAsAsked() {
             InstanceState early = given(up("i-1-n1", "z-early"));
-            assertThat(early.earlyNodes()).extracting(InstanceEvent.Node::nodeId).containsExactly("i-1-n1");
+            assertThat(early.early().nodes()).extracting(InstanceEvent.Node::nodeId).containsExactly("i-1-n1");
             assertThat(when(early, up("i-1-n1", "z-early"))).as("reported twice: held once").isEmpty();
 
             List<InstanceEvent> events = when(early, request("HOBBYIST", Engine.POSTGRESQL));
@@ -285,7 +285,7 @@ class InstanceDeciderTest {
             for (InstanceEvent e : up) {
                 s = decider.evolve(s, e);
             }
-            assertThat(s.epoch()).isEqualTo(2);
+            assertThat(s.topology().epoch()).isEqualTo(2);
             List<InstanceEvent> down = when(s, new ChangePlan("r-down", "org-1", "i-1", "STARTUP-2"));
             assertThat(down).filteredOn(NodeDecommissioned.class::isInstance)
                     .extracting(e -> ((NodeDecommissioned) e).nodeId()).containsExactly("i-1-r1", "i-1-n2");
@@ -434,7 +434,7 @@ class InstanceDeciderTest {
                 assertThat(r.endpointAddress()).isEqualTo("127.0.0.1");
                 assertThat(r.serviceHost()).endsWith(InstanceDecider.HOST_DOMAIN);
             });
-            assertThat(s[0].endpoint()).isEqualTo(new InstanceState.Endpoint("127.0.0.1", 6432));
+            assertThat(s[0].topology().endpoint()).isEqualTo(new InstanceState.Endpoint("127.0.0.1", 6432));
         }
 
         @Test
@@ -448,15 +448,15 @@ class InstanceDeciderTest {
                 assertThat(n.attempt()).isEqualTo(2);
                 assertThat(n.role()).isEqualTo(NodeRole.STANDBY);
                 assertThat(n.epoch()).isEqualTo(1);
-                assertThat(n.zone()).isEqualTo(s[0].nodes().get(1).zone());
+                assertThat(n.zone()).isEqualTo(s[0].topology().nodes().get(1).zone());
             });
-            assertThat(s[0].nodes()).as("asked again, not added again").hasSize(3);
+            assertThat(s[0].topology().nodes()).as("asked again, not added again").hasSize(3);
             assertThat(s[0].status()).isEqualTo(Status.PROVISIONING);
 
             List<InstanceEvent> upNow = run(s, up("i-1-n2", "b"), up("i-1-n3", "c"));
             assertThat(upNow.get(upNow.size() - 1)).isInstanceOf(Ready.class);
-            assertThat(s[0].nodeFailures()).as("a node that runs has no failure left").isEmpty();
-            assertThat(s[0].attempts()).isEmpty();
+            assertThat(s[0].retries().failures()).as("a node that runs has no failure left").isEmpty();
+            assertThat(s[0].retries().attempts()).isEmpty();
         }
 
         @Test
@@ -529,7 +529,7 @@ class InstanceDeciderTest {
             List<InstanceEvent> last = run(s, failed("i-1-r1", 2, true), failed("i-1-r1", 3, true));
             assertThat(last).noneMatch(InstanceEvent.Failed.class::isInstance);
             assertThat(s[0].status()).isEqualTo(Status.READY);
-            assertThat(s[0].nodeFailures()).singleElement().satisfies(f -> {
+            assertThat(s[0].retries().failures()).singleElement().satisfies(f -> {
                 assertThat(f.nodeId()).isEqualTo("i-1-r1");
                 assertThat(f.attempt()).isEqualTo(3);
                 assertThat(f.gaveUp()).isTrue();
@@ -539,7 +539,7 @@ class InstanceDeciderTest {
         @Test
         void givenAFailureReadBeforeTheRequest_thenDecidedWhenTheRequestIsRead() {
             InstanceState early = given(failed("i-1-n1", 1, true));
-            assertThat(early.earlyFailures()).hasSize(1);
+            assertThat(early.early().failures()).hasSize(1);
             List<InstanceEvent> events = when(early, request("HOBBYIST", Engine.POSTGRESQL));
             assertThat(events).extracting(e -> e.getClass().getSimpleName())
                     .containsExactly("Accepted", "NodeRequested", "NodeFailureRecorded", "NodeRequested");
@@ -548,7 +548,7 @@ class InstanceDeciderTest {
             for (InstanceEvent e : events) {
                 after = decider.evolve(after, e);
             }
-            assertThat(after.earlyFailures()).isEmpty();
+            assertThat(after.early().failures()).isEmpty();
         }
     }
 
@@ -585,7 +585,7 @@ class InstanceDeciderTest {
                         assertThat(n.host()).as("the address it had").isEqualTo(host);
                         assertThat(n.ip()).isNotNull();
                     });
-            assertThat(s[0].replacements()).doesNotContain("i-1-r1");
+            assertThat(s[0].topology().replacements()).doesNotContain("i-1-r1");
             assertThat(when(s[0], new InstanceCommand.RecordCancellation("i-1", "i-1-r1", "i-1-n1", 2)))
                     .as("cancelled once").isEmpty();
             assertThat(when(s[0], new InstanceCommand.RecordRejoin("i-1", "i-1-n1", 2, null, null)))
@@ -603,7 +603,7 @@ class InstanceDeciderTest {
                     new InstanceCommand.RecordCancellation("i-1", "i-1-r1", "i-1-n1", 2));
             assertThat(((Ready) cancelled.get(cancelled.size() - 1)).nodes()).extracting(InstanceEvent.Node::nodeId)
                     .containsExactlyInAnyOrder("i-1-n1", "i-1-n2", "i-1-n3");
-            assertThat(s[0].nodes()).filteredOn(n -> n.nodeId().equals("i-1-n1")).singleElement()
+            assertThat(s[0].topology().nodes()).filteredOn(n -> n.nodeId().equals("i-1-n1")).singleElement()
                     .satisfies(n -> assertThat(n.ip()).isEqualTo("10.0.0.5"));
         }
 

@@ -410,7 +410,7 @@ class ProvisioningTopologyTest {
                 "10.0.0.1", "z", null, null)));
         assertThat(settle()).as("a node nobody asked for yet is held, not published").isEmpty();
         assertThat(driver.<String, io.datastores.provisioning.domain.InstanceState>getKeyValueStore(
-                ProvisioningTopology.STORE).get("i-999").earlyNodes()).extracting(n -> n.nodeId())
+                ProvisioningTopology.STORE).get("i-999").early().nodes()).extracting(n -> n.nodeId())
                 .containsExactly("i-999-n1");
 
         InstanceReady ready = null;
