@@ -26,27 +26,28 @@ final class Archiving {
     static List<BackupEvent> archived(Archived a, BackupState state) {
         long end = state.archive().lastArchivedEnd();
         if (!state.lifecycle().tracked() || a.endPosition() <= end) {
-            return List.of(); // unknown instance, or a segment the archive already covers (a re-delivery)
+            return List.of(); // unknown instance, or a segment already covered (a re-delivery)
         }
         List<BackupEvent> events = new ArrayList<>();
         if (end >= 0 && a.startPosition() > end) {
             events.add(new BackupEvent.GapDetected(a.instanceId(), GapKind.MISSING_SEGMENT, end,
-                    "segment " + a.segment() + " starts at " + a.startPosition() + " but the archive ends at "
-                            + end));
+                    "segment " + a.segment() + " starts at " + a.startPosition()
+                            + " but the archive ends at " + end));
         }
-        events.add(new BackupEvent.SegmentRecorded(new Segment(a.segment(), a.startPosition(), a.endPosition(),
-                a.archivedAt(), 1)));
+        events.add(new BackupEvent.SegmentRecorded(new Segment(a.segment(), a.startPosition(),
+                a.endPosition(), a.archivedAt(), 1)));
         return events;
     }
 
     /** What time owes the archive at {@code at}: the stall alarm. */
-    static List<BackupEvent> tick(String instanceId, BackupState s, BackupDeadlines d, Instant at) {
+    static List<BackupEvent> tick(String instanceId, BackupState s, BackupDeadlines d,
+            Instant at) {
         if (!reached(d.stall(), at)) {
             return List.of();
         }
         LogArchive archive = s.archive();
-        return List.of(new BackupEvent.GapDetected(instanceId, GapKind.STALLED, archive.lastArchivedEnd(),
-                "no log archived since " + archive.lastArchivedAt() + " (cadence " + LOG_CADENCE.toMinutes()
-                        + " minutes)"));
+        return List.of(new BackupEvent.GapDetected(instanceId, GapKind.STALLED,
+                archive.lastArchivedEnd(), "no log archived since " + archive.lastArchivedAt()
+                        + " (cadence " + LOG_CADENCE.toMinutes() + " minutes)"));
     }
 }

@@ -11,11 +11,13 @@ import java.util.stream.Stream;
 /**
  * Every moment at which time owes an instance a decision, each written once: the timer
  * ({@link BackupDecider#due}, hence the shell's index of when each instance is next due) and the
- * rules' checks ({@link #reached}) both read them from {@link #deadlines}. A null deadline is none.
+ * rules' checks ({@link #reached}) both read them from {@link #deadlines}. A null deadline is
+ * none.
  *
  * @param nextFull the next daily full backup, while serving
  * @param retry when a failed full backup is asked again, while serving
- * @param overdue when no successful full backup for {@link Schedule#OVERDUE_AFTER} raises the alarm
+ * @param overdue when no successful full backup for {@link Schedule#OVERDUE_AFTER} raises
+ *     the alarm
  * @param stall when archiving silent for {@link Archiving#STALL_AFTER} raises the alarm
  * @param graceEnds when a deleted instance's backups go
  * @param windowExpiries when each restore point but the newest leaves the window, oldest first
@@ -37,8 +39,10 @@ public record BackupDeadlines(Instant nextFull, Instant retry, Instant overdue, 
             nextFull = serving.nextFullAt();
             retry = s.inFlight().retryAt();
             FullBackups fulls = s.fulls();
-            Instant since = fulls.lastSuccessAt() != null ? fulls.lastSuccessAt() : serving.since();
-            overdue = fulls.overdueRaised() || since == null ? null : since.plus(Schedule.OVERDUE_AFTER);
+            Instant since = fulls.lastSuccessAt() != null ? fulls.lastSuccessAt()
+                    : serving.since();
+            overdue = fulls.overdueRaised() || since == null ? null
+                    : since.plus(Schedule.OVERDUE_AFTER);
             LogArchive archive = s.archive();
             stall = archive.stallRaised() || archive.lastArchivedAt() == null ? null
                     : archive.lastArchivedAt().plus(Archiving.STALL_AFTER);
@@ -51,7 +55,7 @@ public record BackupDeadlines(Instant nextFull, Instant retry, Instant overdue, 
         return new BackupDeadlines(nextFull, retry, overdue, stall, graceEnds, windowExpiries(s));
     }
 
-    /** Restore point i may go once point i+1 is older than the window: point i+1 then anchors it. */
+    /** Restore point i may go once point i+1 is older than the window: i+1 then anchors it. */
     private static List<Expiry> windowExpiries(BackupState s) {
         List<Backup> points = s.restorePoints();
         if (s.policy().latestOnly() || points.size() < 2) {

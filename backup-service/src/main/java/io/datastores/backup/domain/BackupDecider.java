@@ -27,7 +27,8 @@ import io.datastores.kit.decider.Timer;
  *   <li>{@link Schedule}: a full backup as soon as the instance serves, then one a day; retries
  *       with backoff; the overdue alarm; completed backups kept.</li>
  *   <li>{@link Archiving}: archived log segments, the missing-segment and stall alarms.</li>
- *   <li>{@link Retention}: the window, latest-only plans, unencrypted backups, the deletion grace.</li>
+ *   <li>{@link Retention}: the window, latest-only plans, unencrypted backups, the deletion
+ *       grace.</li>
  *   <li>{@link BackupDeadlines}: every moment time owes a decision, from which both the timer
  *       ({@link #due}) and the rules' checks are derived.</li>
  *   <li>{@link RestorePlan}: how to restore to a moment or a log position.</li>
@@ -70,7 +71,8 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
 
     /** What time owes this instance at {@code now}, at the earliest moment it became due. */
     public Optional<Timer.Due<BackupCommand>> due(String instanceId, BackupState s, Instant now) {
-        return deadlines(s).earliestReached(now).map(t -> new Timer.Due<>(new Tick(instanceId), t));
+        return deadlines(s).earliestReached(now)
+                .map(t -> new Timer.Due<>(new Tick(instanceId), t));
     }
 
     @Override
@@ -80,7 +82,8 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
         }
         List<BackupEvent> events = new ArrayList<>(decided(command, state, at));
         BackupState after = fold(state, events);
-        List<BackupEvent> expired = Retention.retain(command.instanceId(), after, deadlines(after), at);
+        List<BackupEvent> expired =
+                Retention.retain(command.instanceId(), after, deadlines(after), at);
         events.addAll(expired);
         after = fold(after, expired);
         RestoreWindow before = state.window(command.instanceId());
@@ -128,10 +131,13 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
     }
 
     private static BackupEvent restore(PlanRestore p, BackupState state) {
-        RestorePlan.Result result = p.targetPosition() == null ? RestorePlan.latest(state, p.instanceId())
+        RestorePlan.Result result = p.targetPosition() == null
+                ? RestorePlan.latest(state, p.instanceId())
                 : RestorePlan.ofPosition(state, p.instanceId(), p.targetPosition());
-        return result.plan().<BackupEvent>map(plan -> new BackupEvent.RestorePlanned(p.requestId(), plan))
-                .orElseGet(() -> new BackupEvent.RestoreRefused(p.requestId(), p.instanceId(), result.refusal()));
+        return result.plan()
+                .<BackupEvent>map(plan -> new BackupEvent.RestorePlanned(p.requestId(), plan))
+                .orElseGet(() -> new BackupEvent.RestoreRefused(p.requestId(), p.instanceId(),
+                        result.refusal()));
     }
 
     @Override
@@ -146,12 +152,15 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
             return s.with(p.policy());
         } else if (e instanceof BackupEvent.Requested r) {
             return s.with(nextFullAt(s.lifecycle(), r.nextFullAt()))
-                    .with(new InFlight.Running(r.backupId(), r.attempt())).with(s.fulls().requested(r.backupId()));
+                    .with(new InFlight.Running(r.backupId(), r.attempt()))
+                    .with(s.fulls().requested(r.backupId()));
         } else if (e instanceof BackupEvent.Recorded r) {
-            InFlight f = r.backup().backupId().equals(s.inFlight().backupId()) ? new InFlight.Idle() : s.inFlight();
+            boolean waited = r.backup().backupId().equals(s.inFlight().backupId());
+            InFlight f = waited ? new InFlight.Idle() : s.inFlight();
             return s.with(f).with(s.fulls().recorded(r.backup()));
         } else if (e instanceof BackupEvent.FailureRecorded f) {
-            return s.with(new InFlight.Retrying(s.inFlight().backupId(), f.attempt(), f.retryAt()));
+            return s.with(new InFlight.Retrying(s.inFlight().backupId(), f.attempt(),
+                    f.retryAt()));
         } else if (e instanceof BackupEvent.Overdue) {
             return s.with(s.fulls().overdue());
         } else if (e instanceof BackupEvent.SegmentRecorded r) {
@@ -164,8 +173,10 @@ public final class BackupDecider implements Decider<BackupCommand, BackupState, 
             return s.with(s.archive().withoutUpTo(w.upToPosition()));
         } else if (e instanceof BackupEvent.Deleted d) {
             return s.with(deleted(s.lifecycle(), d.at())).with(new InFlight.Idle());
-        } else if (e instanceof BackupEvent.NotRestorable || e instanceof BackupEvent.RestorePlanned
-                || e instanceof BackupEvent.RestoreRefused || e instanceof BackupEvent.WindowChanged) {
+        } else if (e instanceof BackupEvent.NotRestorable
+                || e instanceof BackupEvent.RestorePlanned
+                || e instanceof BackupEvent.RestoreRefused
+                || e instanceof BackupEvent.WindowChanged) {
             return s; // published only: they change nothing kept
         }
         throw new IllegalStateException("no rule evolves " + e);

@@ -8,12 +8,12 @@ import java.util.List;
  * schedule (an operator's {@code scheduleMinute}, or null for the spread default), the full backup
  * it waits for, the full backups and the archived log it keeps (each with its alarm).
  */
-public record BackupState(Lifecycle lifecycle, Engine engine, BackupPolicy policy, Integer scheduleMinute,
-        InFlight inFlight, FullBackups fulls, LogArchive archive) {
+public record BackupState(Lifecycle lifecycle, Engine engine, BackupPolicy policy,
+        Integer scheduleMinute, InFlight inFlight, FullBackups fulls, LogArchive archive) {
 
     public static BackupState initial() {
-        return new BackupState(new Lifecycle.Untracked(), null, BackupPolicy.none(), null, new InFlight.Idle(),
-                FullBackups.none(), LogArchive.none());
+        return new BackupState(new Lifecycle.Untracked(), null, BackupPolicy.none(), null,
+                new InFlight.Idle(), FullBackups.none(), LogArchive.none());
     }
 
     /** Restore points (encrypted full backups), oldest first. */
@@ -21,13 +21,16 @@ public record BackupState(Lifecycle lifecycle, Engine engine, BackupPolicy polic
         return fulls.restorePoints();
     }
 
-    /** The restorable window: oldest retained restore point to the latest archived log after the newest one. */
+    /**
+     * The restorable window: oldest retained restore point to the latest archived log after the
+     * newest one.
+     */
     public RestoreWindow window(String instanceId) {
         List<Backup> points = restorePoints();
         long archivedEnd = archive.lastArchivedEnd();
         if (points.isEmpty()) {
-            return new RestoreWindow(instanceId, policy.retentionDays(), policy.mode(), null, null, archivedEnd,
-                    List.of(), lifecycle.deleted());
+            return new RestoreWindow(instanceId, policy.retentionDays(), policy.mode(), null, null,
+                    archivedEnd, List.of(), lifecycle.deleted());
         }
         Backup newest = points.get(points.size() - 1);
         Instant end = newest.completedAt();
@@ -35,8 +38,8 @@ public record BackupState(Lifecycle lifecycle, Engine engine, BackupPolicy polic
         if (archivedAt != null && archivedEnd >= newest.endPosition() && archivedAt.isAfter(end)) {
             end = archivedAt;
         }
-        return new RestoreWindow(instanceId, policy.retentionDays(), policy.mode(), points.get(0).completedAt(),
-                end, archivedEnd, points, lifecycle.deleted());
+        return new RestoreWindow(instanceId, policy.retentionDays(), policy.mode(),
+                points.get(0).completedAt(), end, archivedEnd, points, lifecycle.deleted());
     }
 
     BackupState with(Lifecycle l) {
@@ -56,7 +59,8 @@ public record BackupState(Lifecycle lifecycle, Engine engine, BackupPolicy polic
     }
 
     BackupState tracked(Engine e, BackupPolicy p) {
-        return new BackupState(new Lifecycle.Known(), e, p, scheduleMinute, inFlight, fulls, archive);
+        return new BackupState(new Lifecycle.Known(), e, p, scheduleMinute, inFlight, fulls,
+                archive);
     }
 
     BackupState with(BackupPolicy p) {

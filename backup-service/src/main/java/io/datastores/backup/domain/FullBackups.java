@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The full backups kept for an instance ({@code kept}), every backup id it asked for or recorded
- * ({@code knownIds}), when a restore point last completed, and whether the overdue alarm is raised.
+ * ({@code knownIds}), when a restore point last completed, and whether the overdue alarm is
+ * raised.
  */
 public record FullBackups(List<Backup> kept, List<String> knownIds, Instant lastSuccessAt,
         boolean overdueRaised) {
@@ -18,8 +19,8 @@ public record FullBackups(List<Backup> kept, List<String> knownIds, Instant last
 
     /** Restore points (encrypted full backups), oldest first. */
     public List<Backup> restorePoints() {
-        return kept.stream().filter(Backup::restorePoint).sorted(Comparator.comparing(Backup::completedAt))
-                .toList();
+        return kept.stream().filter(Backup::restorePoint)
+                .sorted(Comparator.comparing(Backup::completedAt)).toList();
     }
 
     boolean keeps(String backupId) {
@@ -34,7 +35,8 @@ public record FullBackups(List<Backup> kept, List<String> knownIds, Instant last
     FullBackups recorded(Backup b) {
         List<Backup> more = new ArrayList<>(kept);
         more.add(b);
-        boolean success = b.restorePoint() && (lastSuccessAt == null || b.completedAt().isAfter(lastSuccessAt));
+        boolean success = b.restorePoint()
+                && (lastSuccessAt == null || b.completedAt().isAfter(lastSuccessAt));
         return new FullBackups(List.copyOf(more), append(knownIds, b.backupId()),
                 success ? b.completedAt() : lastSuccessAt, overdueRaised && !success);
     }
@@ -44,8 +46,8 @@ public record FullBackups(List<Backup> kept, List<String> knownIds, Instant last
     }
 
     FullBackups without(String backupId) {
-        return new FullBackups(kept.stream().filter(b -> !b.backupId().equals(backupId)).toList(), knownIds,
-                lastSuccessAt, overdueRaised);
+        List<Backup> rest = kept.stream().filter(b -> !b.backupId().equals(backupId)).toList();
+        return new FullBackups(rest, knownIds, lastSuccessAt, overdueRaised);
     }
 
     private static List<String> append(List<String> list, String item) {

@@ -11,7 +11,8 @@ import java.util.function.Function;
 public sealed interface InFlight {
 
     /** The one exhaustive dispatch over the phases. */
-    <R> R match(Function<Idle, R> idle, Function<Running, R> running, Function<Retrying, R> retrying);
+    <R> R match(Function<Idle, R> idle, Function<Running, R> running,
+            Function<Retrying, R> retrying);
 
     /** The id of the backup waited for, or null. */
     default String backupId() {

@@ -11,8 +11,8 @@ import java.util.function.Function;
 public sealed interface Lifecycle {
 
     /** The one exhaustive dispatch over the phases. */
-    <R> R match(Function<Untracked, R> untracked, Function<Known, R> known, Function<Serving, R> serving,
-            Function<Deleted, R> deleted);
+    <R> R match(Function<Untracked, R> untracked, Function<Known, R> known,
+            Function<Serving, R> serving, Function<Deleted, R> deleted);
 
     /** Whether provisioning told of the instance (any phase but {@link Untracked}). */
     default boolean tracked() {
@@ -42,7 +42,7 @@ public sealed interface Lifecycle {
         }
     }
 
-    /** Serving since {@code since}, backed up daily; the next daily full backup is at {@code nextFullAt}. */
+    /** Serving since {@code since}, backed up daily, next at {@code nextFullAt}. */
     record Serving(Instant since, Instant nextFullAt) implements Lifecycle {
         @Override
         public <R> R match(Function<Untracked, R> untracked, Function<Known, R> known,

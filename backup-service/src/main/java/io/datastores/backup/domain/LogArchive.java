@@ -21,7 +21,7 @@ public record LogArchive(List<Segment> entries, Instant lastArchivedAt, long las
         return entries.stream().mapToInt(Segment::count).sum();
     }
 
-    /** With {@code s} archived: appended to the last entry when it continues it within the hour. */
+    /** With {@code s} archived: added to the last entry when it continues it within the hour. */
     LogArchive archived(Segment s) {
         List<Segment> kept = new ArrayList<>(entries);
         if (!kept.isEmpty() && kept.get(kept.size() - 1).absorbs(s)) {
@@ -29,9 +29,10 @@ public record LogArchive(List<Segment> entries, Instant lastArchivedAt, long las
         } else {
             kept.add(s);
         }
-        Instant at = lastArchivedAt == null || s.archivedAt().isAfter(lastArchivedAt) ? s.archivedAt()
-                : lastArchivedAt;
-        return new LogArchive(List.copyOf(kept), at, Math.max(lastArchivedEnd, s.endPosition()), false);
+        Instant at = lastArchivedAt == null || s.archivedAt().isAfter(lastArchivedAt)
+                ? s.archivedAt() : lastArchivedAt;
+        return new LogArchive(List.copyOf(kept), at, Math.max(lastArchivedEnd, s.endPosition()),
+                false);
     }
 
     LogArchive stalled() {
@@ -39,7 +40,7 @@ public record LogArchive(List<Segment> entries, Instant lastArchivedAt, long las
     }
 
     LogArchive withoutUpTo(long position) {
-        return new LogArchive(entries.stream().filter(s -> s.endPosition() > position).toList(), lastArchivedAt,
-                lastArchivedEnd, stallRaised);
+        List<Segment> rest = entries.stream().filter(s -> s.endPosition() > position).toList();
+        return new LogArchive(rest, lastArchivedAt, lastArchivedEnd, stallRaised);
     }
 }

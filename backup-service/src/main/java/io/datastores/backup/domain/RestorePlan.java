@@ -30,7 +30,8 @@ public record RestorePlan(String instanceId, Instant target, String baseBackupId
     /** The plan to the moment the archive reached {@code position}, or why there is none. */
     public static Result ofPosition(BackupState state, String instanceId, long position) {
         RestoreWindow w = state.window(instanceId);
-        Optional<Segment> reaching = state.archive().entries().stream().filter(s -> s.endPosition() >= position)
+        Optional<Segment> reaching = state.archive().entries().stream()
+                .filter(s -> s.endPosition() >= position)
                 .min(java.util.Comparator.comparing(Segment::archivedAt));
         Optional<Backup> base = w.fullBackups().stream().filter(b -> b.endPosition() >= position)
                 .findFirst();

@@ -8,8 +8,9 @@ import java.util.List;
  * log, and the full backups in that window. {@code start} and {@code end} are null while there is
  * no restore point.
  */
-public record RestoreWindow(String instanceId, int retentionDays, BackupPolicy.Mode backupMode, Instant start, Instant end,
-        long lastArchivedPosition, List<Backup> fullBackups, boolean deleted) {
+public record RestoreWindow(String instanceId, int retentionDays, BackupPolicy.Mode backupMode,
+        Instant start, Instant end, long lastArchivedPosition, List<Backup> fullBackups,
+        boolean deleted) {
 
     public boolean contains(Instant t) {
         return start != null && !t.isBefore(start) && !t.isAfter(end);

@@ -39,7 +39,7 @@ final class Schedule {
         return (int) Math.floorMod(h.getMostSignificantBits(), (long) MINUTES_A_DAY);
     }
 
-    /** The first full backup strictly after {@code t}, at the minute an operator set or the spread one. */
+    /** The first full backup strictly after {@code t}, at the operator's or the spread minute. */
     static Instant nextSlot(String instanceId, Integer minute, Instant t) {
         int m = minute != null ? minute : scheduleMinute(instanceId);
         Instant slot = t.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofMinutes(m));
@@ -49,7 +49,7 @@ final class Schedule {
         return slot;
     }
 
-    /** How long to wait before asking a failed backup the {@code attempt}-th time: 5 min, x3, at most 4 h. */
+    /** The wait before asking a failed backup the {@code attempt}-th time: 5 min, x3, <= 4 h. */
     static Duration backoff(int attempt) {
         Duration d = FIRST_RETRY;
         for (int i = 2; i < attempt && d.compareTo(MAX_RETRY) < 0; i++) {
@@ -58,17 +58,18 @@ final class Schedule {
         return d.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : d;
     }
 
-    /** An accepted instance serves: its first full backup now, the daily one from the next slot. */
+    /** An accepted instance serves: its first full backup now, the daily ones from the next. */
     static List<BackupEvent> serve(Serve s, BackupState state, Instant at) {
         if (!(state.lifecycle() instanceof Lifecycle.Known)) {
             return List.of();
         }
         Instant next = nextSlot(s.instanceId(), state.scheduleMinute(), at);
         return List.of(new BackupEvent.Serving(at, next),
-                new BackupEvent.Requested(s.instanceId(), s.instanceId() + "-full-" + at, at, 1, next));
+                new BackupEvent.Requested(s.instanceId(), s.instanceId() + "-full-" + at, at, 1,
+                        next));
     }
 
-    /** An operator moves the daily backup to a minute of the day (null: back to the spread one). */
+    /** An operator moves the daily backup to a minute of the day (null: the spread one). */
     static List<BackupEvent> setSchedule(SetSchedule set, BackupState state, Instant at) {
         Integer minute = set.minuteOfDay();
         boolean valid = minute == null || (minute >= 0 && minute < MINUTES_A_DAY);
@@ -76,18 +77,20 @@ final class Schedule {
                 || Objects.equals(minute, state.scheduleMinute())) {
             return List.of();
         }
-        return List.of(new BackupEvent.ScheduleChanged(minute, nextSlot(set.instanceId(), minute, at)));
+        return List.of(
+                new BackupEvent.ScheduleChanged(minute, nextSlot(set.instanceId(), minute, at)));
     }
 
-    /** A completed full backup is kept once; without an encryption key it is flagged and expired. */
+    /** A completed full backup is kept once; without an encryption key, flagged and expired. */
     static List<BackupEvent> completed(Completed c, BackupState state) {
         if (!state.lifecycle().tracked() || state.fulls().keeps(c.backupId())) {
             return List.of();
         }
         boolean encrypted = c.encryptionKeyId() != null && !c.encryptionKeyId().isBlank();
         List<BackupEvent> events = new ArrayList<>();
-        events.add(new BackupEvent.Recorded(new Backup(c.backupId(), c.startedAt(), c.completedAt(),
-                c.sizeBytes(), c.checksum(), c.encryptionKeyId(), c.startPosition(), c.endPosition(), encrypted)));
+        events.add(new BackupEvent.Recorded(new Backup(c.backupId(), c.startedAt(),
+                c.completedAt(), c.sizeBytes(), c.checksum(), c.encryptionKeyId(),
+                c.startPosition(), c.endPosition(), encrypted)));
         if (!encrypted) {
             events.addAll(Retention.notRestorable(c.instanceId(), c.backupId()));
         }
@@ -104,19 +107,22 @@ final class Schedule {
                 at.plus(backoff(attempt))));
     }
 
-    /** What time owes the schedule at {@code at}: the daily backup or a retry, and the overdue alarm. */
-    static List<BackupEvent> tick(String instanceId, BackupState s, BackupDeadlines d, Instant at) {
+    /** What time owes the schedule at {@code at}: the daily backup or a retry; the alarm. */
+    static List<BackupEvent> tick(String instanceId, BackupState s, BackupDeadlines d,
+            Instant at) {
         List<BackupEvent> events = new ArrayList<>();
         if (reached(d.nextFull(), at)) {
-            events.add(new BackupEvent.Requested(instanceId, instanceId + "-full-" + d.nextFull(), d.nextFull(),
-                    1, nextSlot(instanceId, s.scheduleMinute(), at)));
+            events.add(new BackupEvent.Requested(instanceId, instanceId + "-full-" + d.nextFull(),
+                    d.nextFull(), 1, nextSlot(instanceId, s.scheduleMinute(), at)));
         } else if (reached(d.retry(), at)) {
             InFlight f = s.inFlight();
-            events.add(new BackupEvent.Requested(instanceId, f.backupId() + "-retry-" + f.attempt(), at,
-                    f.attempt(), d.nextFull()));
+            String retryId = f.backupId() + "-retry-" + f.attempt();
+            events.add(new BackupEvent.Requested(instanceId, retryId, at, f.attempt(),
+                    d.nextFull()));
         }
         if (reached(d.overdue(), at)) {
-            events.add(new BackupEvent.Overdue(instanceId, s.fulls().lastSuccessAt(), d.overdue()));
+            events.add(
+                    new BackupEvent.Overdue(instanceId, s.fulls().lastSuccessAt(), d.overdue()));
         }
         return events;
     }

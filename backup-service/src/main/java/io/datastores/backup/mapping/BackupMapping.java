@@ -68,7 +68,7 @@ public final class BackupMapping {
         return Engine.valueOf(engine.name());
     }
 
-    /** A plan's backup promise: {@code DAILY} with archived logs, anything else the latest backup only. */
+    /** A plan's backup promise: {@code DAILY} with archived logs, else the latest backup only. */
     static BackupPolicy policy(int retentionDays, String mode) {
         return new BackupPolicy(retentionDays,
                 "DAILY".equals(mode) ? BackupPolicy.Mode.DAILY : BackupPolicy.Mode.LATEST_ONLY);
@@ -145,7 +145,8 @@ public final class BackupMapping {
         }
         RestoreWindow v = w.window();
         return Optional.of(new RestorePointsEnvelope(EnvelopeMeta.toAvro(e.meta()), RestoreWindowChanged.newBuilder()
-                .setInstanceId(v.instanceId()).setRetentionDays(v.retentionDays()).setBackupMode(v.backupMode().name())
+                .setInstanceId(v.instanceId()).setRetentionDays(v.retentionDays())
+                .setBackupMode(v.backupMode().name())
                 .setWindowStart(v.start()).setWindowEnd(v.end()).setLastArchivedPosition(v.lastArchivedPosition())
                 .setFullBackups(v.fullBackups().stream().map(BackupMapping::point).toList())
                 .setDeleted(v.deleted()).build()));

@@ -23,9 +23,9 @@ import io.datastores.kit.json.JsonSerde;
 
 /**
  * JSON for a state store whose records hold sealed interfaces (a lifecycle's phases): the kit's
- * {@link JsonSerde} mapper, with each record a sealed interface permits tagged with its simple name
- * in a {@value #TAG} property, as {@code EnvelopeJsonSerde} tags envelopes. The sealed interfaces
- * are found by walking the state's record components, so the domain needs no annotation.
+ * {@link JsonSerde} mapper, with each record a sealed interface permits tagged with its simple
+ * name in a {@value #TAG} property, as {@code EnvelopeJsonSerde} tags envelopes. The sealed
+ * interfaces are found by walking the state's record components: the domain needs no annotation.
  */
 public final class StateJsonSerde<T> implements Serde<T> {
 
@@ -43,8 +43,11 @@ public final class StateJsonSerde<T> implements Serde<T> {
         for (Class<?> c : seen) {
             if (c.isSealed() && c.isInterface()) {
                 mapper.addMixIn(c, Tagged.class);
-            } else if (c.isRecord() && Arrays.stream(c.getInterfaces()).anyMatch(Class::isSealed)) {
-                if (Arrays.stream(c.getRecordComponents()).anyMatch(r -> r.getName().equals(TAG))) {
+            } else if (c.isRecord()
+                    && Arrays.stream(c.getInterfaces()).anyMatch(Class::isSealed)) {
+                boolean clash = Arrays.stream(c.getRecordComponents())
+                        .anyMatch(r -> TAG.equals(r.getName()));
+                if (clash) {
                     throw new IllegalArgumentException(c + " has a component named " + TAG);
                 }
                 mapper.registerSubtypes(new NamedType(c, c.getSimpleName()));
@@ -65,14 +68,16 @@ public final class StateJsonSerde<T> implements Serde<T> {
             Arrays.stream(p.getActualTypeArguments()).forEach(a -> walk(a, seen));
             return;
         }
-        if (!(type instanceof Class<?> c) || c.isPrimitive() || c.getName().startsWith("java.") || !seen.add(c)) {
+        if (!(type instanceof Class<?> c) || c.isPrimitive() || c.getName().startsWith("java.")
+                || !seen.add(c)) {
             return;
         }
         if (c.isSealed()) {
             Arrays.stream(c.getPermittedSubclasses()).forEach(s -> walk(s, seen));
         }
         if (c.isRecord()) {
-            Arrays.stream(c.getRecordComponents()).map(RecordComponent::getGenericType).forEach(t -> walk(t, seen));
+            Arrays.stream(c.getRecordComponents()).map(RecordComponent::getGenericType)
+                    .forEach(t -> walk(t, seen));
         }
     }
 

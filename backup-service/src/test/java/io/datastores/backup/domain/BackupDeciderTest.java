@@ -68,7 +68,8 @@ class BackupDeciderTest {
         Simulation sim = new Simulation(new BackupPolicy(30, Mode.DAILY));
         sim.run(Duration.ofDays(31), s -> { });
         assertThat(sim.state.archive().entries()).hasSizeBetween(30 * 24, 32 * 24);
-        assertThat(sim.state.archive().entries().stream().mapToInt(Segment::count).sum()).isGreaterThan(30 * 288 - 300);
+        assertThat(sim.state.archive().entries().stream().mapToInt(Segment::count).sum())
+                .isGreaterThan(30 * 288 - 300);
         assertThat(io.datastores.kit.json.JsonSerde.MAPPER.valueToTree(sim.state).toString().length())
                 .as("the state fits a Kafka record with room to spare").isLessThan(300_000);
         List<BackupEvent> again = sim.apply(new BackupCommand.Archived(sim.id, "seg-again", sim.position - 1000,
@@ -107,7 +108,8 @@ class BackupDeciderTest {
             Simulation sim = new Simulation(new BackupPolicy(30, Mode.DAILY));
             sim.run(Duration.ofDays(20), s -> { });
             assertThat(sim.state.restorePoints()).hasSizeGreaterThan(19);
-            List<BackupEvent> events = sim.apply(new BackupCommand.ChangePolicy(sim.id, new BackupPolicy(14, Mode.DAILY)),
+            BackupPolicy smaller = new BackupPolicy(14, Mode.DAILY);
+            List<BackupEvent> events = sim.apply(new BackupCommand.ChangePolicy(sim.id, smaller),
                     sim.now);
             assertThat(events).filteredOn(BackupEvent.Expired.class::isInstance).hasSizeBetween(4, 6);
             assertThat(events).last().isInstanceOf(BackupEvent.WindowChanged.class);
@@ -119,7 +121,8 @@ class BackupDeciderTest {
             Simulation sim = new Simulation(new BackupPolicy(2, Mode.DAILY));
             sim.run(Duration.ofDays(10), s -> { });
             int before = sim.state.restorePoints().size();
-            sim.apply(new BackupCommand.ChangePolicy(sim.id, new BackupPolicy(30, Mode.DAILY)), sim.now);
+            sim.apply(new BackupCommand.ChangePolicy(sim.id, new BackupPolicy(30, Mode.DAILY)),
+                    sim.now);
             assertThat(sim.state.restorePoints()).hasSize(before);
             sim.run(Duration.ofDays(10), s -> windowHolds(s, new BackupPolicy(30, Mode.DAILY)));
             assertThat(sim.state.restorePoints()).hasSize(before + 10);
@@ -237,7 +240,8 @@ class BackupDeciderTest {
                 assertThat(p.plan().toPosition()).isEqualTo(sim.state.archive().lastArchivedEnd());
             });
             assertThat(sim.state).isEqualTo(before);
-            long middle = sim.state.archive().entries().get(sim.state.archive().entries().size() / 2).endPosition();
+            List<Segment> wal = sim.state.archive().entries();
+            long middle = wal.get(wal.size() / 2).endPosition();
             List<BackupEvent> byPosition = sim.apply(new BackupCommand.PlanRestore("q-2", sim.id, middle), sim.now);
             assertThat(byPosition).singleElement().isInstanceOfSatisfying(BackupEvent.RestorePlanned.class,
                     p -> assertThat(p.plan().toPosition()).isEqualTo(middle));

@@ -38,8 +38,8 @@ final class Simulation {
 
     List<BackupEvent> apply(BackupCommand command, Instant at) {
         List<BackupEvent> events = decider.decide(command, state, at);
+        state = decider.fold(state, events);
         for (BackupEvent e : events) {
-            state = decider.evolve(state, e);
             log.add(e);
             if (e instanceof BackupEvent.Requested r) {
                 inFlight.add(new Object[] {r.backupId(), at, position});
