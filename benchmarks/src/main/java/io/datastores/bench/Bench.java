@@ -75,10 +75,16 @@ public final class Bench {
         List<Result> results = new ArrayList<>();
         // each benchmark on a broker of its own: its records are the only ones there
         if (only == null || only.equals("throughput")) {
-            Throughput.Settings settings = quick ? new Throughput.Settings(10_000, 1_000, 10_000)
-                    : new Throughput.Settings(300_000, 30_000, 1_000_000);
-            try (KafkaBroker broker = KafkaBroker.onFreePorts(work.resolve("broker-throughput")).start()) {
-                results.addAll(new Throughput(settings).run(broker.bootstrapServers(), work.resolve("throughput")));
+            // provisioning's requests: several seconds for the identity topology in the full run
+            // (37,000 to 61,000 events/s), minutes for the service (all its stages: StreamsRun)
+            Throughput.Settings settings = quick ? new Throughput.Settings(10_000, 2_000, 10_000)
+                    : new Throughput.Settings(300_000, 300_000, 1_000_000);
+            try (KafkaBroker broker = KafkaBroker.onFreePorts(work.resolve("broker-throughput"))
+                    .start();
+                    KafkaBroker own = KafkaBroker.onFreePorts(work.resolve("broker-provisioning"))
+                            .start()) {
+                results.addAll(new Throughput(settings).run(broker.bootstrapServers(),
+                        own.bootstrapServers(), work.resolve("throughput")));
             }
         }
         if (only == null || only.equals("latency")) {

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -50,6 +52,7 @@ import io.datastores.marketplace.topology.FleetViewTopology;
 import io.datastores.marketplace.topology.HistoryTopology;
 import io.datastores.marketplace.topology.MarketplaceTopology;
 import io.datastores.provisioning.config.CatalogLoader;
+import io.datastores.provisioning.domain.Tier;
 import io.datastores.provisioning.topology.ProvisioningTopology;
 
 /**
@@ -61,10 +64,35 @@ import io.datastores.provisioning.topology.ProvisioningTopology;
  * <li>marketplace-service's projections rebuilt from empty (a shadow, as {@code dcp rebuild
  * --blue-green} builds one) against a plain consumer decoding the same instance-event log.</li>
  * </ul>
+ * From failover-service's rate it derives how many instances one process keeps up with at the
+ * data plane's heartbeat cadence, and a cluster of as many processes as the telemetry topic has
+ * partitions.
  */
 final class Throughput {
 
+    /**
+     * {@code requests}: instance requests for provisioning, from {@code requests /
+     * REQUESTS_PER_ORGANIZATION} organizations.
+     */
     record Settings(int heartbeats, int requests, int projectionEvents) {
+    }
+
+    /** A node's heartbeat period (FailoverPolicy: "the data plane beats every 2 s"). */
+    static final Duration HEARTBEAT_PERIOD = Duration.ofSeconds(2);
+    /** Nodes per instance in the capacity figure: Premium's (primary and two standbys). */
+    static final int NODES_PER_INSTANCE = Tier.PREMIUM.nodes();
+    /**
+     * Instances each organization requests: a handful, as organizations have; the organization
+     * stage keeps an organization's names and instances in one record, so a few organizations with
+     * thousands each would measure that record's size, not the service.
+     */
+    static final int REQUESTS_PER_ORGANIZATION = 10;
+
+    /** One side-by-side run: records read, the service's and the baseline's rates. */
+    record Rates(long records, double serviceRate, double baselineRate) {
+        double ratio() {
+            return serviceRate / baselineRate;
+        }
     }
 
     private final Settings settings;
@@ -75,12 +103,19 @@ final class Throughput {
         this.settings = settings;
     }
 
-    List<Result> run(String bootstrap, Path work) throws Exception {
+    /**
+     * {@code provisioningBootstrap}: a broker of provisioning's own, whose instance-event log
+     * holds only what provisioning writes (the other runs' instances, all of one organization,
+     * would be read back into the organization stage).
+     */
+    List<Result> run(String bootstrap, String provisioningBootstrap, Path work) throws Exception {
         List<Result> results = new ArrayList<>();
         try {
             PlatformBootstrap.prepare(bootstrap, serdes.registry(), Duration.ofSeconds(30));
-            results.add(failover(bootstrap, work));
-            results.add(provisioning(bootstrap, work));
+            PlatformBootstrap.prepare(provisioningBootstrap, serdes.registry(),
+                    Duration.ofSeconds(30));
+            results.addAll(failover(bootstrap, work));
+            results.add(provisioning(provisioningBootstrap, work));
             results.add(projections(bootstrap, work));
         } finally {
             MockSchemaRegistry.drop(scope);
@@ -88,7 +123,7 @@ final class Throughput {
         return results;
     }
 
-    private Result failover(String bootstrap, Path work) throws Exception {
+    private List<Result> failover(String bootstrap, Path work) throws Exception {
         int instances = 1_000;
         List<Fleet.Instance> fleet = new ArrayList<>();
         try (KafkaProducer<String, Object> producer = producer(bootstrap)) {
@@ -108,32 +143,101 @@ final class Throughput {
         StreamsBuilder service = new StreamsBuilder();
         FailoverTopology.build(service, serdes, new FailoverDecider(FailoverPolicy.defaults()),
                 new RegionGuardDecider(RegionGuardDecider.Guard.defaults()), Clock.systemUTC(), Duration.ofMillis(500));
-        return ratio(bootstrap, work, "failover-service", Topics.NODE_TELEMETRY, service.build(),
-                List.of(Topics.NODE_TELEMETRY.name(), Topics.INSTANCE_EVENTS.name()),
-                instances + " Premium instances, " + settings.heartbeats() + " heartbeats");
+        String load = instances + " Premium instances, " + settings.heartbeats() + " heartbeats";
+        Rates rates = rates(bootstrap, work, "failover-service", Topics.NODE_TELEMETRY,
+                service.build(),
+                List.of(Topics.NODE_TELEMETRY.name(), Topics.INSTANCE_EVENTS.name()));
+        return List.of(ratio("failover-service", Topics.NODE_TELEMETRY, rates, load),
+                capacity(rates.serviceRate()));
+    }
+
+    /**
+     * Instances one failover-service process keeps up with: its heartbeats per second times the
+     * heartbeat period, over the nodes each instance has.
+     */
+    static double instancesKeptUpWith(double heartbeatsPerSecond) {
+        return heartbeatsPerSecond * HEARTBEAT_PERIOD.toMillis() / 1000.0 / NODES_PER_INSTANCE;
+    }
+
+    private static Result capacity(double heartbeatsPerSecond) {
+        double perProcess = instancesKeptUpWith(heartbeatsPerSecond);
+        int partitions = Topics.NODE_TELEMETRY.partitions();
+        String conditions = String.format(Locale.ROOT, "instances one process (one stream thread)"
+                + " keeps up with: %.0f heartbeats/s x %d s between a node's heartbeats / %d nodes"
+                + " per instance (Premium; 1 for Hobbyist and Startup, 2 for Business); %s has %d"
+                + " partitions, so at most %d processes share the work, and a cluster of them"
+                + " keeps up with about %,.0f instances", heartbeatsPerSecond,
+                HEARTBEAT_PERIOD.toSeconds(), NODES_PER_INSTANCE, Topics.NODE_TELEMETRY.name(),
+                partitions, partitions, partitions * perProcess);
+        return new Result("failover-service capacity", "instances", perProcess, "inst", null,
+                false, conditions);
     }
 
     private Result provisioning(String bootstrap, Path work) throws Exception {
+        int organizations = Math.max(1, settings.requests() / REQUESTS_PER_ORGANIZATION);
         try (KafkaProducer<String, Object> producer = producer(bootstrap)) {
             for (int i = 0; i < settings.requests(); i++) {
+                // distinct request, instance and display names; free-tier organizations may run
+                // Hobbyist trials, as many as they like
                 String id = "req-" + i;
-                producer.send(new ProducerRecord<>(Topics.INSTANCE_REQUESTS.name(), id, new InstanceRequestEnvelope(
-                        meta(), InstanceRequested.newBuilder().setRequestId("r-" + id).setOrganizationId("org-" + i % 97)
-                                .setInstanceId(id).setDisplayName("db " + id).setEngine(Engine.POSTGRESQL)
-                                .setCloud(Cloud.AWS).setRegion("us-east-1").setPlan("HOBBYIST").build())));
+                producer.send(new ProducerRecord<>(Topics.INSTANCE_REQUESTS.name(), id,
+                        new InstanceRequestEnvelope(meta(), InstanceRequested.newBuilder()
+                                .setRequestId("r-" + id)
+                                .setOrganizationId("org-" + i % organizations)
+                                .setInstanceId(id).setDisplayName("db " + id)
+                                .setEngine(Engine.POSTGRESQL).setCloud(Cloud.AWS)
+                                .setRegion("us-east-1").setPlan("HOBBYIST").build())));
             }
         }
+        Map<String, Long> before = outcomes(bootstrap);
         StreamsBuilder service = new StreamsBuilder();
         ProvisioningTopology.build(service, serdes,
-                CatalogLoader.read(CatalogLoader.class.getResourceAsStream("/catalog.json")), Clock.systemUTC(),
-                Duration.ofMillis(500));
-        return ratio(bootstrap, work, "provisioning-service", Topics.INSTANCE_REQUESTS, service.build(),
-                List.of(Topics.INSTANCE_REQUESTS.name()), settings.requests() + " instance requests (HOBBYIST)");
+                CatalogLoader.read(CatalogLoader.class.getResourceAsStream("/catalog.json")),
+                Clock.systemUTC(), Duration.ofMillis(500));
+        Rates rates = rates(bootstrap, work, "provisioning-service", Topics.INSTANCE_REQUESTS,
+                service.build(), List.of(Topics.INSTANCE_REQUESTS.name()));
+        Map<String, Long> after = outcomes(bootstrap);
+        long accepted = after.getOrDefault("InstanceAccepted", 0L)
+                - before.getOrDefault("InstanceAccepted", 0L);
+        long rejected = after.getOrDefault("InstanceRejected", 0L)
+                - before.getOrDefault("InstanceRejected", 0L);
+        if (accepted < settings.requests() * 9L / 10) {
+            throw new IllegalStateException("provisioning accepted " + accepted + " of "
+                    + settings.requests() + " requests (" + rejected + " rejected): the run would"
+                    + " measure refusals");
+        }
+        return ratio("provisioning-service", Topics.INSTANCE_REQUESTS, rates, String.format(
+                Locale.ROOT, "%d instance requests (HOBBYIST, free tier) from %d organizations, %d"
+                        + " accepted, %d rejected", settings.requests(), organizations, accepted,
+                rejected) + "; a broker of its own");
     }
 
-    /** The service's rate over its busiest input, as a share of the identity topology's over the same records. */
-    private Result ratio(String bootstrap, Path work, String name, TopicSpec<?> input, Topology topology,
-            List<String> measured, String load) throws Exception {
+    /** How many events of each payload type dcp.instance-events holds. */
+    private Map<String, Long> outcomes(String bootstrap) {
+        var deserializer = serdes.value(Topics.INSTANCE_EVENTS).deserializer();
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        readAll(bootstrap, Topics.INSTANCE_EVENTS, r -> {
+            InstanceEventEnvelope e = deserializer.deserialize(r.topic(), r.value());
+            if (e != null) {
+                counts.merge(e.getPayload().getClass().getSimpleName(), 1L, Long::sum);
+            }
+        });
+        return counts;
+    }
+
+    private static Result ratio(String name, TopicSpec<?> input, Rates rates, String load) {
+        return new Result(name + " throughput", "vs identity topology", rates.ratio(), "ratio",
+                0.6, false, String.format("%s; %.0f events/s against %.0f events/s (identity: %s,"
+                        + " same serde, exactly_once_v2)", load, rates.serviceRate(),
+                        rates.baselineRate(), input.name()));
+    }
+
+    /**
+     * The service's rate over its busiest input, and the identity topology's over the same
+     * records.
+     */
+    private Rates rates(String bootstrap, Path work, String name, TopicSpec<?> input,
+            Topology topology, List<String> measured) throws Exception {
         String identityOut = "bench.identity." + name;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(identityOut, input.partitions(), (short) 1))).all()
@@ -144,11 +248,9 @@ final class Throughput {
         double identitySeconds = StreamsRun.secondsToConsume(bootstrap, identity, name + "-identity",
                 List.of(input.name()), work);
         double serviceSeconds = StreamsRun.secondsToConsume(bootstrap, topology, name, measured, work);
-        double identityRate = records / identitySeconds;
-        double serviceRate = records / serviceSeconds;
-        return new Result(name + " throughput", "vs identity topology", serviceRate / identityRate, "ratio", 0.6,
-                false, String.format("%s; %.0f events/s against %.0f events/s (identity: %s, same serde,"
-                        + " exactly_once_v2)", load, serviceRate, identityRate, input.name()));
+        System.out.printf(Locale.ROOT, "%s: %d records, identity %.1f s, service %.1f s%n", name,
+                records, identitySeconds, serviceSeconds);
+        return new Rates(records, records / serviceSeconds, records / identitySeconds);
     }
 
     /** Decodes each record of {@code input} with the contract's serde and writes it, encoded again, to {@code out}. */
@@ -193,26 +295,38 @@ final class Throughput {
     /** Seconds for a plain consumer to read and decode every record of {@code topic}. */
     private double plainConsumer(String bootstrap, TopicSpec<?> topic) {
         var deserializer = serdes.value(topic).deserializer();
+        long[] decoded = {0};
+        double seconds = readAll(bootstrap, topic, r -> {
+            if (deserializer.deserialize(r.topic(), r.value()) != null) {
+                decoded[0]++;
+            }
+        });
+        if (decoded[0] == 0) {
+            throw new IllegalStateException("nothing decoded on " + topic.name());
+        }
+        return seconds;
+    }
+
+    /**
+     * Hands every record {@code topic} holds now to {@code each}, read_committed; returns the
+     * seconds from assignment to the end.
+     */
+    private static double readAll(String bootstrap, TopicSpec<?> topic,
+            java.util.function.Consumer<ConsumerRecord<String, byte[]>> each) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name(),
+                    Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             long start = System.nanoTime();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long decoded = 0;
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (var r : consumer.poll(Duration.ofMillis(100))) {
-                    if (deserializer.deserialize(r.topic(), r.value()) != null) {
-                        decoded++;
-                    }
-                }
-            }
-            if (decoded == 0) {
-                throw new IllegalStateException("nothing decoded on " + topic.name());
+                consumer.poll(Duration.ofMillis(100)).forEach(each);
             }
             return (System.nanoTime() - start) / 1e9;
         }

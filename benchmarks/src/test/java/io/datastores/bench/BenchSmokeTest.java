@@ -8,14 +8,18 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The harness runs end to end on a real broker (a quick run: it checks the harness, not the figures). */
+/**
+ * The harness runs end to end on a real broker (a quick run: it checks the harness, not the
+ * figures), without the real data plane's group.
+ */
 class BenchSmokeTest {
 
     @Test
     void aQuickRunMeasuresEveryFigure(@TempDir Path dir) throws Exception {
         List<Result> results = Bench.run(dir, true, 50);
         assertThat(results).extracting(Result::benchmark).contains("failover decision latency",
-                "failover-service throughput", "provisioning-service throughput",
+                "failover-service throughput", "failover-service capacity",
+                "provisioning-service throughput",
                 "projection rebuild (marketplace-service)", "JMH SerdeBenchmark.decodeHeartbeat",
                 "JMH DeciderBenchmark.heartbeat");
         assertThat(results).allSatisfy(r -> assertThat(r.value()).as(r.benchmark()).isPositive());
@@ -25,5 +29,14 @@ class BenchSmokeTest {
                 .allSatisfy(r -> assertThat(r.conditions()).contains("40 samples").contains("commit.interval.ms=50"));
         assertThat(results).filteredOn(r -> r.unit().equals("ratio"))
                 .allSatisfy(r -> assertThat(r.conditions()).contains("events/s"));
+        assertThat(results)
+                .filteredOn(r -> r.benchmark().equals("provisioning-service throughput"))
+                .singleElement().satisfies(r -> assertThat(r.conditions())
+                        .contains("2000 instance requests").contains("from 200 organizations"));
+        assertThat(results).filteredOn(r -> r.benchmark().equals("failover-service capacity"))
+                .singleElement().satisfies(r -> assertThat(r.conditions())
+                        .contains("dcp.node-telemetry has 6 partitions"));
+        assertThat(results).extracting(Result::benchmark)
+                .noneMatch(b -> b.startsWith("real "));
     }
 }
