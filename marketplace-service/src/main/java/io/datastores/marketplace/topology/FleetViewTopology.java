@@ -11,6 +11,7 @@ import io.datastores.contract.Topics;
 import io.datastores.events.FailoverEventEnvelope;
 import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.kit.json.JsonSerde;
+import io.datastores.kit.json.StateSerde;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.kit.streams.DeadLetters;
 import io.datastores.kit.streams.ProjectionProcessor;
@@ -41,9 +42,9 @@ public final class FleetViewTopology {
             KStream<String, InstanceEventEnvelope> instanceEvents, KStream<String, FailoverEventEnvelope> failoverEvents,
             boolean publish) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
-                Serdes.String(), new JsonSerde<>(InstanceView.class)));
+                Serdes.String(), new StateSerde<>(InstanceView.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUMMARY_STORE),
-                Serdes.String(), new JsonSerde<>(FleetSummary.class)));
+                Serdes.String(), new StateSerde<>(FleetSummary.class)));
         // Consume
         var facts = instanceEvents
                 .flatMapValues(FleetMapping::fromInstanceEvent, Named.as("instance-facts"))

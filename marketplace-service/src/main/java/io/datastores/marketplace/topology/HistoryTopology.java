@@ -7,7 +7,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.state.Stores;
 
-import io.datastores.kit.json.JsonSerde;
+import io.datastores.kit.json.StateSerde;
 import io.datastores.marketplace.domain.HistoryProjection;
 import io.datastores.marketplace.domain.HistoryView;
 import io.datastores.marketplace.mapping.HistoryMapping;
@@ -26,7 +26,7 @@ public final class HistoryTopology {
     @SafeVarargs
     public static void build(StreamsBuilder builder, KStream<String, ? extends IndexedRecord>... sources) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
-                Serdes.String(), new JsonSerde<>(HistoryView.class)));
+                Serdes.String(), new StateSerde<>(HistoryView.class)));
         KStream<String, io.datastores.kit.decider.Envelope<HistoryView.Entry>> entries = null;
         int i = 0;
         for (KStream<String, ? extends IndexedRecord> source : sources) {

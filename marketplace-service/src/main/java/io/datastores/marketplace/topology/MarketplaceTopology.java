@@ -17,6 +17,7 @@ import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.events.MarketplaceEventEnvelope;
 import io.datastores.kit.decider.Envelope;
 import io.datastores.kit.json.JsonSerde;
+import io.datastores.kit.json.StateSerde;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.kit.streams.DeadLetters;
 import io.datastores.kit.streams.DeciderProcessor;
@@ -57,9 +58,9 @@ public final class MarketplaceTopology {
             KStream<String, InstanceEventEnvelope> instanceEvents, KStream<String, DataPlaneEventEnvelope> dataPlane,
             Clock clock, Duration timerInterval, Duration verificationTimeout, boolean publish) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
-                Serdes.String(), new JsonSerde<>(MarketplaceState.class)));
+                Serdes.String(), new StateSerde<>(MarketplaceState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LISTING_STORE),
-                Serdes.String(), new JsonSerde<>(ListingView.class)));
+                Serdes.String(), new StateSerde<>(ListingView.class)));
         // Consume
         KStream<String, Envelope<MarketplaceCommand>> commands = instanceEvents
                 .flatMapValues(MarketplaceMapping::fromInstanceEvent, Named.as("marketplace-instance-facts"))

@@ -45,14 +45,14 @@ public final class DeciderProcessor<C, S, E>
     private final Clock clock;
     private final java.util.function.Function<Instant, E> afterTick;
     private ProcessorContext<String, Envelope<E>> context;
-    private final DeciderStates<S> states;
+    private final StoredStates<S> states;
     private SeenEvents seen;
 
     private DeciderProcessor(Decider<C, S, E> decider, String storeName, String producer, Timer<C, S> timer,
             Duration timerInterval, Clock clock, java.util.function.Function<Instant, E> afterTick,
-            DeciderStates.Split<S, ?> split) {
+            StoredStates.Split<S, ?> split) {
         this.decider = decider;
-        this.states = new DeciderStates<>(storeName, split, DeciderStates.RECENT);
+        this.states = new StoredStates<>(storeName, split, StoredStates.RECENT);
         this.afterTick = afterTick;
         this.storeName = storeName;
         this.producer = producer;
@@ -103,12 +103,12 @@ public final class DeciderProcessor<C, S, E>
         StoreBuilder<?> hot = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(hotStore(storeName)),
                 Serdes.String(), hotSerde);
         return withSeenStore(storeName, hot, () -> new DeciderProcessor<>(decider, storeName, producer, timer,
-                interval, clock, afterTick, new DeciderStates.Split<>(split, hotStore(storeName))));
+                interval, clock, afterTick, new StoredStates.Split<>(split, hotStore(storeName))));
     }
 
     /** The store of a split state's hot parts, beside {@code storeName}'s cold ones. */
     public static String hotStore(String storeName) {
-        return DeciderStates.hotStore(storeName);
+        return StoredStates.hotStore(storeName);
     }
 
     /** The key of what {@code afterTick} forwards. */

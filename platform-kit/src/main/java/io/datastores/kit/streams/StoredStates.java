@@ -11,7 +11,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import io.datastores.kit.decider.StateSplit;
 
 /**
- * Where a decider's states live for one task: its store, or, for a {@link StateSplit} state, two
+ * Where a decider's or a projection's states live for one task: its store, or, for a {@link StateSplit} state, two
  * stores (the cold part under the store's name, the hot part in {@link #hotStore(String)}), with the
  * task's most recently used states kept decoded in memory.
  *
@@ -24,7 +24,7 @@ import io.datastores.kit.decider.StateSplit;
  *
  * @param <S> the state
  */
-final class DeciderStates<S> {
+final class StoredStates<S> {
 
     /** How many decoded states one task keeps in memory, by default (least recently used go first). */
     static final int RECENT = 4_096;
@@ -65,7 +65,7 @@ final class DeciderStates<S> {
         }
     }
 
-    DeciderStates(String storeName, Split<S, ?> split, int recentStates) {
+    StoredStates(String storeName, Split<S, ?> split, int recentStates) {
         this.storeName = storeName;
         this.split = split;
         this.recent = new LinkedHashMap<>(256, 0.75f, true) {
