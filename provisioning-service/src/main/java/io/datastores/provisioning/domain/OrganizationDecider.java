@@ -52,7 +52,7 @@ public final class OrganizationDecider implements Decider<OrganizationCommand, O
         if (command instanceof RecordOutcome o) {
             return outcome(o, state);
         }
-        throw new IllegalArgumentException("unknown command " + command);
+        throw new IllegalStateException("no rule for " + command);
     }
 
     private List<OrganizationEvent> screen(InstanceCommand command, OrganizationState state, Instant at) {
@@ -113,25 +113,23 @@ public final class OrganizationDecider implements Decider<OrganizationCommand, O
     private static List<OrganizationEvent> outcome(RecordOutcome o, OrganizationState state) {
         Optional<Map.Entry<String, OrganizationState.Reservation>> name = state.names().entrySet().stream()
                 .filter(e -> e.getValue().instanceId().equals(o.instanceId())).findFirst();
-        switch (o.outcome()) {
-            case ACCEPTED:
-                return state.instances().containsKey(o.instanceId()) ? List.of()
-                        : List.of(new InstanceOwned(o.instanceId(), o.requestId(), o.plan(), o.trial()));
-            case REJECTED:
-                return name.filter(e -> !e.getValue().confirmed() && e.getValue().requestId().equals(o.requestId()))
-                        .<List<OrganizationEvent>>map(e -> List.of(new NameReleased(e.getKey(), o.instanceId())))
-                        .orElse(List.of());
-            case DELETED: {
+        return switch (o.outcome()) {
+            case ACCEPTED -> state.instances().containsKey(o.instanceId()) ? List.of()
+                    : List.of(new InstanceOwned(o.instanceId(), o.requestId(), o.plan(), o.trial()));
+            case REJECTED -> name
+                    .filter(e -> !e.getValue().confirmed()
+                            && e.getValue().requestId().equals(o.requestId()))
+                    .<List<OrganizationEvent>>map(e -> List.of(new NameReleased(e.getKey(),
+                            o.instanceId())))
+                    .orElse(List.of());
+            case DELETED -> {
                 List<OrganizationEvent> events = new ArrayList<>();
                 name.ifPresent(e -> events.add(new NameReleased(e.getKey(), o.instanceId())));
-                return events;
+                yield events;
             }
-            case PLAN_CHANGED:
-                return state.instances().containsKey(o.instanceId())
-                        ? List.of(new PlanRecorded(o.instanceId(), o.plan())) : List.of();
-            default:
-                throw new IllegalArgumentException("unknown outcome " + o.outcome());
-        }
+            case PLAN_CHANGED -> state.instances().containsKey(o.instanceId())
+                    ? List.of(new PlanRecorded(o.instanceId(), o.plan())) : List.of();
+        };
     }
 
     @Override
@@ -165,7 +163,10 @@ public final class OrganizationDecider implements Decider<OrganizationCommand, O
             return released.instances().containsKey(n.instanceId()) && !isPending(state, n)
                     ? released.withInstance(n.instanceId(), null) : released;
         }
-        return state; // Admitted and Refused change nothing here
+        if (event instanceof Admitted || event instanceof Refused) {
+            return state; // they change nothing here
+        }
+        throw new IllegalStateException("no evolution for " + event);
     }
 
     private static boolean isPending(OrganizationState state, NameReleased n) {
