@@ -115,8 +115,12 @@ final class Throughput {
             PlatformBootstrap.prepare(provisioningBootstrap, serdes.registry(),
                     Duration.ofSeconds(30));
             results.addAll(failover(bootstrap, work));
-            results.add(provisioning(provisioningBootstrap, work));
-            results.add(projections(bootstrap, work));
+            if (settings.requests() > 0) { // none: failover's figures alone (./bench --only failover)
+                results.add(provisioning(provisioningBootstrap, work));
+            }
+            if (settings.projectionEvents() > 0) {
+                results.add(projections(bootstrap, work));
+            }
         } finally {
             MockSchemaRegistry.drop(scope);
         }

@@ -30,8 +30,9 @@ public sealed interface FailoverEvent {
     record Untracked() implements FailoverEvent {
     }
 
+    /** A node was heard; only failover's own state moves (never published, nothing reads it). */
     record HeartbeatRecorded(String nodeId, Role role, long position, long epoch, Instant at)
-            implements FailoverEvent {
+            implements FailoverEvent, io.datastores.kit.decider.StateOnly {
     }
 
     record MinorFailureRecorded(String nodeId, Instant at) implements FailoverEvent {

@@ -23,6 +23,7 @@ import io.datastores.kit.decider.Deferred;
 import io.datastores.kit.decider.Envelope;
 import io.datastores.kit.decider.EventMeta;
 import io.datastores.kit.decider.Repeatable;
+import io.datastores.kit.decider.StateOnly;
 import io.datastores.kit.decider.StateSplit;
 import io.datastores.kit.decider.Timer;
 
@@ -171,15 +172,24 @@ public final class DeciderProcessor<C, S, E>
      * Per input partition: the lag of its last record (wall clock at processing minus record time), when
      * it was processed, and the record's time.
      */
-    private final java.util.Map<String, long[]> inputLags = new java.util.HashMap<>();
+    private final java.util.Map<InputPartition, long[]> inputLags = new java.util.HashMap<>();
+
+    /** An input topic's partition (a key that costs no string building per record). */
+    private record InputPartition(String topic, int partition) {
+    }
 
     private void observeLag(long recordTimestamp) {
         if (clock == null) {
             return;
         }
-        String source = context.recordMetadata().map(m -> m.topic() + "-" + m.partition()).orElse("");
+        var meta = context.recordMetadata();
+        InputPartition source = meta.isPresent() ? new InputPartition(meta.get().topic(), meta.get().partition())
+                : new InputPartition("", -1);
         long wall = clock.millis();
-        inputLags.put(source, new long[] {Math.max(0, wall - recordTimestamp), wall, recordTimestamp});
+        long[] lag = inputLags.computeIfAbsent(source, k -> new long[3]);
+        lag[0] = Math.max(0, wall - recordTimestamp);
+        lag[1] = wall;
+        lag[2] = recordTimestamp;
     }
 
     /**
@@ -299,6 +309,10 @@ public final class DeciderProcessor<C, S, E>
         List<E> events = decider.decide(in.body(), state, in.meta().occurredAt());
         for (int i = 0; i < events.size(); i++) {
             E event = events.get(i);
+            if (event instanceof StateOnly) {
+                state = decider.evolve(state, event);
+                continue;
+            }
             if (event instanceof Deferred d) {
                 context.forward(command.withValue(new Envelope<>(EventMeta.deferred(d, producer), event))
                         .withTimestamp(d.occurredAt().toEpochMilli()));
