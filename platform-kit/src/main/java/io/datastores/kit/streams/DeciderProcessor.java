@@ -289,7 +289,7 @@ public final class DeciderProcessor<C, S, E>
             return;
         }
         S state = states.get(command.key());
-        if (timer != null) {
+        if (timer != null && (dueIndex == null || dueIndex.mayBeDue(command.key(), ts))) {
             state = fireDue(command.key(), state, Instant.ofEpochMilli(ts));
         }
         decideAndStore(command, state);

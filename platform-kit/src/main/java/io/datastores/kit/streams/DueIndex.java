@@ -53,6 +53,16 @@ final class DueIndex {
         }
     }
 
+    /**
+     * Whether time may owe {@code key} a decision at {@code now}: its noted moment has come. Never
+     * false for a key that is due (a noted moment is never later than the key's), so a caller may
+     * skip asking the timer when it is.
+     */
+    boolean mayBeDue(String key, long now) {
+        Long at = byKey.get(key);
+        return at != null && at <= now;
+    }
+
     /** The keys due at or before {@code now}, earliest first. */
     List<String> dueBy(long now) {
         List<String> keys = new ArrayList<>();

@@ -30,4 +30,21 @@ class DueIndexTest {
         index.set("y", 5L);
         assertThat(index.dueBy(5)).containsExactly("x", "y");
     }
+
+    @Test
+    void aMomentNotedOnlyEarlierIsNeverLaterThanTheKeysSoItNeverHidesADueKey() {
+        DueIndex index = new DueIndex();
+        index.setEarlier("a", 100L);
+        index.setEarlier("a", 300L); // later: kept at 100, set right when 100 comes
+        assertThat(index.mayBeDue("a", 99)).isFalse();
+        assertThat(index.mayBeDue("a", 100)).isTrue();
+        index.setEarlier("a", 50L);
+        assertThat(index.mayBeDue("a", 50)).isTrue();
+        assertThat(index.dueBy(60)).containsExactly("a");
+        index.set("a", 300L); // the timer run found it not due and set it right
+        assertThat(index.dueBy(299)).isEmpty();
+        assertThat(index.mayBeDue("a", 299)).isFalse();
+        index.setEarlier("b", null);
+        assertThat(index.mayBeDue("b", Long.MAX_VALUE)).as("never due").isFalse();
+    }
 }
