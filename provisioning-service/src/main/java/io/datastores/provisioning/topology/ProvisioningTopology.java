@@ -13,10 +13,11 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 import io.datastores.contract.Topics;
+import io.datastores.events.InstanceRejected;
 import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.kit.decider.Envelope;
 import io.datastores.kit.json.EnvelopeJsonSerde;
-import io.datastores.kit.json.JsonSerde;
+import io.datastores.kit.json.StateSerde;
 import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.kit.streams.DeadLetters;
 import io.datastores.kit.streams.DeciderProcessor;
@@ -36,14 +37,18 @@ import io.datastores.provisioning.mapping.InstanceMapping;
  *
  * <p>The organization stage, keyed by organization id, reads {@code dcp.instance-requests}
  * (re-keyed), {@code dcp.billing-events} and provisioning's own {@code dcp.instance-events} (what
- * became of its requests); it validates new instances, enforces the entitlement and unique display
- * names ({@value #ORG_STORE} store). The instance stage, keyed by instance id, reads what the first
- * stage admitted, {@code dcp.dataplane-events} (NodeProvisioned, NodeProvisioningFailed) and
- * {@code dcp.failover-events} (replacements, promotions, rejoined nodes and cancelled replacements
- * change its nodes); it keeps one
- * {@link InstanceState} per instance ({@value #STORE} store) and expires trials on a wall-clock timer.
- * Both stages write {@code dcp.instance-events}, whose only writer is this service. Undecodable input
- * goes to each topic's {@code .dlq}.
+ * became of its requests); it validates new instances, enforces the entitlement and unique
+ * display names ({@value #ORG_STORE} store). The instance stage, keyed by instance id, reads what
+ * the first stage admitted, {@code dcp.dataplane-events} (NodeProvisioned,
+ * NodeProvisioningFailed) and {@code dcp.failover-events} (replacements, promotions, rejoined
+ * nodes and cancelled replacements change its nodes); it keeps one {@link InstanceState} per
+ * instance ({@value #STORE} store) and expires trials on a wall-clock timer. Both stages write
+ * {@code dcp.instance-events}, whose only writer is this service. Undecodable input goes to each
+ * topic's {@code .dlq}.
+ *
+ * <p>Both stores are written in the kit's binary state format ({@link StateSerde}) and read the
+ * JSON text the previous version stored; the instances store converts that version's flat shape
+ * ({@link InstanceStateSerde}).
  */
 public final class ProvisioningTopology {
 
@@ -55,31 +60,40 @@ public final class ProvisioningTopology {
     }
 
     /** The topology as the live service runs it: publishing its decisions. */
-    public static KStream<String, InstanceEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes,
-            Catalog catalog, Clock clock, Duration timerInterval) {
+    public static KStream<String, InstanceEventEnvelope> build(StreamsBuilder builder,
+            ContractSerdes serdes, Catalog catalog, Clock clock, Duration timerInterval) {
         return build(builder, serdes, catalog, clock, timerInterval, true);
     }
 
-    /** With {@code publish} false, a shadow: it decides and keeps state, and writes no topic but its own. */
-    public static KStream<String, InstanceEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes,
-            Catalog catalog, Clock clock, Duration timerInterval, boolean publish) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ORG_STORE),
-                Serdes.String(), new JsonSerde<>(OrganizationState.class)));
+    /**
+     * With {@code publish} false, a shadow: it decides and keeps state, and writes no topic but
+     * its own.
+     */
+    public static KStream<String, InstanceEventEnvelope> build(StreamsBuilder builder,
+            ContractSerdes serdes, Catalog catalog, Clock clock, Duration timerInterval,
+            boolean publish) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ORG_STORE), Serdes.String(),
+                new StateSerde<>(OrganizationState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
-                Serdes.String(), new JsonSerde<>(InstanceState.class)));
+                Serdes.String(), new InstanceStateSerde()));
 
         // Consume, and key by organization
         KStream<String, Envelope<OrganizationCommand>> requests = DeadLetters
                 .decode(builder, Topics.INSTANCE_REQUESTS, serdes, SERVICE)
-                .selectKey((k, v) -> InstanceMapping.organizationOf(v), Named.as("requests-by-organization-key"))
-                .repartition(Repartitioned.with(Serdes.String(), serdes.value(Topics.INSTANCE_REQUESTS))
+                .selectKey((k, v) -> InstanceMapping.organizationOf(v),
+                        Named.as("requests-by-organization-key"))
+                .repartition(Repartitioned
+                        .with(Serdes.String(), serdes.value(Topics.INSTANCE_REQUESTS))
                         .withName("requests-by-organization"))
                 .flatMapValues(InstanceMapping::screen, Named.as("screen"));
         KStream<String, Envelope<OrganizationCommand>> outcomes = DeadLetters
                 .decode(builder, Topics.INSTANCE_EVENTS, serdes, SERVICE)
-                .flatMap((k, v) -> InstanceMapping.outcomeOrganization(v).map(org -> KeyValue.pair(org, v)).stream()
-                        .toList(), Named.as("outcomes-by-organization-key"))
-                .repartition(Repartitioned.with(Serdes.String(), serdes.value(Topics.INSTANCE_EVENTS))
+                .flatMap((k, v) -> InstanceMapping.outcomeOrganization(v)
+                        .map(org -> KeyValue.pair(org, v)).stream().toList(),
+                        Named.as("outcomes-by-organization-key"))
+                .repartition(Repartitioned
+                        .with(Serdes.String(), serdes.value(Topics.INSTANCE_EVENTS))
                         .withName("outcomes-by-organization"))
                 .flatMapValues(InstanceMapping::outcome, Named.as("outcomes"));
         KStream<String, Envelope<OrganizationCommand>> tiers = DeadLetters
@@ -90,14 +104,16 @@ public final class ProvisioningTopology {
         KStream<String, Envelope<OrganizationEvent>> screened = requests
                 .merge(outcomes, Named.as("merge-outcomes"))
                 .merge(tiers, Named.as("merge-tiers"))
-                .process(DeciderProcessor.supplier(new OrganizationDecider(catalog), ORG_STORE, SERVICE),
-                        Named.as("decide-organization"), ORG_STORE);
+                .process(DeciderProcessor.supplier(new OrganizationDecider(catalog), ORG_STORE,
+                        SERVICE), Named.as("decide-organization"), ORG_STORE);
 
         // Key by instance, decide per instance
         KStream<String, Envelope<InstanceCommand>> admitted = screened
                 .flatMap((org, e) -> InstanceMapping.toInstance(e)
-                        .map(c -> KeyValue.pair(c.body().instanceId(), c)).stream().toList(), Named.as("admitted"))
-                .repartition(Repartitioned.with(Serdes.String(), new EnvelopeJsonSerde<>(InstanceCommand.class))
+                        .map(c -> KeyValue.pair(c.body().instanceId(), c)).stream().toList(),
+                        Named.as("admitted"))
+                .repartition(Repartitioned
+                        .with(Serdes.String(), new EnvelopeJsonSerde<>(InstanceCommand.class))
                         .withName("admitted-by-instance"));
         KStream<String, Envelope<InstanceCommand>> dataPlane = DeadLetters
                 .decode(builder, Topics.DATA_PLANE_EVENTS, serdes, SERVICE)
@@ -109,19 +125,23 @@ public final class ProvisioningTopology {
                 .merge(dataPlane, Named.as("instance-commands"))
                 .merge(failovers, Named.as("merge-failovers"))
                 .process(DeciderProcessor.supplier(new InstanceDecider(catalog), STORE, SERVICE,
-                        InstanceDecider::due, timerInterval, clock), Named.as("decide-instance"), STORE);
+                        InstanceDecider::due, timerInterval, clock), Named.as("decide-instance"),
+                        STORE);
 
         // Produce
         KStream<String, InstanceEventEnvelope> refusals = screened
                 .flatMap((org, e) -> InstanceMapping.refusal(e)
-                        .map(r -> KeyValue.pair(((io.datastores.events.InstanceRejected) r.getPayload()).getInstanceId(),
-                                r)).stream().toList(), Named.as("refusals"));
+                        .map(r -> KeyValue.pair(
+                                ((InstanceRejected) r.getPayload()).getInstanceId(), r))
+                        .stream().toList(), Named.as("refusals"));
         KStream<String, InstanceEventEnvelope> published = events
-                .flatMapValues(e -> InstanceMapping.toAvro(e).stream().toList(), Named.as("events-to-avro"))
+                .flatMapValues(e -> InstanceMapping.toAvro(e).stream().toList(),
+                        Named.as("events-to-avro"))
                 .merge(refusals, Named.as("published"));
         if (publish) {
-            published.to(Topics.INSTANCE_EVENTS.name(),
-                    Produced.with(Serdes.String(), serdes.value(Topics.INSTANCE_EVENTS)).withName("instance-events"));
+            published.to(Topics.INSTANCE_EVENTS.name(), Produced
+                    .with(Serdes.String(), serdes.value(Topics.INSTANCE_EVENTS))
+                    .withName("instance-events"));
         }
         return published;
     }

@@ -23,7 +23,7 @@ import io.datastores.provisioning.domain.InstanceCommand.RecordRejoin;
 import io.datastores.provisioning.domain.InstanceCommand.RecordReplacement;
 import io.datastores.provisioning.domain.InstanceState.Status;
 
-/** The state store's serde (the kit's JSON) reads back every phase of an instance as it was. */
+/** The state as JSON text (which the store still reads) reads back every phase as it was. */
 class InstanceStateJsonTest {
 
     private final InstanceDecider decider = new InstanceDecider(CATALOG);
