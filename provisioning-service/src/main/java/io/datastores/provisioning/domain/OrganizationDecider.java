@@ -26,9 +26,22 @@ import io.datastores.provisioning.domain.OrganizationEvent.TrialLifted;
  * instance's request, enforces the entitlement of the organization's billing tier (free tier:
  * Hobbyist trials only), and keeps display names unique per organization and engine. A name is
  * held from admission and released if the instance stage refuses the request or the instance is
- * deleted, which it learns from provisioning's own events.
+ * deleted, which it learns from provisioning's own events. An organization holds at most
+ * {@value #MAX_INSTANCES} instances, so that its state stays one record of bounded size.
  */
 public final class OrganizationDecider implements Decider<OrganizationCommand, OrganizationState, OrganizationEvent> {
+
+    /**
+     * How many instances one organization may hold (owned, or requested and not yet decided).
+     * Its state is one record in the {@code organizations} store and its changelog, and each
+     * instance adds a display name and an owned entry to it: some 350 bytes at the longest names
+     * and long ids (a 63-character name, 64-character ids), so 1,000 instances take about a
+     * third of the 1 MB a changelog record may have (OrganizationStateSizeTest). Without a cap,
+     * an organization of some 6,000 instances outgrew that limit and the stream thread died
+     * (RecordTooLargeException); at the cap a request is refused
+     * ({@link RejectionCode#TOO_MANY_INSTANCES}) instead.
+     */
+    public static final int MAX_INSTANCES = 1_000;
 
     private final Catalog catalog;
 
@@ -73,6 +86,10 @@ public final class OrganizationDecider implements Decider<OrganizationCommand, O
         }
         if (!Entitlement.allows(state.tier(), r.plan())) {
             return List.of(refuse(r, RejectionCode.NOT_ENTITLED, Entitlement.refusal(r.plan())));
+        }
+        if (!state.holds(r.instanceId()) && state.held() >= MAX_INSTANCES) {
+            return List.of(refuse(r, RejectionCode.TOO_MANY_INSTANCES, "the organization holds "
+                    + MAX_INSTANCES + " instances, as many as one may; delete one first"));
         }
         String key = OrganizationState.nameKey(r.engine(), r.displayName());
         OrganizationState.Reservation held = state.names().get(key);

@@ -1,6 +1,8 @@
 package io.datastores.provisioning.domain;
 
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -24,6 +26,23 @@ public record OrganizationState(OrganizationTier tier, Map<String, Reservation> 
     /** The key a display name is unique under: engine and the name, case and spacing folded. */
     public static String nameKey(Engine engine, String displayName) {
         return engine + "/" + displayName.trim().replaceAll("\\s+", " ").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Whether {@code instanceId} holds a name here or is owned: it counts towards the cap. */
+    public boolean holds(String instanceId) {
+        return instances.containsKey(instanceId)
+                || names.values().stream().anyMatch(r -> r.instanceId().equals(instanceId));
+    }
+
+    /**
+     * How many instances the organization holds: owned, or holding a name for a request not yet
+     * decided. Each has an entry or two in this one record (see
+     * {@link OrganizationDecider#MAX_INSTANCES}).
+     */
+    public int held() {
+        Set<String> ids = new HashSet<>(instances.keySet());
+        names.values().forEach(r -> ids.add(r.instanceId()));
+        return ids.size();
     }
 
     OrganizationState with(OrganizationTier t) {

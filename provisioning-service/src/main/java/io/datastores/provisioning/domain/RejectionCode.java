@@ -20,5 +20,10 @@ public enum RejectionCode {
     INSTANCE_SUSPENDED,
     INSTANCE_DELETED,
     /** The data plane could not run the instance's nodes; it can only be deleted. */
-    INSTANCE_FAILED
+    INSTANCE_FAILED,
+    /**
+     * The organization holds {@link OrganizationDecider#MAX_INSTANCES} instances already
+     * (requested or running); it may request another once it deletes one.
+     */
+    TOO_MANY_INSTANCES
 }

@@ -160,4 +160,61 @@ class OrganizationDeciderTest {
             assertThat(((Refused) events.get(0)).message()).isNotBlank();
         }
     }
+
+    @Nested
+    @DisplayName("a cap on the instances an organization holds")
+    class Cap {
+
+        private RequestInstance numbered(int n) {
+            return request("i-" + n, "db " + n, Engine.POSTGRESQL, "HOBBYIST");
+        }
+
+        /** A paid organization holding the most instances it may: all accepted but the last. */
+        private OrganizationState atTheCap() {
+            OrganizationState state = given(PAID);
+            for (int n = 1; n <= OrganizationDecider.MAX_INSTANCES; n++) {
+                RequestInstance r = numbered(n);
+                state = decider.fold(state, when(state, new Screen(r)));
+                if (n < OrganizationDecider.MAX_INSTANCES) {
+                    state = decider.fold(state, when(state, accepted(r)));
+                }
+            }
+            return state;
+        }
+
+        @Test
+        void givenAnOrganizationAtTheCap_whenAnotherInstanceIsRequested_thenRefusedWithACode() {
+            OrganizationState full = atTheCap();
+            assertThat(full.held()).isEqualTo(OrganizationDecider.MAX_INSTANCES);
+            List<OrganizationEvent> events = when(full, new Screen(numbered(1_001)));
+            assertThat(refused(events)).isEqualTo(RejectionCode.TOO_MANY_INSTANCES);
+            assertThat(((Refused) events.get(0)).message()).contains("1000");
+        }
+
+        @Test
+        void givenAnOrganizationAtTheCap_whenAHeldRequestIsRetried_thenAdmittedAgain() {
+            OrganizationState full = atTheCap();
+            RequestInstance pending = numbered(OrganizationDecider.MAX_INSTANCES);
+            assertThat(when(full, new Screen(pending))).singleElement()
+                    .isInstanceOf(Admitted.class);
+        }
+
+        @Test
+        void givenAnOrganizationAtTheCap_whenOneIsDeleted_thenAnotherIsAdmitted() {
+            OrganizationState full = atTheCap();
+            RequestInstance gone = numbered(7);
+            OrganizationState freed = decider.fold(full, when(full, new RecordOutcome(
+                    Outcome.DELETED, gone.instanceId(), "r-del", gone.plan(), false)));
+            assertThat(freed.held()).isEqualTo(OrganizationDecider.MAX_INSTANCES - 1);
+            assertThat(when(freed, new Screen(numbered(1_001))))
+                    .last().isInstanceOf(Admitted.class);
+        }
+
+        @Test
+        void givenAnOrganizationAtTheCap_whenAPlanChangeIsRequested_thenAdmitted() {
+            OrganizationState full = atTheCap();
+            assertThat(when(full, new Screen(new ChangePlan("r-up", "org-1", "i-1",
+                    "BUSINESS-4")))).singleElement().isInstanceOf(Admitted.class);
+        }
+    }
 }
