@@ -36,7 +36,7 @@ public final class Bench {
                 case "--instances" -> fleet = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("usage: ./bench [--quick] [--out DIR] [--commit-interval-ms N]"
-                            + " [--only throughput|failover|rebuild|latency|footprint|jmh|real] [--instances N]");
+                            + " [--only throughput|failover|provisioning|rebuild|latency|footprint|jmh|real] [--instances N]");
                     System.exit(2);
                 }
             }
@@ -75,13 +75,16 @@ public final class Bench {
         List<Result> results = new ArrayList<>();
         // each benchmark on a broker of its own: its records are the only ones there
         if (only == null || only.equals("throughput") || only.equals("failover")
-                || only.equals("rebuild")) {
+                || only.equals("rebuild") || only.equals("provisioning")) {
             // provisioning's requests: several seconds for the identity topology in the full run
             // (37,000 to 61,000 events/s), minutes for the service (all its stages: StreamsRun)
             Throughput.Settings settings = quick ? new Throughput.Settings(10_000, 2_000, 10_000)
                     : new Throughput.Settings(300_000, 300_000, 1_000_000);
             if ("failover".equals(only)) { // failover-service's throughput and capacity alone
                 settings = new Throughput.Settings(settings.heartbeats(), 0, 0);
+            }
+            if ("provisioning".equals(only)) { // provisioning-service's throughput alone
+                settings = new Throughput.Settings(0, settings.requests(), 0);
             }
             if ("rebuild".equals(only)) { // the projection rebuild alone
                 settings = new Throughput.Settings(0, 0, settings.projectionEvents());
