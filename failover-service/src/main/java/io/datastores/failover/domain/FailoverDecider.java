@@ -39,9 +39,10 @@ import io.datastores.kit.decider.Timer;
  * suspicion, diagnostics, failure reports), {@link PromotionPolicy} (losses, candidates, lag
  * budget, catch-up wait, confirmation), {@link Restore} (single nodes, from backup), {@link
  * Fencing} (epochs, returning nodes, rewind, rejoin), {@link Switchover} (planned), {@link
- * Forgetting} (unknown instances) and {@link InstanceHealthEvolution} (what each event changes).
- * This facade dispatches each command to its rule, counts the region's watched nodes for the
- * region's guard, and answers the timer. Everything runs on event time.
+ * Forgetting} (unknown instances) and {@link InstanceHealthEvolution} (what each event changes);
+ * every time condition is in {@link Deadlines}. This facade dispatches each command to its rule,
+ * counts the region's watched nodes for the region's guard, and answers the timer. Everything runs
+ * on event time.
  */
 public final class FailoverDecider
         implements Decider<FailoverCommand, InstanceHealth, FailoverEvent> {
@@ -50,20 +51,20 @@ public final class FailoverDecider
     public static final String RESTORE = "RESTORE";
     public static final String SWITCHOVER = "SWITCHOVER";
 
-    private final FailoverPolicy policy;
     private final InstanceHealthEvolution evolution;
     private final PromotionPolicy promotion;
     private final Detection detection;
     private final Switchover switchover;
     private final Forgetting forgetting;
+    private final Deadlines deadlines;
 
     public FailoverDecider(FailoverPolicy policy) {
-        this.policy = policy;
         this.evolution = new InstanceHealthEvolution(policy);
         this.promotion = new PromotionPolicy(policy, this);
         this.detection = new Detection(policy, promotion, this);
         this.switchover = new Switchover(policy, promotion);
         this.forgetting = new Forgetting(policy);
+        this.deadlines = new Deadlines(policy, forgetting);
     }
 
     @Override
@@ -174,66 +175,33 @@ public final class FailoverDecider
 
     // --- time ---
 
+    /** What time owes the instance at {@code at}: each deadline reached, decided by its rule. */
     private List<FailoverEvent> checkTime(InstanceHealth s, Instant at) {
+        List<Deadlines.Deadline> reached = deadlines.reached(s, at);
         List<FailoverEvent> events = new ArrayList<>();
-        if (!s.tracked()) {
-            return s.nodes().isEmpty() || forgetting.unknownUntil(s).isAfter(at) ? List.of()
-                    : forgetting.forgetUnknown(s);
-        }
-        for (Node n : s.nodes()) {
-            if (n.status() == Status.HEALTHY
-                    && !n.watchSince().plus(policy.heartbeatTimeout()).isAfter(at)
-                    && !Switchover.switchingAway(s, n)) {
-                events.add(Detection.suspect(s, n, at));
-            }
-        }
-        Failover f = s.active();
-        if (f != null && f.plannedSwitchover() && "SWITCHING".equals(f.state())
-                && f.waitUntil() != null && !f.waitUntil().isAfter(at)) {
-            events.addAll(switchover.timedOut(f, at));
-        } else if (f != null && "BLOCKED".equals(f.state()) && f.waitUntil() != null
-                && !f.waitUntil().isAfter(at)) {
-            events.addAll(promotion.promote(s, f, at, true));
-        } else if (f != null && "PROMOTED".equals(f.state())
-                && !f.promotedAt().plus(policy.confirmTimeout()).isAfter(at)) {
-            boolean suspected = events.stream()
-                    .anyMatch(e -> e instanceof FailoverEvent.Suspected x
-                            && x.nodeId().equals(f.promotedNodeId()));
-            events.addAll(promotion.unconfirmed(s, f, at, suspected));
+        for (Deadlines.Deadline d : reached) {
+            events.addAll(owed(s, d, reached, at));
         }
         return events;
     }
 
-    /** When time next owes this instance a decision: a silence, a wait, a confirmation. */
-    public Optional<Timer.Due<FailoverCommand>> due(String key, InstanceHealth s, Instant now) {
-        if (s != null && !s.tracked() && !s.deleted() && !s.nodes().isEmpty()) {
-            Instant forget = forgetting.unknownUntil(s);
-            return forget.isAfter(now) ? Optional.empty()
-                    : Optional.of(new Timer.Due<>(new CheckTime(key), forget));
-        }
-        if (s == null || !s.tracked() || s.deleted()) {
-            return Optional.empty();
-        }
-        Instant next = null;
-        for (Node n : s.nodes()) {
-            if (n.status() == Status.HEALTHY && !Switchover.switchingAway(s, n)) {
-                next = earlier(next, n.watchSince().plus(policy.heartbeatTimeout()));
-            }
-        }
+    private List<FailoverEvent> owed(InstanceHealth s, Deadlines.Deadline d,
+            List<Deadlines.Deadline> reached, Instant at) {
         Failover f = s.active();
-        if (f != null && ("BLOCKED".equals(f.state())
-                || f.plannedSwitchover() && "SWITCHING".equals(f.state()))
-                && f.waitUntil() != null) {
-            next = earlier(next, f.waitUntil());
-        }
-        if (f != null && "PROMOTED".equals(f.state())) {
-            next = earlier(next, f.promotedAt().plus(policy.confirmTimeout()));
-        }
-        return next != null && !next.isAfter(now)
-                ? Optional.of(new Timer.Due<>(new CheckTime(key), next)) : Optional.empty();
+        return switch (d.rule()) {
+            case UNKNOWN_INSTANCE -> forgetting.forgetUnknown(s);
+            case SILENCE -> List.of(Detection.suspect(s, s.node(d.nodeId()).orElseThrow(), at));
+            case SWITCHOVER_TIMEOUT -> switchover.timedOut(f, at);
+            case CATCH_UP_WAIT -> promotion.promote(s, f, at, true);
+            // its silence, reached at the same moment, is the region guard's to judge
+            case CONFIRMATION -> promotion.unconfirmed(s, f, at, reached.stream()
+                    .anyMatch(x -> x.rule() == Deadlines.Rule.SILENCE
+                            && x.nodeId().equals(d.nodeId())));
+        };
     }
 
-    private static Instant earlier(Instant a, Instant b) {
-        return a == null || b.isBefore(a) ? b : a;
+    /** When time next owes this instance a decision: its earliest deadline, once reached. */
+    public Optional<Timer.Due<FailoverCommand>> due(String key, InstanceHealth s, Instant now) {
+        return deadlines.due(key, s, now);
     }
 }
