@@ -105,12 +105,8 @@ public final class RegionGuardDecider implements Decider<RegionCommand, RegionSt
     }
 
     private RegionState apply(RegionState s, List<RegionEvent> events, List<RegionEvent> out) {
-        RegionState st = s;
-        for (RegionEvent e : events) {
-            out.add(e);
-            st = evolve(st, e);
-        }
-        return st;
+        out.addAll(events);
+        return fold(s, events);
     }
 
     /** Closes the settle window if it ended before {@code t}. */

@@ -62,9 +62,7 @@ class FailoverDeciderTest {
 
         List<FailoverEvent> at(Instant at, FailoverCommand c) {
             List<FailoverEvent> events = decider.decide(c, state, at);
-            for (FailoverEvent e : events) {
-                state = decider.evolve(state, e);
-            }
+            state = decider.fold(state, events);
             all.addAll(events);
             return events;
         }

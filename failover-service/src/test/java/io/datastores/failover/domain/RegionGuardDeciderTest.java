@@ -34,9 +34,7 @@ class RegionGuardDeciderTest {
 
     private List<RegionEvent> apply(RegionCommand c) {
         List<RegionEvent> events = decider.decide(c, state, T);
-        for (RegionEvent e : events) {
-            state = decider.evolve(state, e);
-        }
+        state = decider.fold(state, events);
         return events;
     }
 
