@@ -74,11 +74,11 @@ final class Deadlines {
         if (f == null) {
             return deadlines;
         }
-        if (f.plannedSwitchover() && "SWITCHING".equals(f.state()) && f.waitUntil() != null) {
+        if (f.plannedSwitchover() && f.state() == FailoverState.SWITCHING && f.waitUntil() != null) {
             deadlines.add(new Deadline(Rule.SWITCHOVER_TIMEOUT, f.waitUntil(), null));
-        } else if ("BLOCKED".equals(f.state()) && f.waitUntil() != null) {
+        } else if (f.state() == FailoverState.BLOCKED && f.waitUntil() != null) {
             deadlines.add(new Deadline(Rule.CATCH_UP_WAIT, f.waitUntil(), null));
-        } else if ("PROMOTED".equals(f.state())) {
+        } else if (f.state() == FailoverState.PROMOTED) {
             deadlines.add(new Deadline(Rule.CONFIRMATION,
                     f.promotedAt().plus(policy.confirmTimeout()), f.promotedNodeId()));
         }

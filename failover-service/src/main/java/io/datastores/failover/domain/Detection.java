@@ -81,16 +81,16 @@ final class Detection {
     List<FailoverEvent> diagnose(Diagnose d, InstanceHealth s, Instant at) {
         Optional<Node> known = s.node(d.nodeId());
         if (known.isEmpty() || !known.get().watched()) {
-            return known.isEmpty() && !"OK".equals(d.severity())
+            return known.isEmpty() && d.severity() != Severity.OK
                     ? List.of(new Ignored(d.nodeId(), "NodeDiagnosticsReported", 0, s.epoch(),
                             "no node " + d.nodeId() + " is known for this instance"))
                     : List.of();
         }
         Node n = known.get();
-        if ("SEVERE".equals(d.severity())) {
-            return promotion.lose(s, n, "self-diagnostics: " + d.detail(), "DIAGNOSTICS", at);
+        if (d.severity() == Severity.SEVERE) {
+            return promotion.lose(s, n, "self-diagnostics: " + d.detail(), DetectionSource.DIAGNOSTICS, at);
         }
-        if (!"MINOR".equals(d.severity()) || Switchover.switchingAway(s, n)) {
+        if (d.severity() != Severity.MINOR || Switchover.switchingAway(s, n)) {
             return List.of(); // OK; or the primary a switchover stops on purpose
         }
         long recent = n.minorFailures().stream()
@@ -98,7 +98,7 @@ final class Detection {
         if (recent + 1 >= policy.minorLimit()) {
             return promotion.lose(s, n, (recent + 1) + " minor failures within "
                     + policy.minorWindow().toMinutes() + " min (last: " + d.detail() + ")",
-                    "DIAGNOSTICS", at);
+                    DetectionSource.DIAGNOSTICS, at);
         }
         return List.of(new MinorFailureRecorded(n.nodeId(), at), new RestartRequested(n.nodeId(),
                 s.epoch(), "minor failure, restarted in place: " + d.detail()));
@@ -130,14 +130,14 @@ final class Detection {
             return List.of(new Ignored(r.nodeId(), "NodeFailed", r.epoch(), s.epoch(),
                     "node " + r.nodeId() + " is a replacement not yet up"));
         }
-        return promotion.lose(s, n, r.reason(), "PLATFORM", at);
+        return promotion.lose(s, n, r.reason(), DetectionSource.PLATFORM, at);
     }
 
     /** The region's guard confirmed a suspicion: the node is lost. */
     List<FailoverEvent> confirmLoss(ConfirmLoss c, InstanceHealth s, Instant at) {
         Optional<Node> n = s.node(c.nodeId());
         return n.isPresent() && n.get().status() == Status.SUSPECTED
-                ? promotion.lose(s, n.get(), "missed heartbeats: " + c.reason(), "HEARTBEAT", at)
+                ? promotion.lose(s, n.get(), "missed heartbeats: " + c.reason(), DetectionSource.HEARTBEAT, at)
                 : List.of();
     }
 

@@ -39,7 +39,8 @@ public sealed interface FailoverCommand {
     }
 
     /** A node's self-diagnostics: OK, MINOR or SEVERE. */
-    record Diagnose(String instanceId, String nodeId, String severity, String detail) implements FailoverCommand {
+    record Diagnose(String instanceId, String nodeId, Severity severity, String detail)
+            implements FailoverCommand {
     }
 
     /** Another platform service reports a node lost (epoch 0: the reporter did not say). */

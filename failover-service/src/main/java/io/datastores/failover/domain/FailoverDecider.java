@@ -47,10 +47,6 @@ import io.datastores.kit.decider.Timer;
 public final class FailoverDecider
         implements Decider<FailoverCommand, InstanceHealth, FailoverEvent> {
 
-    public static final String PROMOTION = "PROMOTION";
-    public static final String RESTORE = "RESTORE";
-    public static final String SWITCHOVER = "SWITCHOVER";
-
     private final InstanceHealthEvolution evolution;
     private final PromotionPolicy promotion;
     private final Detection detection;

@@ -75,14 +75,15 @@ public sealed interface FailoverEvent {
     }
 
     /** A node is declared lost. {@code failedAt}: the last moment it was known healthy. */
-    record Lost(String nodeId, String reason, String detectedBy, long epoch, Instant failedAt)
+    record Lost(String nodeId, String reason, DetectionSource detectedBy, long epoch, Instant failedAt)
             implements FailoverEvent {
     }
 
     record RestartRequested(String nodeId, long epoch, String detail) implements FailoverEvent {
     }
 
-    record Started(String failoverId, String failedNodeId, String kind, String reason, String detectedBy,
+    record Started(String failoverId, String failedNodeId, FailoverKind kind, String reason,
+            DetectionSource detectedBy,
             Instant failedAt, Instant detectedAt, long epoch) implements FailoverEvent {
     }
 
@@ -109,7 +110,7 @@ public sealed interface FailoverEvent {
      * primary reporting itself at the new epoch. Restores: {@code dataLossWindowMillis} is the
      * failure time minus the last archived point.
      */
-    record Completed(String failoverId, String kind, String primaryNodeId, long epoch, Instant failedAt,
+    record Completed(String failoverId, FailoverKind kind, String primaryNodeId, long epoch, Instant failedAt,
             Instant detectedAt, Instant completedAt, long detectionMillis, long promotionMillis,
             long unavailableMillis, long dataLossBytes, Long dataLossWindowMillis, String note)
             implements FailoverEvent {

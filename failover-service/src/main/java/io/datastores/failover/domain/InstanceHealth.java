@@ -167,7 +167,7 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
     }
 
     /** A phase of a failover as it happened. */
-    public record Phase(String name, Instant at, String detail) {
+    public record Phase(PhaseName name, Instant at, String detail) {
     }
 
     /** Who asked for a planned switchover, and to which standby. */
@@ -189,20 +189,23 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
      * plane prepares), BLOCKED, PROMOTED, RESTORING, COMPLETED, ABORTED (a switchover that did not
      * happen) or SUPERSEDED (the node it promoted was lost too; the next failover took over).
      */
-    public record Failover(String failoverId, String kind, String state, String failedNodeId, String failedZone,
-            String failedIp, String reason, String detectedBy, Instant failedAt, Instant detectedAt,
-            long primaryPosition, Instant waitUntil, String promotedNodeId, Instant promotedAt,
-            String replacementNodeId, Instant restorePointAt, long fromEpoch, long toEpoch, long dataLossBytes,
-            Long dataLossWindowMillis, Instant completedAt, Long detectionMillis, Long promotionMillis,
-            Long unavailableMillis, String note, List<Phase> phases, Switchover switchover,
-            MeasuredLoss measuredLoss) {
+    public record Failover(String failoverId, FailoverKind kind, FailoverState state,
+            String failedNodeId, String failedZone, String failedIp, String reason,
+            DetectionSource detectedBy, Instant failedAt, Instant detectedAt, long primaryPosition,
+            Instant waitUntil, String promotedNodeId, Instant promotedAt, String replacementNodeId,
+            Instant restorePointAt, long fromEpoch, long toEpoch, long dataLossBytes,
+            Long dataLossWindowMillis, Instant completedAt, Long detectionMillis,
+            Long promotionMillis, Long unavailableMillis, String note, List<Phase> phases,
+            Switchover switchover, MeasuredLoss measuredLoss) {
 
-        public Failover(String failoverId, String kind, String state, String failedNodeId, String failedZone,
-                String failedIp, String reason, String detectedBy, Instant failedAt, Instant detectedAt,
+        public Failover(String failoverId, FailoverKind kind, FailoverState state,
+                String failedNodeId, String failedZone, String failedIp, String reason,
+                DetectionSource detectedBy, Instant failedAt, Instant detectedAt,
                 long primaryPosition, Instant waitUntil, String promotedNodeId, Instant promotedAt,
-                String replacementNodeId, Instant restorePointAt, long fromEpoch, long toEpoch, long dataLossBytes,
-                Long dataLossWindowMillis, Instant completedAt, Long detectionMillis, Long promotionMillis,
-                Long unavailableMillis, String note, List<Phase> phases) {
+                String replacementNodeId, Instant restorePointAt, long fromEpoch, long toEpoch,
+                long dataLossBytes, Long dataLossWindowMillis, Instant completedAt,
+                Long detectionMillis, Long promotionMillis, Long unavailableMillis, String note,
+                List<Phase> phases) {
             this(failoverId, kind, state, failedNodeId, failedZone, failedIp, reason, detectedBy, failedAt,
                     detectedAt, primaryPosition, waitUntil, promotedNodeId, promotedAt, replacementNodeId,
                     restorePointAt, fromEpoch, toEpoch, dataLossBytes, dataLossWindowMillis, completedAt,
@@ -211,82 +214,93 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
 
         /** A planned switchover (not a getter: the JSON of the state holds {@code kind}). */
         public boolean plannedSwitchover() {
-            return FailoverDecider.SWITCHOVER.equals(kind);
+            return kind == FailoverKind.SWITCHOVER;
         }
 
         Failover withSwitchover(Switchover s) {
-            return new Failover(failoverId, kind, state, failedNodeId, failedZone, failedIp, reason, detectedBy,
-                    failedAt, detectedAt, primaryPosition, waitUntil, promotedNodeId, promotedAt, replacementNodeId,
-                    restorePointAt, fromEpoch, toEpoch, dataLossBytes, dataLossWindowMillis, completedAt,
-                    detectionMillis, promotionMillis, unavailableMillis, note, phases, s, measuredLoss);
+            return new Failover(failoverId, kind, state, failedNodeId, failedZone, failedIp, reason,
+                    detectedBy, failedAt, detectedAt, primaryPosition, waitUntil, promotedNodeId,
+                    promotedAt, replacementNodeId, restorePointAt, fromEpoch, toEpoch,
+                    dataLossBytes, dataLossWindowMillis, completedAt, detectionMillis,
+                    promotionMillis, unavailableMillis, note, phases, s, measuredLoss);
         }
 
         Failover withMeasuredLoss(MeasuredLoss m) {
-            return new Failover(failoverId, kind, state, failedNodeId, failedZone, failedIp, reason, detectedBy,
-                    failedAt, detectedAt, primaryPosition, waitUntil, promotedNodeId, promotedAt, replacementNodeId,
-                    restorePointAt, fromEpoch, toEpoch, dataLossBytes, dataLossWindowMillis, completedAt,
-                    detectionMillis, promotionMillis, unavailableMillis, note, phases, switchover, m);
+            return new Failover(failoverId, kind, state, failedNodeId, failedZone, failedIp, reason,
+                    detectedBy, failedAt, detectedAt, primaryPosition, waitUntil, promotedNodeId,
+                    promotedAt, replacementNodeId, restorePointAt, fromEpoch, toEpoch,
+                    dataLossBytes, dataLossWindowMillis, completedAt, detectionMillis,
+                    promotionMillis, unavailableMillis, note, phases, switchover, m);
         }
 
         /** The switchover ended without a promotion. */
         Failover aborted(Instant at, String why) {
-            return new Failover(failoverId, kind, "ABORTED", failedNodeId, failedZone, failedIp, reason, detectedBy,
-                    failedAt, detectedAt, primaryPosition, null, promotedNodeId, promotedAt, replacementNodeId,
-                    restorePointAt, fromEpoch, toEpoch, dataLossBytes, dataLossWindowMillis, at, detectionMillis,
+            return new Failover(failoverId, kind, FailoverState.ABORTED, failedNodeId, failedZone,
+                    failedIp, reason, detectedBy, failedAt, detectedAt, primaryPosition, null,
+                    promotedNodeId, promotedAt, replacementNodeId, restorePointAt, fromEpoch,
+                    toEpoch, dataLossBytes, dataLossWindowMillis, at, detectionMillis,
                     promotionMillis, unavailableMillis, why, phases, switchover, measuredLoss);
         }
 
-        Failover withState(String s) {
-            return new Failover(failoverId, kind, s, failedNodeId, failedZone, failedIp, reason, detectedBy, failedAt,
-                    detectedAt, primaryPosition, waitUntil, promotedNodeId, promotedAt, replacementNodeId,
-                    restorePointAt, fromEpoch, toEpoch, dataLossBytes, dataLossWindowMillis, completedAt,
-                    detectionMillis, promotionMillis, unavailableMillis, note, phases, switchover, measuredLoss);
+        Failover withState(FailoverState s) {
+            return new Failover(failoverId, kind, s, failedNodeId, failedZone, failedIp, reason,
+                    detectedBy, failedAt, detectedAt, primaryPosition, waitUntil, promotedNodeId,
+                    promotedAt, replacementNodeId, restorePointAt, fromEpoch, toEpoch,
+                    dataLossBytes, dataLossWindowMillis, completedAt, detectionMillis,
+                    promotionMillis, unavailableMillis, note, phases, switchover, measuredLoss);
         }
 
-        Failover phase(String name, Instant at, String detail) {
+        Failover phase(PhaseName name, Instant at, String detail) {
             List<Phase> p = new ArrayList<>(phases);
             p.add(new Phase(name, at, detail));
-            return new Failover(failoverId, kind, state, failedNodeId, failedZone, failedIp, reason, detectedBy,
-                    failedAt, detectedAt, primaryPosition, waitUntil, promotedNodeId, promotedAt, replacementNodeId,
-                    restorePointAt, fromEpoch, toEpoch, dataLossBytes, dataLossWindowMillis, completedAt,
-                    detectionMillis, promotionMillis, unavailableMillis, note, List.copyOf(p), switchover,
+            return new Failover(failoverId, kind, state, failedNodeId, failedZone, failedIp, reason,
+                    detectedBy, failedAt, detectedAt, primaryPosition, waitUntil, promotedNodeId,
+                    promotedAt, replacementNodeId, restorePointAt, fromEpoch, toEpoch,
+                    dataLossBytes, dataLossWindowMillis, completedAt, detectionMillis,
+                    promotionMillis, unavailableMillis, note, List.copyOf(p), switchover,
                     measuredLoss);
         }
 
         Failover blocked(Instant until) {
-            return new Failover(failoverId, kind, "BLOCKED", failedNodeId, failedZone, failedIp, reason, detectedBy,
-                    failedAt, detectedAt, primaryPosition, until, promotedNodeId, promotedAt, replacementNodeId,
-                    restorePointAt, fromEpoch, toEpoch, dataLossBytes, dataLossWindowMillis, completedAt,
-                    detectionMillis, promotionMillis, unavailableMillis, note, phases, switchover, measuredLoss);
+            return new Failover(failoverId, kind, FailoverState.BLOCKED, failedNodeId, failedZone,
+                    failedIp, reason, detectedBy, failedAt, detectedAt, primaryPosition, until,
+                    promotedNodeId, promotedAt, replacementNodeId, restorePointAt, fromEpoch,
+                    toEpoch, dataLossBytes, dataLossWindowMillis, completedAt, detectionMillis,
+                    promotionMillis, unavailableMillis, note, phases, switchover, measuredLoss);
         }
 
         Failover promoted(String nodeId, Instant at, long epoch, long lossBytes) {
-            return new Failover(failoverId, kind, "PROMOTED", failedNodeId, failedZone, failedIp, reason, detectedBy,
-                    failedAt, detectedAt, primaryPosition, null, nodeId, at, replacementNodeId, restorePointAt,
-                    fromEpoch, epoch, lossBytes, dataLossWindowMillis, completedAt, detectionMillis, promotionMillis,
+            return new Failover(failoverId, kind, FailoverState.PROMOTED, failedNodeId, failedZone,
+                    failedIp, reason, detectedBy, failedAt, detectedAt, primaryPosition, null,
+                    nodeId, at, replacementNodeId, restorePointAt, fromEpoch, epoch, lossBytes,
+                    dataLossWindowMillis, completedAt, detectionMillis, promotionMillis,
                     unavailableMillis, note, phases, switchover, measuredLoss);
         }
 
         Failover restoring(String nodeId, Instant restorePoint, long epoch) {
-            return new Failover(failoverId, "RESTORE", "RESTORING", failedNodeId, failedZone, failedIp, reason,
-                    detectedBy, failedAt, detectedAt, primaryPosition, null, promotedNodeId, promotedAt, nodeId,
-                    restorePoint, fromEpoch, epoch, dataLossBytes, dataLossWindowMillis, completedAt,
-                    detectionMillis, promotionMillis, unavailableMillis, note, phases, switchover, measuredLoss);
+            return new Failover(failoverId, FailoverKind.RESTORE, FailoverState.RESTORING,
+                    failedNodeId, failedZone, failedIp, reason, detectedBy, failedAt, detectedAt,
+                    primaryPosition, null, promotedNodeId, promotedAt, nodeId, restorePoint,
+                    fromEpoch, epoch, dataLossBytes, dataLossWindowMillis, completedAt,
+                    detectionMillis, promotionMillis, unavailableMillis, note, phases, switchover,
+                    measuredLoss);
         }
 
         Failover replacedBy(String nodeId) {
-            return new Failover(failoverId, kind, state, failedNodeId, failedZone, failedIp, reason, detectedBy,
-                    failedAt, detectedAt, primaryPosition, waitUntil, promotedNodeId, promotedAt, nodeId,
-                    restorePointAt, fromEpoch, toEpoch, dataLossBytes, dataLossWindowMillis, completedAt,
-                    detectionMillis, promotionMillis, unavailableMillis, note, phases, switchover, measuredLoss);
+            return new Failover(failoverId, kind, state, failedNodeId, failedZone, failedIp, reason,
+                    detectedBy, failedAt, detectedAt, primaryPosition, waitUntil, promotedNodeId,
+                    promotedAt, nodeId, restorePointAt, fromEpoch, toEpoch, dataLossBytes,
+                    dataLossWindowMillis, completedAt, detectionMillis, promotionMillis,
+                    unavailableMillis, note, phases, switchover, measuredLoss);
         }
 
         Failover completed(FailoverEvent.Completed c) {
-            return new Failover(failoverId, kind, "COMPLETED", failedNodeId, failedZone, failedIp, reason,
-                    detectedBy, failedAt, detectedAt, primaryPosition, null, c.primaryNodeId(), promotedAt,
-                    replacementNodeId, restorePointAt, fromEpoch, c.epoch(), c.dataLossBytes(),
-                    c.dataLossWindowMillis(), c.completedAt(), c.detectionMillis(), c.promotionMillis(),
-                    c.unavailableMillis(), c.note(), phases, switchover, measuredLoss);
+            return new Failover(failoverId, kind, FailoverState.COMPLETED, failedNodeId, failedZone,
+                    failedIp, reason, detectedBy, failedAt, detectedAt, primaryPosition, null,
+                    c.primaryNodeId(), promotedAt, replacementNodeId, restorePointAt, fromEpoch,
+                    c.epoch(), c.dataLossBytes(), c.dataLossWindowMillis(), c.completedAt(),
+                    c.detectionMillis(), c.promotionMillis(), c.unavailableMillis(), c.note(),
+                    phases, switchover, measuredLoss);
         }
     }
 
@@ -340,7 +354,7 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
     }
 
     /** Adds a phase to the active failover; without a time, at the time of its last phase. */
-    InstanceHealth withActivePhase(String name, Instant at, String detail) {
+    InstanceHealth withActivePhase(PhaseName name, Instant at, String detail) {
         if (active == null) {
             return this;
         }

@@ -159,19 +159,19 @@ final class InstanceHealthEvolution {
         if (event instanceof Started st) {
             InstanceHealth base = s;
             if (s.active() != null) {
-                base = s.finish(s.active().withState("SUPERSEDED").phase("SUPERSEDED",
+                base = s.finish(s.active().withState(FailoverState.SUPERSEDED).phase(PhaseName.SUPERSEDED,
                         st.detectedAt(), "node " + st.failedNodeId() + " was lost too"));
             }
             Node failed = s.node(st.failedNodeId()).orElseThrow();
-            Failover f = new Failover(st.failoverId(), st.kind(), "STARTED", st.failedNodeId(),
+            Failover f = new Failover(st.failoverId(), st.kind(), FailoverState.STARTED, st.failedNodeId(),
                     failed.zone(), failed.ip(), st.reason(), st.detectedBy(), st.failedAt(),
                     st.detectedAt(), s.highestPosition(), null, null, null, null, null, st.epoch(),
                     st.epoch(), 0, null, null, null, null, null, "", List.of());
-            return base.withActive(f.phase("STARTED", st.detectedAt(), st.reason()));
+            return base.withActive(f.phase(PhaseName.STARTED, st.detectedAt(), st.reason()));
         }
         if (event instanceof Blocked b) {
             return s.active() == null ? s : s.withActive(s.active().blocked(b.waitUntil())
-                    .phase("BLOCKED", b.waitUntil(), b.reason()));
+                    .phase(PhaseName.BLOCKED, b.waitUntil(), b.reason()));
         }
         if (event instanceof Promoted p) {
             InstanceHealth after = s.withEpoch(p.epoch()).withEveryNode(n -> n.nodeId()
@@ -179,11 +179,11 @@ final class InstanceHealthEvolution {
                     : n.role() == Role.PRIMARY ? n.withRole(Role.STANDBY) : n);
             return s.active() == null ? after : after.withActive(s.active()
                     .promoted(p.nodeId(), p.at(), p.epoch(), p.lagBytes())
-                    .phase("PROMOTED", p.at(), p.nodeId() + " at epoch " + p.epoch() + ", "
+                    .phase(PhaseName.PROMOTED, p.at(), p.nodeId() + " at epoch " + p.epoch() + ", "
                             + p.lagBytes() + " bytes behind"));
         }
         if (event instanceof EndpointMoved m) {
-            return s.withActivePhase("ENDPOINT_MOVED", null,
+            return s.withActivePhase(PhaseName.ENDPOINT_MOVED, null,
                     m.serviceHost() + ": " + m.fromIp() + " -> " + m.toIp());
         }
         if (event instanceof ReplacementRequested r) {
@@ -193,14 +193,14 @@ final class InstanceHealthEvolution {
             InstanceHealth after = s.withNodes(nodes).withReplacements(s.replacements() + 1);
             return r.failoverId() == null || after.active() == null ? after
                     : after.withActive(after.active().replacedBy(r.nodeId()))
-                            .withActivePhase("REPLACEMENT_REQUESTED", null,
+                            .withActivePhase(PhaseName.REPLACEMENT_REQUESTED, null,
                                     r.nodeId() + " replaces " + r.replacesNodeId());
         }
         if (event instanceof RestoreRequested r) {
             InstanceHealth after = s.withEpoch(r.epoch());
             return after.active() == null ? after : after.withActive(after.active()
                     .restoring(r.nodeId(), r.restorePointAt(), r.epoch())
-                    .phase("RESTORE_REQUESTED", null,
+                    .phase(PhaseName.RESTORE_REQUESTED, null,
                             "backup " + r.backupId() + " up to position " + r.targetPosition()));
         }
         if (event instanceof Completed c) {
@@ -209,7 +209,7 @@ final class InstanceHealthEvolution {
             }
             Failover done = s.active();
             InstanceHealth after = s.finish(done.completed(c)
-                    .phase("COMPLETED", c.completedAt(), c.note()));
+                    .phase(PhaseName.COMPLETED, c.completedAt(), c.note()));
             // the old primary of a switchover follows the new one: its silence counts from now on
             return done.plannedSwitchover()
                     ? after.withNode(done.failedNodeId(), n -> n.watchedFrom(c.completedAt()))
@@ -224,13 +224,14 @@ final class InstanceHealthEvolution {
             Node from = s.node(st.fromNodeId()).orElseThrow();
             String why = "planned switchover to " + st.toNodeId() + ", asked by "
                     + st.requestedBy() + (st.note().isBlank() ? "" : ": " + st.note());
-            Failover f = new Failover(st.switchoverId(), FailoverDecider.SWITCHOVER, "SWITCHING",
-                    from.nodeId(), from.zone(), from.ip(), why, "OPERATOR", st.at(), st.at(),
+            Failover f = new Failover(st.switchoverId(), FailoverKind.SWITCHOVER,
+                    FailoverState.SWITCHING,
+                    from.nodeId(), from.zone(), from.ip(), why, DetectionSource.OPERATOR, st.at(), st.at(),
                     from.position(), st.timeoutAt(), null, null, null, null, st.epoch(),
                     st.epoch(), 0, null, null, null, null, null, "", List.of())
                     .withSwitchover(new InstanceHealth.Switchover(st.toNodeId(), st.requestId(),
                             st.requestedBy()));
-            return s.withActive(f.phase("SWITCHOVER_STARTED", st.at(), from.nodeId() + " -> "
+            return s.withActive(f.phase(PhaseName.SWITCHOVER_STARTED, st.at(), from.nodeId() + " -> "
                     + st.toNodeId() + " at epoch " + st.epoch()));
         }
         if (event instanceof FailoverEvent.SwitchoverAborted a) {
@@ -239,7 +240,7 @@ final class InstanceHealthEvolution {
                 return s;
             }
             // it serves on: its silence counts afresh
-            return s.finish(f.aborted(a.at(), a.reason()).phase("ABORTED", a.at(), a.reason()))
+            return s.finish(f.aborted(a.at(), a.reason()).phase(PhaseName.ABORTED, a.at(), a.reason()))
                     .withNode(f.failedNodeId(), n -> n.watchedFrom(a.at()));
         }
         if (event instanceof FailoverEvent.NodeRejoined j) {
@@ -248,7 +249,7 @@ final class InstanceHealthEvolution {
                     Status.HEALTHY, j.at(), j.at(), j.at(), j.position(), j.epoch(),
                     n.minorFailures(), n.replacesNodeId()));
             return Failovers.lastFailoverOf(after, j.nodeId())
-                    .map(f -> after.withFailover(f.failoverId(), x -> x.phase("REJOINED", j.at(),
+                    .map(f -> after.withFailover(f.failoverId(), x -> x.phase(PhaseName.REJOINED, j.at(),
                             j.nodeId() + " is a standby again at epoch " + j.epoch())))
                     .orElse(after);
         }
@@ -258,7 +259,7 @@ final class InstanceHealthEvolution {
             return Failovers.lastFailoverOf(after, c.replacesNodeId())
                     .filter(f -> c.nodeId().equals(f.replacementNodeId()))
                     .map(f -> after.withFailover(f.failoverId(),
-                            x -> x.phase("REPLACEMENT_CANCELLED", null,
+                            x -> x.phase(PhaseName.REPLACEMENT_CANCELLED, null,
                                     c.nodeId() + ": " + c.reason())))
                     .orElse(after);
         }
@@ -266,12 +267,12 @@ final class InstanceHealthEvolution {
             return s.withFailover(d.failoverId(), f -> f.withMeasuredLoss(
                     new InstanceHealth.MeasuredLoss(d.nodeId(), d.lostBytes(), d.divergedAt(),
                             d.estimatedBytes(), d.method(), d.at()))
-                    .phase("DATA_LOSS_MEASURED", d.at(), d.nodeId() + " discarded " + d.lostBytes()
+                    .phase(PhaseName.DATA_LOSS_MEASURED, d.at(), d.nodeId() + " discarded " + d.lostBytes()
                             + " bytes past " + d.divergedAt() + " (" + d.method() + "); estimated "
                             + d.estimatedBytes()));
         }
         if (event instanceof FailoverEvent.CommandFailureRecorded c) {
-            return s.withFailover(c.failoverId(), f -> f.phase("DATA_PLANE_FAILED", c.at(),
+            return s.withFailover(c.failoverId(), f -> f.phase(PhaseName.DATA_PLANE_FAILED, c.at(),
                     c.command() + " " + c.failure() + ": " + c.reason()));
         }
         // Recovered, RestartRequested, Ignored, RegionNodes, SwitchoverRejected: nothing to keep

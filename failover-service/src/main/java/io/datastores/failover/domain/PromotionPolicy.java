@@ -40,13 +40,13 @@ final class PromotionPolicy {
     }
 
     /** {@code node} is lost: replace it, and fail over when it was the primary. */
-    List<FailoverEvent> lose(InstanceHealth s, Node node, String reason, String detectedBy,
+    List<FailoverEvent> lose(InstanceHealth s, Node node, String reason, DetectionSource detectedBy,
             Instant at) {
         Instant failedAt = node.lastHeartbeatAt() != null ? node.lastHeartbeatAt() : at;
         List<FailoverEvent> events = new ArrayList<>();
         Failover switching = s.active();
         if (switching != null && switching.plannedSwitchover()
-                && "SWITCHING".equals(switching.state())) {
+                && switching.state() == FailoverState.SWITCHING) {
             FailoverEvent.SwitchoverAborted abort = new FailoverEvent.SwitchoverAborted(
                     switching.failoverId(), "node " + node.nodeId()
                             + " was lost while it was prepared: " + reason, at);
@@ -63,12 +63,12 @@ final class PromotionPolicy {
         boolean hasStandby = s.nodes().stream().anyMatch(n -> !n.nodeId().equals(node.nodeId())
                 && n.role() == Role.STANDBY && n.status() != Status.LOST
                 && n.status() != Status.FENCED);
-        String kind = s.nodeCount() <= 1 || !hasStandby ? FailoverDecider.RESTORE
-                : FailoverDecider.PROMOTION;
+        FailoverKind kind = s.nodeCount() <= 1 || !hasStandby ? FailoverKind.RESTORE
+                : FailoverKind.PROMOTION;
         events.add(new Started(failoverId, node.nodeId(), kind, reason, detectedBy, failedAt, at,
                 s.epoch()));
         InstanceHealth after = decider.fold(s, events.subList(events.size() - 2, events.size()));
-        events.addAll(FailoverDecider.RESTORE.equals(kind)
+        events.addAll(kind == FailoverKind.RESTORE
                 ? Restore.restore(after, after.active(), at, "")
                 : promote(after, after.active(), at, false));
         return events;
@@ -98,7 +98,7 @@ final class PromotionPolicy {
                         + policy.catchUpWait().toSeconds() + " s and none is ahead of the last"
                         + " archived point; restoring from backup");
             }
-            if ("BLOCKED".equals(f.state())) {
+            if (f.state() == FailoverState.BLOCKED) {
                 return List.of(); // still waiting; already said why
             }
             String why = healthy.isEmpty() ? "no healthy standby" + describe(s, f)
@@ -129,7 +129,7 @@ final class PromotionPolicy {
      */
     List<FailoverEvent> heard(InstanceHealth after, Heartbeat h, Instant at) {
         Failover f = after.active();
-        if (f != null && "PROMOTED".equals(f.state()) && h.nodeId().equals(f.promotedNodeId())
+        if (f != null && f.state() == FailoverState.PROMOTED && h.nodeId().equals(f.promotedNodeId())
                 && h.role() == Role.PRIMARY && h.epoch() == after.epoch()) {
             String note = f.plannedSwitchover()
                     ? "planned switchover from " + f.failedNodeId() + ": nothing lost"
@@ -138,7 +138,7 @@ final class PromotionPolicy {
                             : "";
             return List.of(Failovers.complete(after, f, at, f.promotedNodeId(), null, note));
         }
-        if (f != null && "BLOCKED".equals(f.state())) {
+        if (f != null && f.state() == FailoverState.BLOCKED) {
             return promote(after, f, at, false);
         }
         return List.of();
@@ -156,7 +156,7 @@ final class PromotionPolicy {
         }
         return lose(s, promoted.get(), "did not report itself primary at epoch " + s.epoch()
                 + " within " + policy.confirmTimeout().toSeconds() + " s of its promotion",
-                "PROMOTION", at);
+                DetectionSource.PROMOTION, at);
     }
 
     /** Whether {@code n} has been heard continuously for the stability period (hysteresis). */

@@ -49,7 +49,7 @@ public sealed interface RegionEvent {
             implements RegionEvent, Deferred {
     }
 
-    record Resumed(String action, String by, String reason, String causeId, Instant occurredAt)
+    record Resumed(Resumption action, String by, String reason, String causeId, Instant occurredAt)
             implements RegionEvent, Deferred {
     }
 

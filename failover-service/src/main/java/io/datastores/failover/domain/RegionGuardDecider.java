@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 import io.datastores.failover.domain.RegionCommand.Advance;
 import io.datastores.failover.domain.RegionCommand.Count;
@@ -133,7 +134,7 @@ public final class RegionGuardDecider implements Decider<RegionCommand, RegionSt
             List<RegionEvent> events = new ArrayList<>();
             events.add(new Withdrawn(r.instanceId(), r.nodeId()));
             if (s.paused() && s.held().size() == 1 && s.held().get(0).is(r.instanceId(), r.nodeId())) {
-                events.add(new Resumed("RECOVERED", "failover-service",
+                events.add(new Resumed(Resumption.RECOVERED, "failover-service",
                         "every node held since the pause was heard from again", r.id(), r.at()));
             }
             return events;
@@ -160,7 +161,8 @@ public final class RegionGuardDecider implements Decider<RegionCommand, RegionSt
     }
 
     private static List<RegionEvent> operator(Decide d, RegionState s) {
-        if (!"CONFIRM".equals(d.action()) && !"DISMISS".equals(d.action())) {
+        Optional<OperatorAction> action = OperatorAction.of(d.action());
+        if (action.isEmpty()) {
             return List.of(new CommandRejected(String.valueOf(d.action()), "the action must be CONFIRM or DISMISS",
                     d.id(), d.at()));
         }
@@ -172,13 +174,14 @@ public final class RegionGuardDecider implements Decider<RegionCommand, RegionSt
         String note = d.note() == null ? "" : d.note();
         List<RegionEvent> events = new ArrayList<>();
         for (Suspicion x : s.held()) {
-            events.add("CONFIRM".equals(d.action())
+            events.add(action.get() == OperatorAction.CONFIRM
                     ? new LossConfirmed(x.instanceId(), x.nodeId(),
                             "confirmed by " + by + (note.isEmpty() ? "" : ": " + note), d.id(), d.at())
                     : new SuspicionDismissed(x.instanceId(), x.nodeId(),
                             "dismissed by " + by + (note.isEmpty() ? "" : ": " + note), d.id(), d.at()));
         }
-        events.add(new Resumed("CONFIRM".equals(d.action()) ? "CONFIRMED" : "DISMISSED", by, note, d.id(), d.at()));
+        events.add(new Resumed(action.get() == OperatorAction.CONFIRM ? Resumption.CONFIRMED
+                : Resumption.DISMISSED, by, note, d.id(), d.at()));
         return events;
     }
 

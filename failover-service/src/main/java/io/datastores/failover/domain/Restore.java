@@ -46,7 +46,7 @@ final class Restore {
     /** The data plane restored the node: the endpoint moves to it, and the failover completes. */
     static List<FailoverEvent> restoreDone(RestoreDone r, InstanceHealth s, Instant at) {
         Failover f = s.active();
-        if (f == null || !"RESTORING".equals(f.state())
+        if (f == null || f.state() != FailoverState.RESTORING
                 || !r.nodeId().equals(f.replacementNodeId())) {
             return List.of(new Ignored(r.nodeId(), "RestoreCompleted", 0, s.epoch(),
                     "no restore onto node " + r.nodeId() + " is in progress"));

@@ -54,7 +54,7 @@ final class Switchover {
                     + " standby to switch over to";
         } else if (f != null) {
             refusal = (f.plannedSwitchover() ? "switchover " : "failover ") + f.failoverId()
-                    + " is in progress (" + f.state().toLowerCase(Locale.ROOT)
+                    + " is in progress (" + f.state().name().toLowerCase(Locale.ROOT)
                     + "); one at a time";
         } else if (primary.isEmpty()) {
             refusal = "the primary is not healthy" + nodesText(s, null)
@@ -102,10 +102,10 @@ final class Switchover {
             Instant at) {
         Failover f = s.active();
         if (f == null || !f.plannedSwitchover() || !f.failoverId().equals(p.switchoverId())
-                || !"SWITCHING".equals(f.state())) {
+                || f.state() != FailoverState.SWITCHING) {
             return List.of(new Ignored(p.toNodeId(), "SwitchoverPrepared", s.epoch(), s.epoch(),
                     "no switchover " + p.switchoverId() + " is being prepared" + (f == null ? ""
-                            : " (" + f.failoverId() + " is " + f.state().toLowerCase(Locale.ROOT)
+                            : " (" + f.failoverId() + " is " + f.state().name().toLowerCase(Locale.ROOT)
                                     + ")")));
         }
         Optional<Node> to = s.node(f.switchover().targetNodeId()).filter(Node::watched);
@@ -132,7 +132,7 @@ final class Switchover {
             // refused commands of no failover in progress: the data plane keeps its state
             return List.of();
         }
-        if (f.plannedSwitchover() && "SWITCHING".equals(f.state())) {
+        if (f.plannedSwitchover() && f.state() == FailoverState.SWITCHING) {
             return List.of(new FailoverEvent.SwitchoverAborted(f.failoverId(),
                     "the data plane could not prepare it (" + c.failure() + "): " + c.reason(),
                     at));
@@ -152,7 +152,7 @@ final class Switchover {
     static boolean switchingAway(InstanceHealth s, Node n) {
         Failover f = s.active();
         return f != null && f.plannedSwitchover() && n.nodeId().equals(f.failedNodeId())
-                && ("SWITCHING".equals(f.state()) || "PROMOTED".equals(f.state()));
+                && (f.state() == FailoverState.SWITCHING || f.state() == FailoverState.PROMOTED);
     }
 
     /** The nodes in short, but {@code except}: " (n2 standby healthy, n3 standby lost)". */

@@ -58,14 +58,14 @@ public final class FailoverEvents {
             return new NodeRecovered(id, r.nodeId());
         }
         if (event instanceof FailoverEvent.Lost l) {
-            return new NodeFailed(id, l.nodeId(), l.reason(), l.detectedBy(), l.epoch());
+            return new NodeFailed(id, l.nodeId(), l.reason(), l.detectedBy().name(), l.epoch());
         }
         if (event instanceof FailoverEvent.RestartRequested r) {
             return new NodeRestartRequested(id, r.nodeId(), r.epoch(), r.detail());
         }
         if (event instanceof FailoverEvent.Started s) {
-            return new FailoverStarted(id, s.failedNodeId(), s.reason(), s.failoverId(), s.kind(), s.detectedBy(),
-                    s.failedAt(), s.epoch());
+            return new FailoverStarted(id, s.failedNodeId(), s.reason(), s.failoverId(), s.kind().name(),
+                    s.detectedBy().name(), s.failedAt(), s.epoch());
         }
         if (event instanceof FailoverEvent.Blocked b) {
             return new FailoverBlocked(id, b.failoverId(), b.reason(), b.waitUntil());
@@ -90,7 +90,7 @@ public final class FailoverEvents {
             return FailoverCompleted.newBuilder().setInstanceId(id).setPrimaryNodeId(c.primaryNodeId())
                     .setEpoch(c.epoch()).setDetectionMillis(c.detectionMillis())
                     .setPromotionMillis(c.promotionMillis()).setEstimatedDataLossBytes(c.dataLossBytes())
-                    .setFailoverId(c.failoverId()).setKind(c.kind()).setFailedAt(c.failedAt())
+                    .setFailoverId(c.failoverId()).setKind(c.kind().name()).setFailedAt(c.failedAt())
                     .setCompletedAt(c.completedAt()).setUnavailableMillis(c.unavailableMillis())
                     .setDataLossWindowMillis(c.dataLossWindowMillis()).setNote(c.note()).build();
         }
@@ -161,7 +161,7 @@ public final class FailoverEvents {
         } else if (event instanceof RegionEvent.Paused p) {
             payload = new RegionFailoverPaused(region, p.silentNodes(), p.monitoredNodes(), p.reason());
         } else if (event instanceof RegionEvent.Resumed r) {
-            payload = new RegionFailoverResumed(region, r.action(), r.by(), r.reason());
+            payload = new RegionFailoverResumed(region, r.action().name(), r.by(), r.reason());
         } else if (event instanceof RegionEvent.CommandRejected r) {
             payload = new RegionCommandRejected(region, r.action(), r.reason());
         } else {

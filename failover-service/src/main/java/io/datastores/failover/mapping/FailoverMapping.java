@@ -34,6 +34,7 @@ import io.datastores.events.SwitchoverRequested;
 import io.datastores.failover.domain.FailoverCommand;
 import io.datastores.failover.domain.RegionCommand;
 import io.datastores.failover.domain.Role;
+import io.datastores.failover.domain.Severity;
 import io.datastores.failover.domain.Tier;
 import io.datastores.kit.decider.Envelope;
 import io.datastores.kit.streams.EnvelopeMeta;
@@ -96,7 +97,8 @@ public final class FailoverMapping {
             c = new FailoverCommand.Heartbeat(h.getInstanceId(), h.getNodeId(), Role.valueOf(h.getRole().name()),
                     h.getReplicationPosition(), h.getEpoch());
         } else if (p instanceof NodeDiagnosticsReported d) {
-            c = new FailoverCommand.Diagnose(d.getInstanceId(), d.getNodeId(), d.getSeverity().name(), d.getDetail());
+            c = new FailoverCommand.Diagnose(d.getInstanceId(), d.getNodeId(),
+                    Severity.valueOf(d.getSeverity().name()), d.getDetail());
         } else {
             return List.of();
         }

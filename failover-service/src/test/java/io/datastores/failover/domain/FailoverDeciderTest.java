@@ -130,12 +130,12 @@ class FailoverDeciderTest {
             w.beat(1, "n1", Role.PRIMARY, 5_000, 1);
             w.beat(1, "n2", Role.STANDBY, 4_900, 1);
 
-            List<FailoverEvent> out = w.at(2, new Diagnose(ID, "n1", "SEVERE", "disk gone"));
+            List<FailoverEvent> out = w.at(2, new Diagnose(ID, "n1", Severity.SEVERE, "disk gone"));
 
             assertThat(only(out, Lost.class)).singleElement()
-                    .satisfies(l -> assertThat(l.detectedBy()).isEqualTo("DIAGNOSTICS"));
+                    .satisfies(l -> assertThat(l.detectedBy()).isEqualTo(DetectionSource.DIAGNOSTICS));
             assertThat(only(out, Started.class)).singleElement()
-                    .satisfies(s -> assertThat(s.kind()).isEqualTo("PROMOTION"));
+                    .satisfies(s -> assertThat(s.kind()).isEqualTo(FailoverKind.PROMOTION));
             Promoted p = only(out, Promoted.class).get(0);
             assertThat(p.nodeId()).isEqualTo("n2");
             assertThat(p.epoch()).isEqualTo(2);
@@ -171,8 +171,8 @@ class FailoverDeciderTest {
             assertThat(c.dataLossBytes()).isZero();
             assertThat(w.state.active()).isNull();
             assertThat(w.state.history()).singleElement().satisfies(f -> {
-                assertThat(f.state()).isEqualTo("COMPLETED");
-                assertThat(f.phases()).extracting(InstanceHealth.Phase::name).containsExactly("STARTED", "PROMOTED",
+                assertThat(f.state()).isEqualTo(FailoverState.COMPLETED);
+                assertThat(f.phases()).extracting(p -> p.name().name()).containsExactly("STARTED", "PROMOTED",
                         "ENDPOINT_MOVED", "REPLACEMENT_REQUESTED", "COMPLETED");
             });
         }
@@ -184,7 +184,7 @@ class FailoverDeciderTest {
             w.beat(1, "n2", Role.STANDBY, 8_700, 1);
             w.beat(1, "n3", Role.STANDBY, 8_950, 1);
 
-            List<FailoverEvent> out = w.at(2, new Diagnose(ID, "n1", "SEVERE", "kernel panic"));
+            List<FailoverEvent> out = w.at(2, new Diagnose(ID, "n1", Severity.SEVERE, "kernel panic"));
 
             assertThat(only(out, Promoted.class)).singleElement().satisfies(p -> {
                 assertThat(p.nodeId()).isEqualTo("n3");
@@ -223,7 +223,7 @@ class FailoverDeciderTest {
         @Test
         void givenNoStandbyWithinBudget_thenBlockedWithReasonAndNoPromotion() {
             World w = lagging();
-            List<FailoverEvent> out = w.at(2, new Diagnose(ID, "n1", "SEVERE", "gone"));
+            List<FailoverEvent> out = w.at(2, new Diagnose(ID, "n1", Severity.SEVERE, "gone"));
 
             assertThat(out).noneMatch(Promoted.class::isInstance);
             Blocked b = only(out, Blocked.class).get(0);
@@ -235,7 +235,7 @@ class FailoverDeciderTest {
         @Test
         void givenBlocked_whenAStandbyCatchesUp_thenItIsPromoted() {
             World w = lagging();
-            w.at(2, new Diagnose(ID, "n1", "SEVERE", "gone"));
+            w.at(2, new Diagnose(ID, "n1", Severity.SEVERE, "gone"));
 
             List<FailoverEvent> out = w.beat(4, "n2", Role.STANDBY, 10 * FailoverPolicy.ONE_MIB - 10, 1);
 
@@ -247,7 +247,7 @@ class FailoverDeciderTest {
         void givenBlocked_whenWaitIsOver_thenMostAdvancedIsPromotedWithTheLossReported() {
             World w = lagging();
             w.at(2, new RecordRestorePoint(ID, T, 1_000, "b-1"));
-            w.at(2, new Diagnose(ID, "n1", "SEVERE", "gone"));
+            w.at(2, new Diagnose(ID, "n1", Severity.SEVERE, "gone"));
             w.beat(10, "n2", Role.STANDBY, 7 * FailoverPolicy.ONE_MIB, 1);
             w.beat(10, "n3", Role.STANDBY, 8 * FailoverPolicy.ONE_MIB, 1);
             w.beat(20, "n2", Role.STANDBY, 7 * FailoverPolicy.ONE_MIB, 1);
@@ -271,9 +271,9 @@ class FailoverDeciderTest {
             w.at(1, new RecordRestorePoint(ID, T, 1_000, "b-1"));
             w.beat(1, "n1", Role.PRIMARY, 5_000, 1);
             w.beat(1, "n2", Role.STANDBY, 5_000, 1);
-            w.at(2, new Diagnose(ID, "n2", "SEVERE", "standby gone"));
+            w.at(2, new Diagnose(ID, "n2", Severity.SEVERE, "standby gone"));
 
-            List<FailoverEvent> first = w.at(3, new Diagnose(ID, "n1", "SEVERE", "primary gone"));
+            List<FailoverEvent> first = w.at(3, new Diagnose(ID, "n1", Severity.SEVERE, "primary gone"));
             assertThat(only(first, Blocked.class).get(0).reason()).contains("no healthy standby");
 
             List<FailoverEvent> out = w.timeUntil(40);
@@ -309,12 +309,12 @@ class FailoverDeciderTest {
         @Test
         void givenMinorDiagnostics_thenRestartInPlaceUntilTheyRepeat() {
             World w = instance("BUSINESS-4", 2);
-            List<FailoverEvent> first = w.at(10, new Diagnose(ID, "n1", "MINOR", "process crashed"));
+            List<FailoverEvent> first = w.at(10, new Diagnose(ID, "n1", Severity.MINOR, "process crashed"));
             assertThat(first).hasAtLeastOneElementOfType(RestartRequested.class)
                     .noneMatch(e -> e instanceof Lost || e instanceof Started || e instanceof ReplacementRequested);
-            w.at(20, new Diagnose(ID, "n1", "MINOR", "process crashed"));
+            w.at(20, new Diagnose(ID, "n1", Severity.MINOR, "process crashed"));
 
-            List<FailoverEvent> third = w.at(30, new Diagnose(ID, "n1", "MINOR", "process crashed"));
+            List<FailoverEvent> third = w.at(30, new Diagnose(ID, "n1", Severity.MINOR, "process crashed"));
             assertThat(only(third, Lost.class).get(0).reason()).contains("3 minor failures within 15 min");
             assertThat(third).hasAtLeastOneElementOfType(Started.class);
         }
@@ -322,9 +322,9 @@ class FailoverDeciderTest {
         @Test
         void givenMinorFailuresFarApart_thenEachIsARestart() {
             World w = instance("BUSINESS-4", 2);
-            w.at(0, new Diagnose(ID, "n1", "MINOR", "x"));
-            w.at(Duration.ofMinutes(20).toSeconds(), new Diagnose(ID, "n1", "MINOR", "x"));
-            List<FailoverEvent> out = w.at(Duration.ofMinutes(40).toSeconds(), new Diagnose(ID, "n1", "MINOR", "x"));
+            w.at(0, new Diagnose(ID, "n1", Severity.MINOR, "x"));
+            w.at(Duration.ofMinutes(20).toSeconds(), new Diagnose(ID, "n1", Severity.MINOR, "x"));
+            List<FailoverEvent> out = w.at(Duration.ofMinutes(40).toSeconds(), new Diagnose(ID, "n1", Severity.MINOR, "x"));
             assertThat(out).hasAtLeastOneElementOfType(RestartRequested.class).noneMatch(Lost.class::isInstance);
         }
     }
@@ -398,7 +398,7 @@ class FailoverDeciderTest {
             assertThat(w.state.nodes().stream().filter(n -> n.role() == Role.PRIMARY
                     && (n.status() == Status.HEALTHY || n.status() == Status.SUSPECTED))).hasSize(1);
             assertThat(w.state.history()).singleElement()
-                    .satisfies(f -> assertThat(f.state()).isEqualTo("SUPERSEDED"));
+                    .satisfies(f -> assertThat(f.state()).isEqualTo(FailoverState.SUPERSEDED));
         }
     }
 
@@ -413,8 +413,8 @@ class FailoverDeciderTest {
             w.at(55, new RecordRestorePoint(ID, archived, 42_000, "b-7"));
             w.beat(58, "n1", Role.PRIMARY, 43_000, 1);
 
-            List<FailoverEvent> out = w.at(60, new Diagnose(ID, "n1", "SEVERE", "volume corrupted"));
-            assertThat(only(out, Started.class).get(0).kind()).isEqualTo("RESTORE");
+            List<FailoverEvent> out = w.at(60, new Diagnose(ID, "n1", Severity.SEVERE, "volume corrupted"));
+            assertThat(only(out, Started.class).get(0).kind()).isEqualTo(FailoverKind.RESTORE);
             ReplacementRequested r = only(out, ReplacementRequested.class).get(0);
             assertThat(r.role()).isEqualTo(Role.PRIMARY);
             assertThat(only(out, RestoreRequested.class)).singleElement().satisfies(x -> {
@@ -428,7 +428,7 @@ class FailoverDeciderTest {
             List<FailoverEvent> done = w.at(95, new RestoreDone(ID, r.nodeId(), "b-7", 42_000, T.plusSeconds(95)));
             assertThat(only(done, EndpointMoved.class).get(0).toIp()).isEqualTo("10.0.0.9");
             Completed c = only(done, Completed.class).get(0);
-            assertThat(c.kind()).isEqualTo("RESTORE");
+            assertThat(c.kind()).isEqualTo(FailoverKind.RESTORE);
             assertThat(c.unavailableMillis()).isEqualTo(37_000); // last heartbeat 58 s to serving 95 s
             assertThat(c.dataLossWindowMillis()).isEqualTo(8_000); // 58 s minus the archived point at 50 s
             assertThat(c.note()).contains("lost");
@@ -471,7 +471,7 @@ class FailoverDeciderTest {
             w.timeUntil(7);
 
             List<FailoverEvent> out = w.at(10, new ConfirmLoss(ID, "n1", "2 of 40 silent"));
-            assertThat(only(out, Lost.class).get(0).detectedBy()).isEqualTo("HEARTBEAT");
+            assertThat(only(out, Lost.class).get(0).detectedBy()).isEqualTo(DetectionSource.HEARTBEAT);
             assertThat(out).hasAtLeastOneElementOfType(Promoted.class);
         }
 
@@ -557,10 +557,10 @@ class FailoverDeciderTest {
                 assertThat(s.timeoutAt()).isEqualTo(T.plusSeconds(32));
             });
             assertThat(w.state.active()).satisfies(f -> {
-                assertThat(f.kind()).isEqualTo("SWITCHOVER");
-                assertThat(f.state()).isEqualTo("SWITCHING");
+                assertThat(f.kind()).isEqualTo(FailoverKind.SWITCHOVER);
+                assertThat(f.state()).isEqualTo(FailoverState.SWITCHING);
                 assertThat(f.switchover().targetNodeId()).isEqualTo("n3");
-                assertThat(f.phases()).extracting(InstanceHealth.Phase::name).containsExactly("SWITCHOVER_STARTED");
+                assertThat(f.phases()).extracting(p -> p.name().name()).containsExactly("SWITCHOVER_STARTED");
             });
             assertThat(w.at(3, switchover("req-1", null))).as("the same request again").isEmpty();
         }
@@ -642,11 +642,11 @@ class FailoverDeciderTest {
             assertThat(w.beat(4, "n1", Role.STANDBY, 9_000, 2)).as("the old primary follows").noneMatch(
                     e -> e instanceof Fenced || e instanceof Completed);
             Completed done = only(w.beat(5, "n3", Role.PRIMARY, 9_010, 2), Completed.class).get(0);
-            assertThat(done.kind()).isEqualTo("SWITCHOVER");
+            assertThat(done.kind()).isEqualTo(FailoverKind.SWITCHOVER);
             assertThat(done.dataLossBytes()).isZero();
             assertThat(done.unavailableMillis()).as("from its start to the new primary's first beat").isEqualTo(3_000);
             assertThat(done.note()).contains("nothing lost");
-            assertThat(w.state.history().get(0).phases()).extracting(InstanceHealth.Phase::name).containsExactly(
+            assertThat(w.state.history().get(0).phases()).extracting(p -> p.name().name()).containsExactly(
                     "SWITCHOVER_STARTED", "PROMOTED", "ENDPOINT_MOVED", "COMPLETED");
         }
 
@@ -682,7 +682,7 @@ class FailoverDeciderTest {
             assertThat(out).singleElement().isInstanceOfSatisfying(SwitchoverAborted.class,
                     a -> assertThat(a.reason()).contains("within 30 s").contains("n1 stays primary"));
             assertThat(w.state.active()).isNull();
-            assertThat(w.state.history().get(0).state()).isEqualTo("ABORTED");
+            assertThat(w.state.history().get(0).state()).isEqualTo(FailoverState.ABORTED);
             assertThat(w.state.primary()).get().extracting(InstanceHealth.Node::nodeId).isEqualTo("n1");
             assertThat(w.state.epoch()).isEqualTo(1);
             assertThat(only(w.at(33, switchover("req-2", "n2")), SwitchoverStarted.class)).hasSize(1);
@@ -764,7 +764,7 @@ class FailoverDeciderTest {
                 assertThat(n.healthySince()).as("a candidate only after the usual stability")
                         .isEqualTo(T.plusSeconds(12));
             });
-            assertThat(w.state.history().get(0).phases()).extracting(InstanceHealth.Phase::name)
+            assertThat(w.state.history().get(0).phases()).extracting(p -> p.name().name())
                     .contains("REJOINED", "REPLACEMENT_CANCELLED");
             assertThat(w.beat(13, "n1", Role.STANDBY, 4_200, 2)).as("rejoined once")
                     .noneMatch(e -> e instanceof NodeRejoined || e instanceof ReplacementCancelled);
@@ -919,7 +919,7 @@ class FailoverDeciderTest {
 
             assertThat(w.at(20, new ReportFailure(ID, "n1", "lost", 0))).singleElement()
                     .isInstanceOfSatisfying(Ignored.class, i -> assertThat(i.reason()).contains("already lost"));
-            assertThat(w.at(20, new Diagnose(ID, "n1", "SEVERE", "gone"))).isEmpty();
+            assertThat(w.at(20, new Diagnose(ID, "n1", Severity.SEVERE, "gone"))).isEmpty();
             assertThat(w.at(20, new RecordNodes(ID, List.of(new PlannedNode("n1", Role.STANDBY, "a", "10.0.0.1")))))
                     .isEmpty();
             assertThat(w.state.nodes()).extracting(InstanceHealth.Node::nodeId).doesNotContain("n1");

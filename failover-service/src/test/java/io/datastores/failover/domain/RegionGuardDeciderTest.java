@@ -195,7 +195,7 @@ class RegionGuardDeciderTest {
         assertThat(only(out, LossConfirmed.class)).hasSize(6)
                 .allSatisfy(c -> assertThat(c.reason()).contains("confirmed by alice: AZ power loss"));
         assertThat(only(out, Resumed.class)).singleElement()
-                .satisfies(r -> assertThat(r.action()).isEqualTo("CONFIRMED"));
+                .satisfies(r -> assertThat(r.action()).isEqualTo(Resumption.CONFIRMED));
         assertThat(state.paused()).isFalse();
     }
 
@@ -219,7 +219,7 @@ class RegionGuardDeciderTest {
         assertThat(timeUntil(9_000)).noneMatch(Resumed.class::isInstance);
         signal(recover(9_500, "i-4", "n4"));
         assertThat(only(timeUntil(9_500), Resumed.class)).singleElement()
-                .satisfies(r -> assertThat(r.action()).isEqualTo("RECOVERED"));
+                .satisfies(r -> assertThat(r.action()).isEqualTo(Resumption.RECOVERED));
         assertThat(state.paused()).isFalse();
     }
 
