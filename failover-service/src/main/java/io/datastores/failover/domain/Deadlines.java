@@ -74,7 +74,8 @@ final class Deadlines {
         if (f == null) {
             return deadlines;
         }
-        if (f.plannedSwitchover() && f.state() == FailoverState.SWITCHING && f.waitUntil() != null) {
+        if (f.plannedSwitchover() && f.state() == FailoverState.SWITCHING
+                && f.waitUntil() != null) {
             deadlines.add(new Deadline(Rule.SWITCHOVER_TIMEOUT, f.waitUntil(), null));
         } else if (f.state() == FailoverState.BLOCKED && f.waitUntil() != null) {
             deadlines.add(new Deadline(Rule.CATCH_UP_WAIT, f.waitUntil(), null));

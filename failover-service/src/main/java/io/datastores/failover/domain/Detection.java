@@ -88,7 +88,8 @@ final class Detection {
         }
         Node n = known.get();
         if (d.severity() == Severity.SEVERE) {
-            return promotion.lose(s, n, "self-diagnostics: " + d.detail(), DetectionSource.DIAGNOSTICS, at);
+            return promotion.lose(s, n, "self-diagnostics: " + d.detail(),
+                    DetectionSource.DIAGNOSTICS, at);
         }
         if (d.severity() != Severity.MINOR || Switchover.switchingAway(s, n)) {
             return List.of(); // OK; or the primary a switchover stops on purpose
@@ -137,7 +138,8 @@ final class Detection {
     List<FailoverEvent> confirmLoss(ConfirmLoss c, InstanceHealth s, Instant at) {
         Optional<Node> n = s.node(c.nodeId());
         return n.isPresent() && n.get().status() == Status.SUSPECTED
-                ? promotion.lose(s, n.get(), "missed heartbeats: " + c.reason(), DetectionSource.HEARTBEAT, at)
+                ? promotion.lose(s, n.get(), "missed heartbeats: " + c.reason(),
+                        DetectionSource.HEARTBEAT, at)
                 : List.of();
     }
 

@@ -129,7 +129,8 @@ final class PromotionPolicy {
      */
     List<FailoverEvent> heard(InstanceHealth after, Heartbeat h, Instant at) {
         Failover f = after.active();
-        if (f != null && f.state() == FailoverState.PROMOTED && h.nodeId().equals(f.promotedNodeId())
+        if (f != null && f.state() == FailoverState.PROMOTED
+                && h.nodeId().equals(f.promotedNodeId())
                 && h.role() == Role.PRIMARY && h.epoch() == after.epoch()) {
             String note = f.plannedSwitchover()
                     ? "planned switchover from " + f.failedNodeId() + ": nothing lost"

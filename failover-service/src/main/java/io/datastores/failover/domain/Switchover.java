@@ -105,8 +105,8 @@ final class Switchover {
                 || f.state() != FailoverState.SWITCHING) {
             return List.of(new Ignored(p.toNodeId(), "SwitchoverPrepared", s.epoch(), s.epoch(),
                     "no switchover " + p.switchoverId() + " is being prepared" + (f == null ? ""
-                            : " (" + f.failoverId() + " is " + f.state().name().toLowerCase(Locale.ROOT)
-                                    + ")")));
+                            : " (" + f.failoverId() + " is "
+                                    + f.state().name().toLowerCase(Locale.ROOT) + ")")));
         }
         Optional<Node> to = s.node(f.switchover().targetNodeId()).filter(Node::watched);
         if (to.isEmpty()) {
