@@ -151,7 +151,7 @@ public final class FailoverDecider
         if (command instanceof FailoverCommand.NodeRewound r) {
             return Fencing.rewound(r, s, at);
         }
-        return List.of();
+        throw new IllegalStateException("unhandled " + command);
     }
 
     /** Nodes from provisioning: unknown ones are watched from now, known ones get an address. */

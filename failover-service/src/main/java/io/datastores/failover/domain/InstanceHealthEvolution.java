@@ -159,14 +159,15 @@ final class InstanceHealthEvolution {
         if (event instanceof Started st) {
             InstanceHealth base = s;
             if (s.active() != null) {
-                base = s.finish(s.active().withState(FailoverState.SUPERSEDED).phase(PhaseName.SUPERSEDED,
-                        st.detectedAt(), "node " + st.failedNodeId() + " was lost too"));
+                base = s.finish(s.active().withState(FailoverState.SUPERSEDED)
+                        .phase(PhaseName.SUPERSEDED, st.detectedAt(),
+                                "node " + st.failedNodeId() + " was lost too"));
             }
             Node failed = s.node(st.failedNodeId()).orElseThrow();
-            Failover f = new Failover(st.failoverId(), st.kind(), FailoverState.STARTED, st.failedNodeId(),
-                    failed.zone(), failed.ip(), st.reason(), st.detectedBy(), st.failedAt(),
-                    st.detectedAt(), s.highestPosition(), null, null, null, null, null, st.epoch(),
-                    st.epoch(), 0, null, null, null, null, null, "", List.of());
+            Failover f = new Failover(st.failoverId(), st.kind(), FailoverState.STARTED,
+                    st.failedNodeId(), failed.zone(), failed.ip(), st.reason(), st.detectedBy(),
+                    st.failedAt(), st.detectedAt(), s.highestPosition(), null, null, null, null,
+                    null, st.epoch(), st.epoch(), 0, null, null, null, null, null, "", List.of());
             return base.withActive(f.phase(PhaseName.STARTED, st.detectedAt(), st.reason()));
         }
         if (event instanceof Blocked b) {
@@ -225,14 +226,14 @@ final class InstanceHealthEvolution {
             String why = "planned switchover to " + st.toNodeId() + ", asked by "
                     + st.requestedBy() + (st.note().isBlank() ? "" : ": " + st.note());
             Failover f = new Failover(st.switchoverId(), FailoverKind.SWITCHOVER,
-                    FailoverState.SWITCHING,
-                    from.nodeId(), from.zone(), from.ip(), why, DetectionSource.OPERATOR, st.at(), st.at(),
-                    from.position(), st.timeoutAt(), null, null, null, null, st.epoch(),
-                    st.epoch(), 0, null, null, null, null, null, "", List.of())
+                    FailoverState.SWITCHING, from.nodeId(), from.zone(), from.ip(), why,
+                    DetectionSource.OPERATOR, st.at(), st.at(), from.position(), st.timeoutAt(),
+                    null, null, null, null, st.epoch(), st.epoch(), 0, null, null, null, null, null,
+                    "", List.of())
                     .withSwitchover(new InstanceHealth.Switchover(st.toNodeId(), st.requestId(),
                             st.requestedBy()));
-            return s.withActive(f.phase(PhaseName.SWITCHOVER_STARTED, st.at(), from.nodeId() + " -> "
-                    + st.toNodeId() + " at epoch " + st.epoch()));
+            return s.withActive(f.phase(PhaseName.SWITCHOVER_STARTED, st.at(),
+                    from.nodeId() + " -> " + st.toNodeId() + " at epoch " + st.epoch()));
         }
         if (event instanceof FailoverEvent.SwitchoverAborted a) {
             Failover f = s.active();
@@ -240,7 +241,8 @@ final class InstanceHealthEvolution {
                 return s;
             }
             // it serves on: its silence counts afresh
-            return s.finish(f.aborted(a.at(), a.reason()).phase(PhaseName.ABORTED, a.at(), a.reason()))
+            return s.finish(f.aborted(a.at(), a.reason())
+                            .phase(PhaseName.ABORTED, a.at(), a.reason()))
                     .withNode(f.failedNodeId(), n -> n.watchedFrom(a.at()));
         }
         if (event instanceof FailoverEvent.NodeRejoined j) {
@@ -249,8 +251,9 @@ final class InstanceHealthEvolution {
                     Status.HEALTHY, j.at(), j.at(), j.at(), j.position(), j.epoch(),
                     n.minorFailures(), n.replacesNodeId()));
             return Failovers.lastFailoverOf(after, j.nodeId())
-                    .map(f -> after.withFailover(f.failoverId(), x -> x.phase(PhaseName.REJOINED, j.at(),
-                            j.nodeId() + " is a standby again at epoch " + j.epoch())))
+                    .map(f -> after.withFailover(f.failoverId(),
+                            x -> x.phase(PhaseName.REJOINED, j.at(),
+                                    j.nodeId() + " is a standby again at epoch " + j.epoch())))
                     .orElse(after);
         }
         if (event instanceof FailoverEvent.ReplacementCancelled c) {
@@ -267,15 +270,22 @@ final class InstanceHealthEvolution {
             return s.withFailover(d.failoverId(), f -> f.withMeasuredLoss(
                     new InstanceHealth.MeasuredLoss(d.nodeId(), d.lostBytes(), d.divergedAt(),
                             d.estimatedBytes(), d.method(), d.at()))
-                    .phase(PhaseName.DATA_LOSS_MEASURED, d.at(), d.nodeId() + " discarded " + d.lostBytes()
-                            + " bytes past " + d.divergedAt() + " (" + d.method() + "); estimated "
-                            + d.estimatedBytes()));
+                    .phase(PhaseName.DATA_LOSS_MEASURED, d.at(), d.nodeId() + " discarded "
+                            + d.lostBytes() + " bytes past " + d.divergedAt() + " (" + d.method()
+                            + "); estimated " + d.estimatedBytes()));
         }
         if (event instanceof FailoverEvent.CommandFailureRecorded c) {
             return s.withFailover(c.failoverId(), f -> f.phase(PhaseName.DATA_PLANE_FAILED, c.at(),
                     c.command() + " " + c.failure() + ": " + c.reason()));
         }
-        // Recovered, RestartRequested, Ignored, RegionNodes, SwitchoverRejected: nothing to keep
-        return s;
+        if (event instanceof FailoverEvent.Recovered
+                || event instanceof FailoverEvent.RestartRequested
+                || event instanceof FailoverEvent.Ignored
+                || event instanceof FailoverEvent.RegionNodes
+                || event instanceof FailoverEvent.SwitchoverRejected
+                || event instanceof FailoverEvent.TimeDecided) {
+            return s; // published, or for the region's guard: nothing to keep
+        }
+        throw new IllegalStateException("unhandled " + event);
     }
 }
