@@ -31,7 +31,11 @@ final class StoredStates<S> {
 
     private final String storeName;
     private final Split<S, ?> split;
-    private final Map<String, S> recent;
+    private final Map<String, Known<S>> recent;
+
+    /** A state known decoded, with its cold part as stored when it is split (null otherwise). */
+    private record Known<S>(S state, S cold) {
+    }
     private KeyValueStore<String, S> store;
 
     /** A split state's parts and the store of its hot parts. */
@@ -70,7 +74,7 @@ final class StoredStates<S> {
         this.split = split;
         this.recent = new LinkedHashMap<>(256, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, S> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Known<S>> eldest) {
                 return size() > recentStates;
             }
         };
@@ -95,30 +99,36 @@ final class StoredStates<S> {
 
     /** The state of {@code key}, or null when none is stored. */
     S get(String key) {
-        S known = recent.get(key);
+        Known<S> known = recent.get(key);
         if (known != null) {
-            return known;
+            return known.state();
         }
         S stored = store.get(key);
         if (stored == null) {
             return null;
         }
         S state = split == null ? stored : split.join(key, stored);
-        recent.put(key, state);
+        recent.put(key, new Known<>(state, split == null ? null : stored));
         return state;
     }
 
     /** Stores {@code after}, the state of {@code key} that was {@code before} (null: none). */
     void put(String key, S before, S after) {
-        recent.put(key, after);
         if (split == null) {
+            recent.put(key, new Known<>(after, null));
             store.put(key, after);
             return;
         }
+        Known<S> known = recent.get(key);
+        S coldBefore = before == null ? null
+                : known != null && known.state() == before ? known.cold() : split.split().cold(before);
         S cold = split.split().cold(after);
-        if (before == null || !cold.equals(split.split().cold(before))) {
+        if (coldBefore == null || !cold.equals(coldBefore)) {
             store.put(key, cold);
+        } else {
+            cold = coldBefore; // the same, kept once
         }
+        recent.put(key, new Known<>(after, cold));
         split.putHot(key, before, after);
     }
 
