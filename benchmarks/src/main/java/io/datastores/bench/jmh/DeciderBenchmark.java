@@ -41,9 +41,16 @@ public class DeciderBenchmark {
     private RegionState region;
     private List<RegionCommand.Signal> twentySuspicions;
     private long position = 10_000;
-    private final io.datastores.kit.json.JsonSerde<InstanceHealth> stateSerde =
+    private final io.datastores.kit.json.JsonSerde<InstanceHealth> textSerde =
             new io.datastores.kit.json.JsonSerde<>(InstanceHealth.class);
+    private final io.datastores.kit.json.StateSerde<InstanceHealth> stateSerde =
+            new io.datastores.kit.json.StateSerde<>(InstanceHealth.class);
+    private final io.datastores.failover.topology.HeardNodesSerde heardSerde =
+            new io.datastores.failover.topology.HeardNodesSerde();
+    private final io.datastores.failover.domain.HeartbeatSplit split =
+            new io.datastores.failover.domain.HeartbeatSplit();
     private byte[] premiumBytes;
+    private byte[] premiumText;
 
     @Setup
     public void setUp() {
@@ -62,6 +69,7 @@ public class DeciderBenchmark {
         }
         premium = s;
         premiumBytes = stateSerde.serializer().serialize("state", premium);
+        premiumText = textSerde.serializer().serialize("state", premium);
         region = applyRegion(guard.initialState(), new RegionCommand.Count(300, T, "c-1"));
         List<RegionCommand.Signal> signals = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -91,16 +99,28 @@ public class DeciderBenchmark {
                 T.plusSeconds(31));
     }
 
-    /** What the shell pays around each heartbeat: the instance's state read from the store. */
+    /** The whole instance's state read from the store (binary; only when not known decoded). */
     @Benchmark
     public InstanceHealth stateRead() {
         return stateSerde.deserializer().deserialize("state", premiumBytes);
     }
 
-    /** ...and written back. */
+    /** ...as the previous version stored it (JSON text). */
+    @Benchmark
+    public InstanceHealth stateReadText() {
+        return textSerde.deserializer().deserialize("state", premiumText);
+    }
+
+    /** The whole instance's state written (binary; only when more than a heartbeat changed it). */
     @Benchmark
     public byte[] stateWrite() {
         return stateSerde.serializer().serialize("state", premium);
+    }
+
+    /** What a heartbeat writes: the instance's heard nodes, split off and encoded. */
+    @Benchmark
+    public byte[] heartbeatWrite() {
+        return heardSerde.serializer().serialize("state", split.hot(premium));
     }
 
     @Benchmark
