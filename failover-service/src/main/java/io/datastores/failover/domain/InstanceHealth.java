@@ -10,7 +10,7 @@ import java.util.function.UnaryOperator;
  * What failover knows of one instance: its nodes' health, the fencing epoch, the newest restore
  * point, the failover in progress and the last ones done.
  *
- * @param tier the plan's tier, as provisioning published it
+ * @param instance which instance, and how failover watches it
  * @param epoch the fencing epoch: rises with each promotion or restore; 1 when provisioned
  * @param replacements how many replacement nodes failover has asked for (numbers their ids)
  * @param nodes the instance's live nodes: serving, suspected, pending, fenced, or lost and not yet
@@ -19,12 +19,14 @@ import java.util.function.UnaryOperator;
  *     awaited any more (it is up, or it was dropped), the newest last and at most
  *     {@value #FORGOTTEN_LOST}: see {@link #forget(String)}
  */
-public record InstanceHealth(String instanceId, boolean tracked, boolean deleted, String region, String plan,
-        Tier tier, int nodeCount, String serviceHost, long epoch, List<Node> nodes, RestorePoint restorePoint,
-        Failover active, List<Failover> history, int replacements, List<String> retired,
-        List<Node> forgottenLost) {
+public record InstanceHealth(Instance instance, long epoch, List<Node> nodes,
+        RestorePoint restorePoint, Failover active, List<Failover> history, int replacements,
+        List<String> retired, List<Node> forgottenLost) {
 
-    /** How many removed nodes (decommissioned, cancelled replacements) are remembered, to ignore late heartbeats. */
+    /**
+     * How many removed nodes (decommissioned, cancelled replacements) are remembered, to ignore
+     * late heartbeats.
+     */
     static final int RETIRED = 8;
 
     public InstanceHealth {
@@ -33,16 +35,63 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
     }
 
     /**
-     * The same, remembering that {@code nodeId} was removed: its heartbeats still in flight then change
-     * nothing (without it, one would be watched anew and its silence taken for a loss).
+     * Which instance, and whether and how failover watches it, as provisioning published it.
+     *
+     * @param tracked whether provisioning named it (a heartbeat of an unknown one is not enough)
+     * @param deleted whether it was deleted since
+     * @param tier the plan's tier
+     * @param nodeCount how many nodes its plan has
+     * @param serviceHost the host name its clients connect to
+     */
+    public record Instance(String instanceId, boolean tracked, boolean deleted, String region,
+            String plan, Tier tier, int nodeCount, String serviceHost) {
+
+        /** No instance yet: nothing provisioning published was heard. */
+        static final Instance NONE = new Instance(null, false, false, null, null, null, 0, null);
+    }
+
+    public String instanceId() {
+        return instance.instanceId();
+    }
+
+    public boolean tracked() {
+        return instance.tracked();
+    }
+
+    public boolean deleted() {
+        return instance.deleted();
+    }
+
+    public String region() {
+        return instance.region();
+    }
+
+    public String plan() {
+        return instance.plan();
+    }
+
+    public Tier tier() {
+        return instance.tier();
+    }
+
+    public int nodeCount() {
+        return instance.nodeCount();
+    }
+
+    public String serviceHost() {
+        return instance.serviceHost();
+    }
+
+    /**
+     * The same, remembering that {@code nodeId} was removed: its heartbeats still in flight then
+     * change nothing (without it, one would be watched anew and its silence taken for a loss).
      */
     InstanceHealth withRetired(String nodeId) {
         java.util.List<String> r = new java.util.ArrayList<>(retired);
         r.remove(nodeId);
         r.add(nodeId);
-        return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
-                nodes, restorePoint, active, history, replacements, r.subList(Math.max(0, r.size() - RETIRED),
-                        r.size()), forgottenLost);
+        return new InstanceHealth(instance, epoch, nodes, restorePoint, active, history,
+                replacements, r.subList(Math.max(0, r.size() - RETIRED), r.size()), forgottenLost);
     }
 
     /**
@@ -104,8 +153,8 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
     }
 
     InstanceHealth withForgottenLost(List<Node> f) {
-        return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount,
-                serviceHost, epoch, nodes, restorePoint, active, history, replacements, retired, f);
+        return new InstanceHealth(instance, epoch, nodes, restorePoint, active, history,
+                replacements, retired, f);
     }
 
     /** How many finished failovers are kept per instance. */
@@ -305,8 +354,8 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
     }
 
     public static InstanceHealth initial() {
-        return new InstanceHealth(null, false, false, null, null, null, 0, null, 1, List.of(), null, null, List.of(), 0,
-                List.of(), List.of());
+        return new InstanceHealth(Instance.NONE, 1, List.of(), null, null, List.of(), 0, List.of(),
+                List.of());
     }
 
     /** The node {@code nodeId}: a live one, or a lost one forgotten since its replacement. */
@@ -323,7 +372,7 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
 
     /** Nodes the region's guard counts: watched nodes of a tracked, live instance. */
     int countedNodes() {
-        return tracked && !deleted ? (int) nodes.stream().filter(Node::watched).count() : 0;
+        return tracked() && !deleted() ? (int) nodes.stream().filter(Node::watched).count() : 0;
     }
 
     /** The highest replication position any node of the instance reported (forgotten ones too). */
@@ -333,8 +382,8 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
     }
 
     InstanceHealth withNodes(List<Node> n) {
-        return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
-                List.copyOf(n), restorePoint, active, history, replacements, retired, forgottenLost);
+        return new InstanceHealth(instance, epoch, List.copyOf(n), restorePoint, active, history,
+                replacements, retired, forgottenLost);
     }
 
     /** With {@code change} applied to the node {@code nodeId}, live or forgotten. */
@@ -349,8 +398,8 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
     }
 
     InstanceHealth withActive(Failover f) {
-        return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
-                nodes, restorePoint, f, history, replacements, retired, forgottenLost);
+        return new InstanceHealth(instance, epoch, nodes, restorePoint, f, history, replacements,
+                retired, forgottenLost);
     }
 
     /** Adds a phase to the active failover; without a time, at the time of its last phase. */
@@ -371,15 +420,14 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
         return history.stream().filter(f -> f.failoverId().equals(failoverId)).findFirst();
     }
 
-    /** With {@code change} applied to the failover {@code failoverId}, in progress or in the history. */
+    /** With {@code change} applied to the failover {@code failoverId}, active or in the history. */
     InstanceHealth withFailover(String failoverId, UnaryOperator<Failover> change) {
         if (active != null && active.failoverId().equals(failoverId)) {
             return withActive(change.apply(active));
         }
-        return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
-                nodes, restorePoint, active, history.stream()
-                        .map(f -> f.failoverId().equals(failoverId) ? change.apply(f) : f).toList(), replacements,
-                retired, forgottenLost);
+        return new InstanceHealth(instance, epoch, nodes, restorePoint, active, history.stream()
+                .map(f -> f.failoverId().equals(failoverId) ? change.apply(f) : f).toList(),
+                replacements, retired, forgottenLost);
     }
 
     /** Moves the active failover to the history (newest first, bounded). */
@@ -387,35 +435,38 @@ public record InstanceHealth(String instanceId, boolean tracked, boolean deleted
         List<Failover> h = new ArrayList<>();
         h.add(done);
         h.addAll(history);
-        return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
-                nodes, restorePoint, null, List.copyOf(h.subList(0, Math.min(HISTORY, h.size()))), replacements,
-                retired, forgottenLost);
+        return new InstanceHealth(instance, epoch, nodes, restorePoint, null,
+                List.copyOf(h.subList(0, Math.min(HISTORY, h.size()))), replacements, retired,
+                forgottenLost);
     }
 
     InstanceHealth withEpoch(long e) {
-        return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, e, nodes,
-                restorePoint, active, history, replacements, retired, forgottenLost);
+        return new InstanceHealth(instance, e, nodes, restorePoint, active, history, replacements,
+                retired, forgottenLost);
     }
 
     InstanceHealth withRestorePoint(RestorePoint p) {
-        return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
-                nodes, p, active, history, replacements, retired, forgottenLost);
+        return new InstanceHealth(instance, epoch, nodes, p, active, history, replacements,
+                retired, forgottenLost);
     }
 
     InstanceHealth withReplacements(int r) {
-        return new InstanceHealth(instanceId, tracked, deleted, region, plan, tier, nodeCount, serviceHost, epoch,
-                nodes, restorePoint, active, history, r, retired, forgottenLost);
+        return new InstanceHealth(instance, epoch, nodes, restorePoint, active, history, r,
+                retired, forgottenLost);
     }
 
     InstanceHealth tracking(String id, String r, String p, Tier t, int count, String host) {
-        return new InstanceHealth(id, true, deleted, r, p, t, count, host, epoch, nodes, restorePoint, active,
-                history, replacements, retired, forgottenLost);
+        return new InstanceHealth(new Instance(id, true, deleted(), r, p, t, count, host), epoch,
+                nodes, restorePoint, active, history, replacements, retired, forgottenLost);
     }
 
     InstanceHealth untracked() {
-        // Its nodes go with it: whether a last heartbeat was read just before the deletion or just after
-        // (two topics, read in arrival order live and in timestamp order by a replay), the state is the same.
-        return new InstanceHealth(instanceId, tracked, true, region, plan, tier, nodeCount, serviceHost, epoch,
-                List.of(), restorePoint, active, history, replacements, retired, List.of());
+        // Its nodes go with it: whether a last heartbeat was read just before the deletion or just
+        // after (two topics, read in arrival order live and in timestamp order by a replay), the
+        // state is the same.
+        Instance i = instance;
+        return new InstanceHealth(new Instance(i.instanceId(), i.tracked(), true, i.region(),
+                i.plan(), i.tier(), i.nodeCount(), i.serviceHost()), epoch, List.of(), restorePoint,
+                active, history, replacements, retired, List.of());
     }
 }

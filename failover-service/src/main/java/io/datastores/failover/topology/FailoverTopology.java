@@ -100,7 +100,7 @@ public final class FailoverTopology {
             FailoverDecider decider, RegionGuardDecider guard, Clock clock, Duration timerInterval, boolean publish,
             int instancePartitions) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
-                Serdes.String(), new StateSerde<>(InstanceHealth.class)));
+                Serdes.String(), new InstanceHealthSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REGION_STORE),
                 Serdes.String(), new StateSerde<>(RegionState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REGION_QUEUE_STORE),

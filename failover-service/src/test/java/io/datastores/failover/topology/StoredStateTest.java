@@ -5,32 +5,52 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.datastores.failover.domain.HeartbeatSplit;
 import io.datastores.failover.domain.InstanceHealth;
+import io.datastores.kit.json.JsonSerde;
 import io.datastores.kit.json.StateSerde;
 
 /**
  * State the previous version stored (JSON, in src/test/resources/state) reads with this version's
  * serde, means what it meant, and survives this version's binary form and split unchanged.
+ * This version groups some of its fields ({@link #PARTS}): each moves one to one.
  */
 class StoredStateTest {
 
-    private final StateSerde<InstanceHealth> serde = new StateSerde<>(InstanceHealth.class);
+    /** The objects this version groups fields in, which the previous version held flat. */
+    static final Set<String> PARTS = Set.of("instance");
 
-    private InstanceHealth stored(String name) throws IOException {
-        try (InputStream in = getClass().getResourceAsStream("/state/" + name)) {
-            return serde.deserializer().deserialize("t", in.readAllBytes());
+    private final InstanceHealthSerde serde = new InstanceHealthSerde();
+
+    static Stream<String> fixtures() {
+        return Stream.of("v1-rewound-and-rejoined.json", "v1-switchover-completed.json",
+                "v1-promoted.json", "v1-restoring.json");
+    }
+
+    private static byte[] bytes(String name) throws IOException {
+        try (InputStream in = StoredStateTest.class.getResourceAsStream("/state/" + name)) {
+            return in.readAllBytes();
         }
     }
 
+    private InstanceHealth stored(String name) throws IOException {
+        return serde.deserializer().deserialize("t", bytes(name));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"v1-rewound-and-rejoined.json", "v1-switchover-completed.json", "v1-promoted.json",
-            "v1-restoring.json"})
-    void previousVersionsStateReadsAndRoundTripsThroughTheBinaryFormAndTheSplit(String name) throws IOException {
+    @MethodSource("fixtures")
+    void previousVersionsStateReadsAndRoundTripsThroughTheBinaryFormAndTheSplit(String name)
+            throws IOException {
         InstanceHealth old = stored(name);
         assertThat(old.tracked()).isTrue();
         assertThat(old.nodes()).isNotEmpty().allSatisfy(n -> assertThat(n.nodeId()).isNotBlank());
@@ -40,9 +60,55 @@ class StoredStateTest {
 
         HeartbeatSplit split = new HeartbeatSplit();
         byte[] hot = HeardNodesSerde.write(split.hot(old));
-        InstanceHealth cold = serde.deserializer().deserialize("t", serde.serializer().serialize("t",
-                split.cold(old)));
+        InstanceHealth cold = serde.deserializer().deserialize("t",
+                serde.serializer().serialize("t", split.cold(old)));
         assertThat(split.join(cold, HeardNodesSerde.read(hot))).isEqualTo(old);
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void previousVersionsFieldsMoveOneToOne_asJsonTextAndAsCbor(String name) throws IOException {
+        JsonNode before = JsonSerde.MAPPER.readTree(bytes(name));
+        InstanceHealth now = stored(name);
+        assertThat(flattened(JsonSerde.MAPPER.readTree(JsonSerde.MAPPER.writeValueAsString(now))))
+                .isEqualTo(before);
+        // the previous version wrote the same document as CBOR too
+        byte[] cbor = new StateSerde<>(JsonNode.class).serializer().serialize("t", before);
+        assertThat(serde.deserializer().deserialize("t", cbor)).isEqualTo(now);
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void thisVersionsShapeRoundTrips_asCborAndAsJsonText(String name) throws IOException {
+        InstanceHealth s = stored(name);
+        byte[] cbor = serde.serializer().serialize("t", s);
+        assertThat(new StateSerde<>(JsonNode.class).deserializer().deserialize("t", cbor)
+                .has("instance")).as("written in this version's shape").isTrue();
+        assertThat(serde.deserializer().deserialize("t", cbor)).isEqualTo(s);
+        byte[] text = JsonSerde.MAPPER.writeValueAsBytes(s);
+        assertThat(serde.deserializer().deserialize("t", text)).isEqualTo(s);
+    }
+
+    /** The document with each of {@link #PARTS} replaced by its fields, as before. */
+    private static JsonNode flattened(JsonNode n) {
+        if (n instanceof ArrayNode a) {
+            ArrayNode f = a.arrayNode();
+            a.forEach(e -> f.add(flattened(e)));
+            return f;
+        }
+        if (!(n instanceof ObjectNode o)) {
+            return n;
+        }
+        ObjectNode f = o.objectNode();
+        o.fields().forEachRemaining(e -> {
+            if (PARTS.contains(e.getKey()) && e.getValue() instanceof ObjectNode part) {
+                ((ObjectNode) flattened(part)).fields()
+                        .forEachRemaining(p -> f.set(p.getKey(), p.getValue()));
+            } else {
+                f.set(e.getKey(), flattened(e.getValue()));
+            }
+        });
+        return f;
     }
 
     @org.junit.jupiter.api.Test
