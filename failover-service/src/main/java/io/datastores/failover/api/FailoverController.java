@@ -45,7 +45,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
  */
 @Controller("/instances")
 @SerdeImport(InstanceHealth.Node.class)
-@SerdeImport(InstanceHealth.Failover.class)
 @SerdeImport(InstanceHealth.Phase.class)
 @SerdeImport(InstanceHealth.RestorePoint.class)
 @SerdeImport(InstanceHealth.Switchover.class)
@@ -84,8 +83,8 @@ public class FailoverController {
 
     /** The failover in progress (null when none) and the last ones, newest first. */
     @Serdeable
-    public record Failovers(String instanceId, long epoch, InstanceHealth.Failover active,
-            List<InstanceHealth.Failover> history) {
+    public record Failovers(String instanceId, long epoch, FailoverView active,
+            List<FailoverView> history) {
     }
 
     @Get("/{id}/nodes")
@@ -107,7 +106,8 @@ public class FailoverController {
             content = @Content(mediaType = TokenProtected.JSON,
                     schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> failovers(@PathVariable String id) {
-        return withHealth(id, h -> HttpResponse.ok(new Failovers(id, h.epoch(), h.active(), h.history())));
+        return withHealth(id, h -> HttpResponse.ok(new Failovers(id, h.epoch(),
+                FailoverView.of(h.active()), h.history().stream().map(FailoverView::of).toList())));
     }
 
     @Post("/{id}/switchover")

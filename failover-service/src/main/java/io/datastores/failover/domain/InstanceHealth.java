@@ -179,14 +179,15 @@ public record InstanceHealth(Instance instance, long epoch, List<Node> nodes,
      * was last heard again after a suspicion (hysteresis); {@code replacesNodeId} names the node a
      * replacement was asked for in place of (null for the nodes provisioning planned).
      */
-    public record Node(String nodeId, Role role, String zone, String ip, Status status, Instant lastHeartbeatAt,
-            Instant watchSince, Instant healthySince, long position, long epoch, List<Instant> minorFailures,
-            String replacesNodeId) {
+    public record Node(String nodeId, Role role, String zone, String ip, Status status,
+            Instant lastHeartbeatAt, Instant watchSince, Instant healthySince, long position,
+            long epoch, List<Instant> minorFailures, String replacesNodeId) {
 
-        public Node(String nodeId, Role role, String zone, String ip, Status status, Instant lastHeartbeatAt,
-                Instant watchSince, Instant healthySince, long position, long epoch, List<Instant> minorFailures) {
-            this(nodeId, role, zone, ip, status, lastHeartbeatAt, watchSince, healthySince, position, epoch,
-                    minorFailures, null);
+        public Node(String nodeId, Role role, String zone, String ip, Status status,
+                Instant lastHeartbeatAt, Instant watchSince, Instant healthySince, long position,
+                long epoch, List<Instant> minorFailures) {
+            this(nodeId, role, zone, ip, status, lastHeartbeatAt, watchSince, healthySince,
+                    position, epoch, minorFailures, null);
         }
 
         boolean watched() {
@@ -194,25 +195,26 @@ public record InstanceHealth(Instance instance, long epoch, List<Node> nodes,
         }
 
         Node with(Status s) {
-            return new Node(nodeId, role, zone, ip, s, lastHeartbeatAt, watchSince, healthySince, position, epoch,
-                    minorFailures, replacesNodeId);
+            return new Node(nodeId, role, zone, ip, s, lastHeartbeatAt, watchSince, healthySince,
+                    position, epoch, minorFailures, replacesNodeId);
         }
 
         Node withRole(Role r) {
-            return new Node(nodeId, r, zone, ip, status, lastHeartbeatAt, watchSince, healthySince, position, epoch,
-                    minorFailures, replacesNodeId);
+            return new Node(nodeId, r, zone, ip, status, lastHeartbeatAt, watchSince, healthySince,
+                    position, epoch, minorFailures, replacesNodeId);
         }
 
         /** Its silence counts from {@code at} on, if that is later than it counted from. */
         Node watchedFrom(Instant at) {
             Instant from = watchSince == null || at.isAfter(watchSince) ? at : watchSince;
-            return new Node(nodeId, role, zone, ip, status, lastHeartbeatAt, from, healthySince, position, epoch,
-                    minorFailures, replacesNodeId);
+            return new Node(nodeId, role, zone, ip, status, lastHeartbeatAt, from, healthySince,
+                    position, epoch, minorFailures, replacesNodeId);
         }
     }
 
     /** The newest restore point backup-service published. */
-    public record RestorePoint(Instant lastArchivedAt, long lastArchivedPosition, String latestBackupId) {
+    public record RestorePoint(Instant lastArchivedAt, long lastArchivedPosition,
+            String latestBackupId) {
     }
 
     /** A phase of a failover as it happened. */
@@ -227,38 +229,155 @@ public record InstanceHealth(Instance instance, long epoch, List<Node> nodes,
      * The real data loss of a failover, measured when its lost primary was rewound: the bytes it
      * discarded past {@code divergedAt}, against the {@code estimatedBytes} the failover reported.
      */
-    public record MeasuredLoss(String nodeId, long lostBytes, long divergedAt, long estimatedBytes, String method,
-            Instant at) {
+    public record MeasuredLoss(String nodeId, long lostBytes, long divergedAt,
+            long estimatedBytes, String method, Instant at) {
     }
 
     /**
      * One failover, in progress or done. {@code kind}: PROMOTION, RESTORE or SWITCHOVER (planned;
      * {@code failedNodeId} is then the old primary, {@code failedAt} when it started and
-     * {@code waitUntil} when it times out). {@code state}: STARTED, SWITCHING (a switchover the data
-     * plane prepares), BLOCKED, PROMOTED, RESTORING, COMPLETED, ABORTED (a switchover that did not
-     * happen) or SUPERSEDED (the node it promoted was lost too; the next failover took over).
+     * {@code waitUntil} when it times out). {@code state}: STARTED, SWITCHING (a switchover the
+     * data plane prepares), BLOCKED, PROMOTED, RESTORING, COMPLETED, ABORTED (a switchover that
+     * did not happen) or SUPERSEDED (the node it promoted was lost too; the next failover took
+     * over). Its accessors named after the fields of its parts read them (such as
+     * {@link #failedNodeId()}).
+     *
+     * @param failure the node lost (or left, by a switchover), why and when
+     * @param promotion the node that took over, or the restore, and the epochs
+     * @param outcome how it ended: data loss and timings
      */
     public record Failover(String failoverId, FailoverKind kind, FailoverState state,
-            String failedNodeId, String failedZone, String failedIp, String reason,
-            DetectionSource detectedBy, Instant failedAt, Instant detectedAt, long primaryPosition,
-            Instant waitUntil, String promotedNodeId, Instant promotedAt, String replacementNodeId,
-            Instant restorePointAt, long fromEpoch, long toEpoch, long dataLossBytes,
-            Long dataLossWindowMillis, Instant completedAt, Long detectionMillis,
-            Long promotionMillis, Long unavailableMillis, String note, List<Phase> phases,
-            Switchover switchover, MeasuredLoss measuredLoss) {
+            Failure failure, Instant waitUntil, Promotion promotion, Outcome outcome,
+            List<Phase> phases, Switchover switchover, MeasuredLoss measuredLoss) {
 
-        public Failover(String failoverId, FailoverKind kind, FailoverState state,
-                String failedNodeId, String failedZone, String failedIp, String reason,
-                DetectionSource detectedBy, Instant failedAt, Instant detectedAt,
-                long primaryPosition, Instant waitUntil, String promotedNodeId, Instant promotedAt,
-                String replacementNodeId, Instant restorePointAt, long fromEpoch, long toEpoch,
-                long dataLossBytes, Long dataLossWindowMillis, Instant completedAt,
-                Long detectionMillis, Long promotionMillis, Long unavailableMillis, String note,
-                List<Phase> phases) {
-            this(failoverId, kind, state, failedNodeId, failedZone, failedIp, reason, detectedBy, failedAt,
-                    detectedAt, primaryPosition, waitUntil, promotedNodeId, promotedAt, replacementNodeId,
-                    restorePointAt, fromEpoch, toEpoch, dataLossBytes, dataLossWindowMillis, completedAt,
-                    detectionMillis, promotionMillis, unavailableMillis, note, phases, null, null);
+        /**
+         * A failover starting: for {@code failure}, at {@code epoch}, with no phase yet (a planned
+         * switchover's waits until {@code waitUntil}).
+         */
+        static Failover started(String failoverId, FailoverKind kind, FailoverState state,
+                Failure failure, Instant waitUntil, long epoch) {
+            return new Failover(failoverId, kind, state, failure, waitUntil,
+                    new Promotion(null, null, null, null, epoch, epoch),
+                    new Outcome(0, null, null, null, null, null, ""), List.of(), null, null);
+        }
+
+        /**
+         * The node lost: its id, zone and ip, why, who saw it, when it failed and was detected,
+         * and the highest position any node had reported then.
+         */
+        public record Failure(String failedNodeId, String failedZone, String failedIp,
+                String reason, DetectionSource detectedBy, Instant failedAt, Instant detectedAt,
+                long primaryPosition) {
+        }
+
+        /**
+         * The node promoted and when, the replacement asked for (or the node restored to the
+         * restore point {@code restorePointAt}), and the fencing epoch before and after.
+         */
+        public record Promotion(String promotedNodeId, Instant promotedAt,
+                String replacementNodeId, Instant restorePointAt, long fromEpoch, long toEpoch) {
+
+            Promotion promoted(String nodeId, Instant at, long epoch) {
+                return new Promotion(nodeId, at, replacementNodeId, restorePointAt, fromEpoch,
+                        epoch);
+            }
+
+            Promotion replacedBy(String nodeId, Instant restorePoint, long epoch) {
+                return new Promotion(promotedNodeId, promotedAt, nodeId, restorePoint, fromEpoch,
+                        epoch);
+            }
+        }
+
+        /**
+         * How it ended: the data lost (estimated) and the window it covers, when it completed,
+         * how long detection, promotion and the unavailability took, and a note.
+         */
+        public record Outcome(long dataLossBytes, Long dataLossWindowMillis, Instant completedAt,
+                Long detectionMillis, Long promotionMillis, Long unavailableMillis, String note) {
+        }
+
+        public String failedNodeId() {
+            return failure.failedNodeId();
+        }
+
+        public String failedZone() {
+            return failure.failedZone();
+        }
+
+        public String failedIp() {
+            return failure.failedIp();
+        }
+
+        public String reason() {
+            return failure.reason();
+        }
+
+        public DetectionSource detectedBy() {
+            return failure.detectedBy();
+        }
+
+        public Instant failedAt() {
+            return failure.failedAt();
+        }
+
+        public Instant detectedAt() {
+            return failure.detectedAt();
+        }
+
+        public long primaryPosition() {
+            return failure.primaryPosition();
+        }
+
+        public String promotedNodeId() {
+            return promotion.promotedNodeId();
+        }
+
+        public Instant promotedAt() {
+            return promotion.promotedAt();
+        }
+
+        public String replacementNodeId() {
+            return promotion.replacementNodeId();
+        }
+
+        public Instant restorePointAt() {
+            return promotion.restorePointAt();
+        }
+
+        public long fromEpoch() {
+            return promotion.fromEpoch();
+        }
+
+        public long toEpoch() {
+            return promotion.toEpoch();
+        }
+
+        public long dataLossBytes() {
+            return outcome.dataLossBytes();
+        }
+
+        public Long dataLossWindowMillis() {
+            return outcome.dataLossWindowMillis();
+        }
+
+        public Instant completedAt() {
+            return outcome.completedAt();
+        }
+
+        public Long detectionMillis() {
+            return outcome.detectionMillis();
+        }
+
+        public Long promotionMillis() {
+            return outcome.promotionMillis();
+        }
+
+        public Long unavailableMillis() {
+            return outcome.unavailableMillis();
+        }
+
+        public String note() {
+            return outcome.note();
         }
 
         /** A planned switchover (not a getter: the JSON of the state holds {@code kind}). */
@@ -266,90 +385,70 @@ public record InstanceHealth(Instance instance, long epoch, List<Node> nodes,
             return kind == FailoverKind.SWITCHOVER;
         }
 
+        private Failover with(FailoverState s, Instant until, Promotion p, Outcome o) {
+            return new Failover(failoverId, kind, s, failure, until, p, o, phases, switchover,
+                    measuredLoss);
+        }
+
         Failover withSwitchover(Switchover s) {
-            return new Failover(failoverId, kind, state, failedNodeId, failedZone, failedIp, reason,
-                    detectedBy, failedAt, detectedAt, primaryPosition, waitUntil, promotedNodeId,
-                    promotedAt, replacementNodeId, restorePointAt, fromEpoch, toEpoch,
-                    dataLossBytes, dataLossWindowMillis, completedAt, detectionMillis,
-                    promotionMillis, unavailableMillis, note, phases, s, measuredLoss);
+            return new Failover(failoverId, kind, state, failure, waitUntil, promotion, outcome,
+                    phases, s, measuredLoss);
         }
 
         Failover withMeasuredLoss(MeasuredLoss m) {
-            return new Failover(failoverId, kind, state, failedNodeId, failedZone, failedIp, reason,
-                    detectedBy, failedAt, detectedAt, primaryPosition, waitUntil, promotedNodeId,
-                    promotedAt, replacementNodeId, restorePointAt, fromEpoch, toEpoch,
-                    dataLossBytes, dataLossWindowMillis, completedAt, detectionMillis,
-                    promotionMillis, unavailableMillis, note, phases, switchover, m);
+            return new Failover(failoverId, kind, state, failure, waitUntil, promotion, outcome,
+                    phases, switchover, m);
         }
 
         /** The switchover ended without a promotion. */
         Failover aborted(Instant at, String why) {
-            return new Failover(failoverId, kind, FailoverState.ABORTED, failedNodeId, failedZone,
-                    failedIp, reason, detectedBy, failedAt, detectedAt, primaryPosition, null,
-                    promotedNodeId, promotedAt, replacementNodeId, restorePointAt, fromEpoch,
-                    toEpoch, dataLossBytes, dataLossWindowMillis, at, detectionMillis,
-                    promotionMillis, unavailableMillis, why, phases, switchover, measuredLoss);
+            Outcome o = outcome;
+            return with(FailoverState.ABORTED, null, promotion, new Outcome(o.dataLossBytes(),
+                    o.dataLossWindowMillis(), at, o.detectionMillis(), o.promotionMillis(),
+                    o.unavailableMillis(), why));
         }
 
         Failover withState(FailoverState s) {
-            return new Failover(failoverId, kind, s, failedNodeId, failedZone, failedIp, reason,
-                    detectedBy, failedAt, detectedAt, primaryPosition, waitUntil, promotedNodeId,
-                    promotedAt, replacementNodeId, restorePointAt, fromEpoch, toEpoch,
-                    dataLossBytes, dataLossWindowMillis, completedAt, detectionMillis,
-                    promotionMillis, unavailableMillis, note, phases, switchover, measuredLoss);
+            return with(s, waitUntil, promotion, outcome);
         }
 
         Failover phase(PhaseName name, Instant at, String detail) {
             List<Phase> p = new ArrayList<>(phases);
             p.add(new Phase(name, at, detail));
-            return new Failover(failoverId, kind, state, failedNodeId, failedZone, failedIp, reason,
-                    detectedBy, failedAt, detectedAt, primaryPosition, waitUntil, promotedNodeId,
-                    promotedAt, replacementNodeId, restorePointAt, fromEpoch, toEpoch,
-                    dataLossBytes, dataLossWindowMillis, completedAt, detectionMillis,
-                    promotionMillis, unavailableMillis, note, List.copyOf(p), switchover,
-                    measuredLoss);
+            return new Failover(failoverId, kind, state, failure, waitUntil, promotion, outcome,
+                    List.copyOf(p), switchover, measuredLoss);
         }
 
         Failover blocked(Instant until) {
-            return new Failover(failoverId, kind, FailoverState.BLOCKED, failedNodeId, failedZone,
-                    failedIp, reason, detectedBy, failedAt, detectedAt, primaryPosition, until,
-                    promotedNodeId, promotedAt, replacementNodeId, restorePointAt, fromEpoch,
-                    toEpoch, dataLossBytes, dataLossWindowMillis, completedAt, detectionMillis,
-                    promotionMillis, unavailableMillis, note, phases, switchover, measuredLoss);
+            return with(FailoverState.BLOCKED, until, promotion, outcome);
         }
 
         Failover promoted(String nodeId, Instant at, long epoch, long lossBytes) {
-            return new Failover(failoverId, kind, FailoverState.PROMOTED, failedNodeId, failedZone,
-                    failedIp, reason, detectedBy, failedAt, detectedAt, primaryPosition, null,
-                    nodeId, at, replacementNodeId, restorePointAt, fromEpoch, epoch, lossBytes,
-                    dataLossWindowMillis, completedAt, detectionMillis, promotionMillis,
-                    unavailableMillis, note, phases, switchover, measuredLoss);
+            Outcome o = outcome;
+            return with(FailoverState.PROMOTED, null, promotion.promoted(nodeId, at, epoch),
+                    new Outcome(lossBytes, o.dataLossWindowMillis(), o.completedAt(),
+                            o.detectionMillis(), o.promotionMillis(), o.unavailableMillis(),
+                            o.note()));
         }
 
         Failover restoring(String nodeId, Instant restorePoint, long epoch) {
             return new Failover(failoverId, FailoverKind.RESTORE, FailoverState.RESTORING,
-                    failedNodeId, failedZone, failedIp, reason, detectedBy, failedAt, detectedAt,
-                    primaryPosition, null, promotedNodeId, promotedAt, nodeId, restorePoint,
-                    fromEpoch, epoch, dataLossBytes, dataLossWindowMillis, completedAt,
-                    detectionMillis, promotionMillis, unavailableMillis, note, phases, switchover,
-                    measuredLoss);
+                    failure, null, promotion.replacedBy(nodeId, restorePoint, epoch), outcome,
+                    phases, switchover, measuredLoss);
         }
 
         Failover replacedBy(String nodeId) {
-            return new Failover(failoverId, kind, state, failedNodeId, failedZone, failedIp, reason,
-                    detectedBy, failedAt, detectedAt, primaryPosition, waitUntil, promotedNodeId,
-                    promotedAt, nodeId, restorePointAt, fromEpoch, toEpoch, dataLossBytes,
-                    dataLossWindowMillis, completedAt, detectionMillis, promotionMillis,
-                    unavailableMillis, note, phases, switchover, measuredLoss);
+            Promotion p = promotion;
+            return with(state, waitUntil, p.replacedBy(nodeId, p.restorePointAt(), p.toEpoch()),
+                    outcome);
         }
 
         Failover completed(FailoverEvent.Completed c) {
-            return new Failover(failoverId, kind, FailoverState.COMPLETED, failedNodeId, failedZone,
-                    failedIp, reason, detectedBy, failedAt, detectedAt, primaryPosition, null,
-                    c.primaryNodeId(), promotedAt, replacementNodeId, restorePointAt, fromEpoch,
-                    c.epoch(), c.dataLossBytes(), c.dataLossWindowMillis(), c.completedAt(),
-                    c.detectionMillis(), c.promotionMillis(), c.unavailableMillis(), c.note(),
-                    phases, switchover, measuredLoss);
+            Promotion p = promotion;
+            return with(FailoverState.COMPLETED, null, p.promoted(c.primaryNodeId(),
+                    p.promotedAt(), c.epoch()), new Outcome(c.dataLossBytes(),
+                    c.dataLossWindowMillis(), c.completedAt(), c.detectionMillis(),
+                    c.promotionMillis(), c.unavailableMillis(), c.note()));
         }
     }
 

@@ -164,10 +164,10 @@ final class InstanceHealthEvolution {
                                 "node " + st.failedNodeId() + " was lost too"));
             }
             Node failed = s.node(st.failedNodeId()).orElseThrow();
-            Failover f = new Failover(st.failoverId(), st.kind(), FailoverState.STARTED,
-                    st.failedNodeId(), failed.zone(), failed.ip(), st.reason(), st.detectedBy(),
-                    st.failedAt(), st.detectedAt(), s.highestPosition(), null, null, null, null,
-                    null, st.epoch(), st.epoch(), 0, null, null, null, null, null, "", List.of());
+            Failover f = Failover.started(st.failoverId(), st.kind(), FailoverState.STARTED,
+                    new Failover.Failure(st.failedNodeId(), failed.zone(), failed.ip(),
+                            st.reason(), st.detectedBy(), st.failedAt(), st.detectedAt(),
+                            s.highestPosition()), null, st.epoch());
             return base.withActive(f.phase(PhaseName.STARTED, st.detectedAt(), st.reason()));
         }
         if (event instanceof Blocked b) {
@@ -225,11 +225,10 @@ final class InstanceHealthEvolution {
             Node from = s.node(st.fromNodeId()).orElseThrow();
             String why = "planned switchover to " + st.toNodeId() + ", asked by "
                     + st.requestedBy() + (st.note().isBlank() ? "" : ": " + st.note());
-            Failover f = new Failover(st.switchoverId(), FailoverKind.SWITCHOVER,
-                    FailoverState.SWITCHING, from.nodeId(), from.zone(), from.ip(), why,
-                    DetectionSource.OPERATOR, st.at(), st.at(), from.position(), st.timeoutAt(),
-                    null, null, null, null, st.epoch(), st.epoch(), 0, null, null, null, null, null,
-                    "", List.of())
+            Failover f = Failover.started(st.switchoverId(), FailoverKind.SWITCHOVER,
+                    FailoverState.SWITCHING, new Failover.Failure(from.nodeId(), from.zone(),
+                            from.ip(), why, DetectionSource.OPERATOR, st.at(), st.at(),
+                            from.position()), st.timeoutAt(), st.epoch())
                     .withSwitchover(new InstanceHealth.Switchover(st.toNodeId(), st.requestId(),
                             st.requestedBy()));
             return s.withActive(f.phase(PhaseName.SWITCHOVER_STARTED, st.at(),

@@ -28,7 +28,7 @@ import io.datastores.kit.json.StateSerde;
 class StoredStateTest {
 
     /** The objects this version groups fields in, which the previous version held flat. */
-    static final Set<String> PARTS = Set.of("instance");
+    static final Set<String> PARTS = Set.of("instance", "failure", "promotion", "outcome");
 
     private final InstanceHealthSerde serde = new InstanceHealthSerde();
 
