@@ -89,6 +89,23 @@ class StoredStateTest {
         assertThat(serde.deserializer().deserialize("t", text)).isEqualTo(s);
     }
 
+    @org.junit.jupiter.api.Test
+    void eachGroupingReadsOnItsOwn_flatFailoversUnderAGroupedInstance() throws IOException {
+        InstanceHealth s = stored("v1-rewound-and-rejoined.json");
+        JsonNode grouped = JsonSerde.MAPPER.valueToTree(s);
+        ObjectNode mixed = ((ObjectNode) flattened(grouped)).without(StoredInstanceHealth.INSTANCE);
+        mixed.set("instance", grouped.get("instance"));
+        assertThat(serde.deserializer().deserialize("t", JsonSerde.MAPPER.writeValueAsBytes(mixed)))
+                .isEqualTo(s);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theInitialStateRoundTrips() {
+        InstanceHealth initial = InstanceHealth.initial();
+        assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", initial)))
+                .isEqualTo(initial);
+    }
+
     /** The document with each of {@link #PARTS} replaced by its fields, as before. */
     private static JsonNode flattened(JsonNode n) {
         if (n instanceof ArrayNode a) {
