@@ -20,7 +20,9 @@ import java.util.stream.Stream;
  *     the alarm
  * @param stall when archiving silent for {@link Archiving#STALL_AFTER} raises the alarm
  * @param graceEnds when a deleted instance's backups go
- * @param windowExpiries when each restore point but the newest leaves the window, oldest first
+ * @param windowExpiries when each restore point but the newest leaves the window, oldest first;
+ *     none while deleted: retention waits for the grace period then, and a deadline no rule
+ *     decides on would hold the timer at it (the shell asks again only after a decision)
  */
 public record BackupDeadlines(Instant nextFull, Instant retry, Instant overdue, Instant stall,
         Instant graceEnds, List<Expiry> windowExpiries) {
@@ -55,10 +57,13 @@ public record BackupDeadlines(Instant nextFull, Instant retry, Instant overdue, 
         return new BackupDeadlines(nextFull, retry, overdue, stall, graceEnds, windowExpiries(s));
     }
 
-    /** Restore point i may go once point i+1 is older than the window: i+1 then anchors it. */
+    /**
+     * Restore point i may go once point i+1 is older than the window: i+1 then anchors it. A
+     * deleted instance's points stay until {@link #graceEnds}, whatever the window.
+     */
     private static List<Expiry> windowExpiries(BackupState s) {
         List<Backup> points = s.restorePoints();
-        if (s.policy().latestOnly() || points.size() < 2) {
+        if (s.lifecycle().deleted() || s.policy().latestOnly() || points.size() < 2) {
             return List.of();
         }
         Duration window = Duration.ofDays(s.policy().retentionDays());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.datastores.backup.domain.BackupPolicy.Mode;
+import io.datastores.kit.decider.Timer;
 
 class BackupDeciderTest {
 
@@ -207,6 +209,31 @@ class BackupDeciderTest {
             assertThat(sim.logged(BackupEvent.Expired.class)).hasSize(expiredBefore + kept);
             assertThat(sim.state.fulls().kept()).isEmpty();
             assertThat(sim.state.archive().entries()).isEmpty();
+        }
+
+        @Test
+        void givenAWindowExpiryWithinTheGrace_whenTheGraceEnds_thenTheBackupsExpire() {
+            Simulation sim = new Simulation(new BackupPolicy(2, Mode.DAILY));
+            sim.run(Duration.ofDays(3), s -> { });
+            Instant deletedAt = sim.now;
+            Instant graceEnds = deletedAt.plus(Duration.ofDays(7));
+            assertThat(sim.decider.deadlines(sim.state).windowExpiries())
+                    .extracting(BackupDeadlines.Expiry::at).as("a window expiry within the grace")
+                    .anySatisfy(at -> assertThat(at).isAfter(deletedAt).isBefore(graceEnds));
+            int kept = sim.state.fulls().kept().size();
+            sim.apply(new BackupCommand.Gone(sim.id), deletedAt);
+            sim.archiving = false;
+            Timer<BackupCommand, BackupState> timer = sim.decider::due;
+            Optional<Instant> dueAfterDeletion = timer.next(sim.id, sim.state);
+            int expiredBefore = sim.logged(BackupEvent.Expired.class).size();
+            sim.run(Duration.ofDays(8), s -> { });
+            assertThat(sim.logged(BackupEvent.Expired.class)).hasSize(expiredBefore + kept)
+                    .last().extracting(BackupEvent.Expired::reason).asString()
+                    .contains("deleted");
+            assertThat(sim.state.fulls().kept()).isEmpty();
+            assertThat(sim.state.archive().entries()).isEmpty();
+            assertThat(dueAfterDeletion).as("time owes it nothing before").contains(graceEnds);
+            assertThat(timer.next(sim.id, sim.state)).isEmpty();
         }
 
         @Test

@@ -60,9 +60,13 @@ final class Simulation {
                     throw new AssertionError("the timer is not monotone at " + next + " for " + state);
                 }
             });
-            for (var due = decider.due(id, state, now); due.isPresent(); due = decider.due(id, state, now)) {
+            // as the shell does (DeciderProcessor.fireDue): a due deciding nothing ends the asking
+            for (var due = decider.due(id, state, now); due.isPresent();
+                    due = decider.due(id, state, now)) {
                 Timer.Due<BackupCommand> owed = due.get();
-                apply(owed.command(), owed.at());
+                if (apply(owed.command(), owed.at()).isEmpty()) {
+                    break;
+                }
             }
             position += 1000;
             if (archiving) {
