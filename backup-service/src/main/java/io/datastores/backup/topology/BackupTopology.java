@@ -39,9 +39,12 @@ public final class BackupTopology {
     private BackupTopology() {
     }
 
-    /** The serde of the {@value #STORE} store: JSON, each lifecycle phase tagged with its name. */
-    public static StateJsonSerde<BackupState> stateSerde() {
-        return new StateJsonSerde<>(BackupState.class);
+    /**
+     * The serde of the {@value #STORE} store: CBOR, each phase tagged with its name; it reads the
+     * previous version's flat JSON too.
+     */
+    public static BackupStateSerde stateSerde() {
+        return new BackupStateSerde();
     }
 
     /** The topology as the live service runs it: publishing its decisions. */

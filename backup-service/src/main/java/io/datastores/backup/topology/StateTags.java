@@ -1,6 +1,5 @@
 package io.datastores.backup.topology;
 
-import java.io.IOException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -8,36 +7,26 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
-
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.jsontype.NamedType;
 
-import io.datastores.kit.json.JsonSerde;
-
 /**
- * JSON for a state store whose records hold sealed interfaces (a lifecycle's phases): the kit's
- * {@link JsonSerde} mapper, with each record a sealed interface permits tagged with its simple
- * name in a {@value #TAG} property, as {@code EnvelopeJsonSerde} tags envelopes. The sealed
- * interfaces are found by walking the state's record components: the domain needs no annotation.
+ * Tags for a stored state whose records hold sealed interfaces (a lifecycle's phases): each record
+ * a sealed interface permits is written with its simple name in a {@value #TAG} property, as
+ * {@code EnvelopeJsonSerde} tags envelopes. The sealed interfaces are found by walking the state's
+ * record components: the domain needs no annotation. Applies to any Jackson mapper, text or CBOR.
  */
-public final class StateJsonSerde<T> implements Serde<T> {
+final class StateTags {
 
     static final String TAG = "type";
 
-    private final Class<T> type;
-    private final ObjectReader reader;
-    private final ObjectWriter writer;
+    private StateTags() {
+    }
 
-    public StateJsonSerde(Class<T> type) {
-        this.type = type;
-        ObjectMapper mapper = JsonSerde.MAPPER.copy();
+    /** A copy of {@code base} that tags the sealed phases reachable from {@code type}. */
+    static ObjectMapper tagged(ObjectMapper base, Class<?> type) {
+        ObjectMapper mapper = base.copy();
         Set<Class<?>> seen = new LinkedHashSet<>();
         walk(type, seen);
         for (Class<?> c : seen) {
@@ -53,8 +42,7 @@ public final class StateJsonSerde<T> implements Serde<T> {
                 mapper.registerSubtypes(new NamedType(c, c.getSimpleName()));
             }
         }
-        this.reader = mapper.readerFor(type);
-        this.writer = mapper.writerFor(type);
+        return mapper;
     }
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = TAG)
@@ -79,33 +67,5 @@ public final class StateJsonSerde<T> implements Serde<T> {
             Arrays.stream(c.getRecordComponents()).map(RecordComponent::getGenericType)
                     .forEach(t -> walk(t, seen));
         }
-    }
-
-    @Override
-    public Serializer<T> serializer() {
-        return (topic, value) -> {
-            if (value == null) {
-                return null;
-            }
-            try {
-                return writer.writeValueAsBytes(value);
-            } catch (IOException e) {
-                throw new SerializationException("cannot write " + type.getSimpleName(), e);
-            }
-        };
-    }
-
-    @Override
-    public Deserializer<T> deserializer() {
-        return (topic, data) -> {
-            if (data == null) {
-                return null;
-            }
-            try {
-                return reader.readValue(data);
-            } catch (IOException e) {
-                throw new SerializationException("cannot read " + type.getSimpleName(), e);
-            }
-        };
     }
 }

@@ -2,10 +2,15 @@ package io.datastores.backup.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 
 import io.datastores.backup.domain.Backup;
 import io.datastores.backup.domain.BackupPolicy;
@@ -16,13 +21,14 @@ import io.datastores.backup.domain.InFlight;
 import io.datastores.backup.domain.Lifecycle;
 import io.datastores.backup.domain.LogArchive;
 import io.datastores.backup.domain.Segment;
+import io.datastores.kit.json.JsonSerde;
 
 /** The store's state reads back as written, whatever phase its lifecycle and backup are in. */
-class StateJsonSerdeTest {
+class BackupStateSerdeTest {
 
     private static final Instant T = Instant.parse("2026-03-02T06:00:00.123Z");
 
-    private final StateJsonSerde<BackupState> serde = BackupTopology.stateSerde();
+    private final BackupStateSerde serde = BackupTopology.stateSerde();
 
     private static BackupState state(Lifecycle life, InFlight inFlight) {
         Backup b = new Backup("b-1", T, T.plusSeconds(60), 10, "sha256:x", "key-1", 0, 100, true);
@@ -59,11 +65,28 @@ class StateJsonSerdeTest {
     }
 
     @Test
-    void eachPhaseIsTaggedWithItsName() {
-        String json = new String(serde.serializer().serialize("t",
-                state(new Lifecycle.Known(), new InFlight.Running("b-2", 1))));
-        assertThat(json).contains("\"lifecycle\":{\"type\":\"Known\"}")
-                .contains("\"inFlight\":{\"type\":\"Running\",\"backupId\":\"b-2\","
-                        + "\"attempt\":1}");
+    void itWritesCborWithTheSelfDescribeHeaderEachPhaseTaggedWithItsName() throws IOException {
+        byte[] data = serde.serializer().serialize("t",
+                state(new Lifecycle.Known(), new InFlight.Running("b-2", 1)));
+        assertThat(BackupStateSerde.isCbor(data)).isTrue();
+        JsonNode doc = new ObjectMapper(new CBORFactory()).readTree(data);
+        assertThat(doc.get("lifecycle").toString()).isEqualTo("{\"type\":\"Known\"}");
+        assertThat(doc.get("inFlight").toString())
+                .isEqualTo("{\"type\":\"Running\",\"backupId\":\"b-2\",\"attempt\":1}");
+    }
+
+    @Test
+    void thisVersionsJsonTextAsTheStoreHeldItBeforeCborReadsOn() {
+        BackupState s = state(new Lifecycle.Serving(T, T.plusSeconds(86_400)),
+                new InFlight.Retrying("b-2", 3, T.plusSeconds(900)));
+        byte[] json = ("{\"lifecycle\":{\"type\":\"Serving\","
+                + "\"since\":\"2026-03-02T06:00:00.123Z\","
+                + "\"nextFullAt\":\"2026-03-03T06:00:00.123Z\"},\"engine\":\"POSTGRESQL\","
+                + "\"policy\":{\"retentionDays\":14,\"mode\":\"DAILY\"},\"scheduleMinute\":90,"
+                + "\"inFlight\":{\"type\":\"Retrying\",\"backupId\":\"b-2\",\"attempt\":3,"
+                + "\"retryAt\":\"2026-03-02T06:15:00.123Z\"},\"fulls\":"
+                + JsonSerde.MAPPER.valueToTree(s.fulls()) + ",\"archive\":"
+                + JsonSerde.MAPPER.valueToTree(s.archive()) + "}").getBytes();
+        assertThat(serde.deserializer().deserialize("t", json)).isEqualTo(s);
     }
 }
