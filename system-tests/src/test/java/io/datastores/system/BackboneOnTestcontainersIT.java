@@ -16,7 +16,7 @@ import io.datastores.testkit.SchemaRegistryExtension;
 class BackboneOnTestcontainersIT extends AbstractBackboneIT {
 
     @Container
-    static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:3.9.1");
+    static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.4.0");
 
     @Override
     String bootstrapServers() {

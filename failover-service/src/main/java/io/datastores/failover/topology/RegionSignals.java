@@ -28,12 +28,6 @@ final class RegionSignals implements Processor<String, Envelope<FailoverEvent>, 
     /** Progress to every partition; every other signal by its region, as Kafka's default does. */
     static final StreamPartitioner<String, Envelope<RegionCommand>> PARTITIONER = new StreamPartitioner<>() {
         @Override
-        @Deprecated
-        public Integer partition(String topic, String key, Envelope<RegionCommand> value, int numPartitions) {
-            return null;
-        }
-
-        @Override
         public Optional<Set<Integer>> partitions(String topic, String key, Envelope<RegionCommand> value,
                 int numPartitions) {
             return value != null && value.body() instanceof RegionCommand.Progress

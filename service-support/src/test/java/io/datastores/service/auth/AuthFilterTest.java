@@ -160,7 +160,8 @@ class AuthFilterTest {
 
         @Test
         void openPathsNeedNoToken() {
-            assertThat(get("/health", null).statusCode()).isEqualTo(200);
+            var health = get("/health", null);
+            assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
         }
 
         @Test

@@ -9,14 +9,12 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 
-/** A controller as the services write them: the organization scope checked, the caller read. */
+/**
+ * A controller as the services write them: the organization scope checked, the caller read. (The open
+ * {@code /health} is micronaut-management's, as in the services.)
+ */
 @Controller
 public class ScopedController {
-
-    @Get("/health")
-    Map<String, String> health() {
-        return Map.of("status", "UP");
-    }
 
     @Get("/orgs/{org}/things")
     HttpResponse<?> read(HttpRequest<?> request, @PathVariable String org) {
