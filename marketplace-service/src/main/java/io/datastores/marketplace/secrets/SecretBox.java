@@ -2,11 +2,9 @@ package io.datastores.marketplace.secrets;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 
 import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
@@ -15,10 +13,12 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AES-256-GCM envelope encryption. Each secret gets its own random data key; the data key is
- * wrapped (encrypted) by the master key. Ciphertexts are {@code IV (12 bytes) || ciphertext || tag},
- * bound to the credential id as associated data, so a ciphertext moved to another credential does
- * not open.
+ * The data-key layer of the vault's envelope encryption: AES-256-GCM under a random data key per
+ * secret. Ciphertexts are {@code IV (12 bytes) || ciphertext || tag}, bound to the credential (or
+ * connection) id as associated data, so a ciphertext moved to another credential does not open.
+ * These ciphertexts live in the event log and never change; only the wrapping of their data keys
+ * does, by the {@link MasterKeyring} (which took over the wrapping this class did until the
+ * keyring, in the same layout, so the data keys it wrapped still open).
  */
 public final class SecretBox {
 
@@ -26,69 +26,46 @@ public final class SecretBox {
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final SecretKey master;
-    private final String masterKeyId;
-
-    /** A box under {@code masterKey} (32 bytes). */
-    public SecretBox(byte[] masterKey) {
-        if (masterKey == null || masterKey.length != 32) {
-            throw new IllegalArgumentException("the master key must be 32 bytes (256 bits), base64-encoded");
-        }
-        this.master = new SecretKeySpec(masterKey, "AES");
-        this.masterKeyId = fingerprint(masterKey);
+    private SecretBox() {
     }
 
-    /** A box from a base64 master key. */
-    public static SecretBox fromBase64(String base64) {
-        try {
-            return new SecretBox(Base64.getDecoder().decode(base64.trim()));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the master key must be 32 bytes (256 bits), base64-encoded", e);
-        }
-    }
-
-    /** A fresh random master key, base64-encoded (what the dev stack writes to its key file). */
+    /**
+     * A fresh random master key, base64-encoded: what the dev stack and the tests write to the key
+     * file (the previous version's form, still read as a keyring of one key).
+     */
     public static String newMasterKey() {
         byte[] key = new byte[32];
         RANDOM.nextBytes(key);
         return Base64.getEncoder().encodeToString(key);
     }
 
-    /** Which master key this is, without revealing it: the first 8 bytes of its SHA-256, in hex. */
-    public String masterKeyId() {
-        return masterKeyId;
+    /** A secret sealed under a new data key, and that data key (to be wrapped, then wiped). */
+    public record Sealed(byte[] ciphertext, byte[] dataKey) {
     }
 
-    /** A secret sealed under a new data key, and that key wrapped by the master key. */
-    public record Sealed(byte[] ciphertext, byte[] wrappedKey) {
-    }
-
-    public Sealed seal(String secret, String credentialId) {
+    /** {@code secret} sealed under a new data key, bound to {@code credentialId}. */
+    public static Sealed seal(String secret, String credentialId) {
         try {
             KeyGenerator generator = KeyGenerator.getInstance("AES");
             generator.init(256, RANDOM);
             SecretKey dataKey = generator.generateKey();
-            byte[] ciphertext = encrypt(dataKey, secret.getBytes(StandardCharsets.UTF_8), credentialId);
-            byte[] wrapped = encrypt(master, dataKey.getEncoded(), "data-key:" + credentialId);
-            return new Sealed(ciphertext, wrapped);
+            return new Sealed(encrypt(dataKey, secret.getBytes(StandardCharsets.UTF_8), credentialId),
+                    dataKey.getEncoded());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot seal: " + e.getClass().getSimpleName(), e);
         }
     }
 
-    /** The secret, given its ciphertext and its wrapped data key. */
-    public String open(byte[] ciphertext, byte[] wrappedKey, String credentialId) {
+    /** The secret, given its ciphertext and its (unwrapped) data key. */
+    public static String open(byte[] ciphertext, byte[] dataKey, String credentialId) {
         try {
-            byte[] dataKey = decrypt(master, wrappedKey, "data-key:" + credentialId);
-            try {
-                return new String(decrypt(new SecretKeySpec(dataKey, "AES"), ciphertext, credentialId),
-                        StandardCharsets.UTF_8);
-            } finally {
-                Arrays.fill(dataKey, (byte) 0);
-            }
+            return new String(decrypt(new SecretKeySpec(dataKey, "AES"), ciphertext, credentialId),
+                    StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot open the secret of " + credentialId + ": wrong key or tampered",
                     e);
+        } finally {
+            Arrays.fill(dataKey, (byte) 0);
         }
     }
 
@@ -113,14 +90,5 @@ public final class SecretBox {
         cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, IV_BYTES));
         cipher.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
         return cipher.doFinal(sealed, IV_BYTES, sealed.length - IV_BYTES);
-    }
-
-    private static String fingerprint(byte[] key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key);
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
