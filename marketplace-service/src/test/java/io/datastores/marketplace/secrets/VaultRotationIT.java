@@ -1,6 +1,7 @@
 package io.datastores.marketplace.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -218,6 +219,20 @@ class VaultRotationIT {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void givenInlineMasterKey_whenRotating_thenRefusedAsNeverPossibleAndKeyKept() throws Exception {
+        CredentialVault inline = new CredentialVault("", SecretBox.newMasterKey(), platform, serdes);
+        vaults.add(inline);
+        String before = inline.status().primaryKeyId();
+
+        assertThatThrownBy(inline::rotate).isInstanceOf(CredentialVault.RotationRefused.class)
+                .hasMessageContaining("dcp.marketplace.master-key-file")
+                .satisfies(e -> assertThat(((CredentialVault.RotationRefused) e).retryable()).isFalse());
+        assertThat(inline.status().keys()).singleElement()
+                .satisfies(k -> assertThat(k.keyId()).isEqualTo(before));
+        assertThat(inline.status().rotatable()).isFalse();
     }
 
     private void imported(CredentialVault vault, Map<String, Secret> secrets) {
