@@ -2,35 +2,70 @@ package io.datastores.service;
 
 import java.util.Optional;
 
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
+import io.datastores.service.routing.KeyOwnerRouting;
 import io.micronaut.configuration.kafka.streams.InteractiveQueryService;
+import io.micronaut.context.BeanProvider;
+import io.micronaut.http.context.ServerRequestContext;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 
 /**
  * Reads a service's state stores for its HTTP API: a value by key answers 200, a missing key 404
- * with what was missing, and a store that is (re)building 503.
+ * with what was missing, and a store that is (re)building 503. A read {@code KeyOwnerRouting} sends
+ * to a standby replica (its holder is gone) reads the standby copies here as well.
  */
 @Singleton
 public class QueryableStores {
 
     private final InteractiveQueryService queries;
+    private final BeanProvider<KafkaStreams> streams;
 
-    public QueryableStores(InteractiveQueryService queries) {
+    public QueryableStores(InteractiveQueryService queries, BeanProvider<KafkaStreams> streams) {
         this.queries = queries;
+        this.streams = streams;
     }
 
     /** The store, or empty while it is not queryable (starting, rebalancing, restoring). */
     public <V> Optional<ReadOnlyKeyValueStore<String, V>> store(String name) {
+        boolean standby = ServerRequestContext.currentRequest()
+                .flatMap(r -> r.getAttribute(KeyOwnerRouting.STANDBY_READ)).isPresent();
         try {
-            return queries.getQueryableStore(name, QueryableStoreTypes.<String, V>keyValueStore());
+            return standby ? standbyStore(name) : queries.getQueryableStore(name, QueryableStoreTypes.<String, V>keyValueStore());
         } catch (InvalidStateStoreException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Every local copy of the store, active or standby (a standby may trail its active by a commit):
+     * for a read that joins a second store whose partition another instance may hold, where a standby
+     * replica here has it.
+     */
+    public <V> Optional<ReadOnlyKeyValueStore<String, V>> anyCopy(String name) {
+        try {
+            return standbyStore(name);
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    private <V> Optional<ReadOnlyKeyValueStore<String, V>> standbyStore(String name) {
+        for (KafkaStreams s : streams) {
+            try {
+                return Optional.of(s.store(StoreQueryParameters.fromNameAndType(name,
+                        QueryableStoreTypes.<String, V>keyValueStore()).enableStaleStores()));
+            } catch (InvalidStateStoreException e) {
+                // not this topology's store, or not queryable yet
+            }
+        }
+        return Optional.empty();
     }
 
     /** 200 with the value of {@code key}, 404 naming {@code what}, or 503. */

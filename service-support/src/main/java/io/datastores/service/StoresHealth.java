@@ -4,8 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
+import io.datastores.service.routing.KeyOwners;
+import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.health.HealthStatus;
@@ -15,24 +18,33 @@ import jakarta.inject.Singleton;
 /**
  * The {@code stores} part of {@code /health}: UP once every store the service serves
  * ({@code dcp.admin.stores}) answers reads, DOWN naming those still starting, restoring or moving.
- * Kafka Streams reports RUNNING while its state updater still restores tasks, so a service is healthy
- * only when its HTTP reads would answer, not 503.
+ * Kafka Streams hands out stores whose reads still fail while it rebalances or its state updater
+ * restores tasks, so a service is healthy only when its HTTP reads would answer, not 503: while
+ * rebalancing, DOWN; once running, every store with partitions on this instance must answer.
  */
 @Singleton
 @Requires(property = "dcp.admin.stores")
 public class StoresHealth extends AbstractHealthIndicator<Map<String, Object>> {
 
     private final QueryableStores stores;
+    private final KeyOwners owners;
+    private final BeanProvider<KafkaStreams> streams;
     private final List<String> names;
 
-    public StoresHealth(QueryableStores stores, @Value("${dcp.admin.stores}") List<String> names) {
+    public StoresHealth(QueryableStores stores, KeyOwners owners, BeanProvider<KafkaStreams> streams,
+            @Value("${dcp.admin.stores}") List<String> names) {
         this.stores = stores;
+        this.owners = owners;
+        this.streams = streams;
         this.names = names;
     }
 
     @Override
     protected Map<String, Object> getHealthInformation() {
-        List<String> unavailable = names.stream().filter(name -> !answers(name)).toList();
+        boolean rebalancing = streams.stream().anyMatch(s -> s.state() != KafkaStreams.State.RUNNING);
+        // a store none of whose partitions is here (other instances hold them all) has nothing to answer
+        List<String> unavailable = rebalancing ? names : names.stream()
+                .filter(name -> owners.holdsPartitionsOf(name) && !answers(name)).toList();
         healthStatus = unavailable.isEmpty() ? HealthStatus.UP : HealthStatus.DOWN;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("stores", names);

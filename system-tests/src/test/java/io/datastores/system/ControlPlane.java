@@ -43,6 +43,7 @@ final class ControlPlane implements AutoCloseable {
     private final Map<String, String> extra;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, JavaProcess> running = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> overrides = new LinkedHashMap<>();
     /** How long marketplace-service waits for a data plane's login with imported credentials, in every test. */
     static final String VERIFICATION_TIMEOUT = "15s";
 
@@ -214,6 +215,11 @@ final class ControlPlane implements AutoCloseable {
         launch(replica.substring(0, replica.indexOf('#')), replica);
     }
 
+    /** Settings for one part or replica ({@code name}) from its next launch on, over every other. */
+    void override(String name, Map<String, String> settings) {
+        overrides.put(name, Map.copyOf(settings));
+    }
+
     /** Starts a part or replica again (after {@link #kill}), without waiting. */
     void relaunch(String name) {
         if (name.contains("#")) {
@@ -251,6 +257,7 @@ final class ControlPlane implements AutoCloseable {
         }
         sealingSettings(props);
         props.putAll(extra);
+        props.putAll(overrides.getOrDefault(name, Map.of()));
         running.put(name, JavaProcess.module(part.module(), part.mainClass(), props,
                 dir.resolve("logs").resolve(name.replace('#', '-'))).start());
     }

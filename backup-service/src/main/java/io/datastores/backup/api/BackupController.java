@@ -17,6 +17,7 @@ import io.datastores.contract.Topics;
 import io.datastores.events.BackupScheduleSet;
 import io.datastores.service.Problem;
 import io.datastores.service.QueryableStores;
+import io.datastores.service.routing.KeyedRead;
 import io.datastores.service.commands.Command;
 import io.datastores.service.commands.CommandGateway;
 import io.micronaut.http.HttpResponse;
@@ -69,6 +70,7 @@ public class BackupController {
     }
 
     /** {@code PUT /instances/{id}/backup-schedule {"minuteOfDay": 90}}: the daily full backup runs at 01:30 UTC. */
+    @KeyedRead(store = BackupTopology.STORE)
     @io.micronaut.http.annotation.Put("/{id}/backup-schedule")
     @ApiResponse(responseCode = "202", description = "the override is on its way to backup-service's decider",
             content = @Content(mediaType = TokenProtected.JSON,
@@ -98,6 +100,7 @@ public class BackupController {
         return HttpResponse.accepted().body(new Accepted(id, minute, requestId));
     }
 
+    @KeyedRead(store = BackupTopology.STORE)
     @Get("/{id}/backups")
     @ApiResponse(responseCode = "200", description = "the schedule, backups, archived logs and alarms",
             content = @Content(mediaType = TokenProtected.JSON,
@@ -109,6 +112,7 @@ public class BackupController {
         return withState(id, state -> HttpResponse.ok(BackupsView.from(state)));
     }
 
+    @KeyedRead(store = BackupTopology.STORE)
     @Get("/{id}/restore-window")
     @ApiResponse(responseCode = "200", description = "the oldest retained full backup to the latest archived log",
             content = @Content(mediaType = TokenProtected.JSON,
@@ -120,6 +124,7 @@ public class BackupController {
         return withState(id, state -> HttpResponse.ok(state.window(id)));
     }
 
+    @KeyedRead(store = BackupTopology.STORE)
     @Get("/{id}/restore-plan")
     @ApiResponse(responseCode = "200", description = "the base backup and the log range that restore to the moment",
             content = @Content(mediaType = TokenProtected.JSON,

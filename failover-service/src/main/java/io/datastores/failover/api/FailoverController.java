@@ -15,6 +15,7 @@ import io.datastores.failover.domain.InstanceHealth;
 import io.datastores.failover.topology.FailoverTopology;
 import io.datastores.service.Problem;
 import io.datastores.service.QueryableStores;
+import io.datastores.service.routing.KeyedRead;
 import io.datastores.service.api.TokenProtected;
 import io.datastores.service.auth.AuthFilter;
 import io.datastores.service.commands.Command;
@@ -87,6 +88,7 @@ public class FailoverController {
             List<FailoverView> history) {
     }
 
+    @KeyedRead(store = FailoverTopology.STORE)
     @Get("/{id}/nodes")
     @ApiResponse(responseCode = "200", description = "each node's role, status, heartbeat, position and epoch",
             content = @Content(mediaType = TokenProtected.JSON,
@@ -98,6 +100,7 @@ public class FailoverController {
         return withHealth(id, h -> HttpResponse.ok(new Nodes(id, h.epoch(), h.nodes(), h.restorePoint())));
     }
 
+    @KeyedRead(store = FailoverTopology.STORE)
     @Get("/{id}/failovers")
     @ApiResponse(responseCode = "200", description = "the failover in progress and the last ones",
             content = @Content(mediaType = TokenProtected.JSON,
@@ -110,6 +113,7 @@ public class FailoverController {
                 FailoverView.of(h.active()), h.history().stream().map(FailoverView::of).toList())));
     }
 
+    @KeyedRead(store = FailoverTopology.STORE)
     @Post("/{id}/switchover")
     @ApiResponse(responseCode = "200", description = "the switchover started: connections wait at the endpoint while"
             + " the target catches up, then it is promoted",

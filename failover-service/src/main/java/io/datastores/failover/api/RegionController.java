@@ -12,6 +12,7 @@ import io.datastores.failover.domain.RegionState;
 import io.datastores.failover.topology.FailoverTopology;
 import io.datastores.service.Problem;
 import io.datastores.service.QueryableStores;
+import io.datastores.service.routing.KeyedRead;
 import io.datastores.service.commands.Command;
 import io.datastores.service.commands.CommandGateway;
 import io.micronaut.http.HttpResponse;
@@ -64,6 +65,7 @@ public class RegionController {
     public record Accepted(String region, String action, String eventId) {
     }
 
+    @KeyedRead(store = FailoverTopology.REGION_STORE, key = "region")
     @Get("/{region}")
     @ApiResponse(responseCode = "200", description = "the region's guard: watched nodes, pending and held suspicions",
             content = @Content(mediaType = TokenProtected.JSON,
@@ -75,6 +77,7 @@ public class RegionController {
         return stores.lookup(FailoverTopology.REGION_STORE, region, "watched region");
     }
 
+    @KeyedRead(store = FailoverTopology.REGION_STORE, key = "region")
     @Post("/{region}/decision")
     @ApiResponse(responseCode = "200", description = "the region's guard has decided",
             content = @Content(mediaType = TokenProtected.JSON,

@@ -18,6 +18,7 @@ import io.datastores.marketplace.topology.FleetViewTopology;
 import io.datastores.marketplace.topology.HistoryTopology;
 import io.datastores.service.Problem;
 import io.datastores.service.QueryableStores;
+import io.datastores.service.routing.KeyedRead;
 import io.datastores.service.auth.AuthFilter;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -101,6 +102,7 @@ public class DashboardController {
                 total.instances() == 0 ? 0 : (double) total.withBackupWindow() / total.instances()));
     }
 
+    @KeyedRead(store = HistoryTopology.STORE)
     @Get("/instances/{id}/history")
     @TokenProtected
     @ApiResponse(responseCode = "200", description = "the instance's last events from every service",
@@ -115,7 +117,10 @@ public class DashboardController {
         if (fleet.isEmpty() || history.isEmpty()) {
             return QueryableStores.unavailable(HistoryTopology.STORE);
         }
-        InstanceView view = fleet.get().get(id);
+        // the history's holder answers; the fleet view's partition of the key may be held by another
+        // instance (another sub-topology), whose standby replica is then read here
+        InstanceView view = Optional.ofNullable(fleet.get().get(id)).or(() -> stores.<InstanceView>anyCopy(
+                FleetViewTopology.STORE).map(s -> s.get(id))).orElse(null);
         if (view == null) {
             return HttpResponse.notFound(new Problem("no instance " + id + " in the fleet view"));
         }

@@ -15,6 +15,7 @@ import io.datastores.marketplace.domain.InstanceView;
 import io.datastores.marketplace.topology.FleetViewTopology;
 import io.datastores.service.Problem;
 import io.datastores.service.QueryableStores;
+import io.datastores.service.routing.KeyedRead;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
@@ -54,6 +55,7 @@ public class FleetController {
     public record Page(List<InstanceView> items, int page, int size, long total) {
     }
 
+    @KeyedRead(store = FleetViewTopology.STORE)
     @Get("/{id}")
     @ApiResponse(responseCode = "200", description = "the fleet view of the instance",
             content = @Content(mediaType = TokenProtected.JSON,

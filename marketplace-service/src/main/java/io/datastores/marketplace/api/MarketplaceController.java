@@ -38,6 +38,7 @@ import io.datastores.marketplace.secrets.SealKeys;
 import io.datastores.marketplace.topology.MarketplaceTopology;
 import io.datastores.service.Problem;
 import io.datastores.service.QueryableStores;
+import io.datastores.service.routing.KeyedRead;
 import io.datastores.service.auth.AuthFilter;
 import io.datastores.service.commands.Command;
 import io.datastores.service.commands.CommandGateway;
@@ -178,6 +179,7 @@ public class MarketplaceController {
     public record Page(List<ListingView> items, int page, int size, long total) {
     }
 
+    @KeyedRead(store = MarketplaceTopology.STORE)
     @Post("/instances/{id}/credentials")
     @ApiResponse(responseCode = "201", description = "imported: the credential, never its secret",
             content = @Content(mediaType = TokenProtected.JSON,
@@ -237,6 +239,7 @@ public class MarketplaceController {
         });
     }
 
+    @KeyedRead(store = MarketplaceTopology.STORE)
     @Delete("/instances/{id}/credentials/{credentialId}")
     @ApiResponse(responseCode = "200", description = "deleted: the credential, inactive",
             content = @Content(mediaType = TokenProtected.JSON,
@@ -266,6 +269,7 @@ public class MarketplaceController {
         });
     }
 
+    @KeyedRead(store = MarketplaceTopology.STORE)
     @Get("/instances/{id}/credentials")
     @ApiResponse(responseCode = "200", description = "the instance's credentials, never their secrets",
             content = @Content(mediaType = TokenProtected.JSON,
@@ -278,6 +282,7 @@ public class MarketplaceController {
                 .map(MarketplaceController::view).toList()));
     }
 
+    @KeyedRead(store = MarketplaceTopology.STORE)
     @Post("/instances/{id}/listing")
     @ApiResponse(responseCode = "200", description = "listed: the instance's marketplace view",
             content = @Content(mediaType = TokenProtected.JSON,
@@ -302,6 +307,7 @@ public class MarketplaceController {
         });
     }
 
+    @KeyedRead(store = MarketplaceTopology.STORE)
     @Delete("/instances/{id}/listing")
     @ApiResponse(responseCode = "200", description = "unlisted: the instance's marketplace view",
             content = @Content(mediaType = TokenProtected.JSON,
@@ -323,6 +329,7 @@ public class MarketplaceController {
         });
     }
 
+    @KeyedRead(store = MarketplaceTopology.STORE)
     @Post("/instances/{id}/connections")
     @ApiResponse(responseCode = "201", description = "connected: where and how to connect, and as whom",
             content = @Content(mediaType = TokenProtected.JSON,
@@ -361,6 +368,7 @@ public class MarketplaceController {
         });
     }
 
+    @KeyedRead(store = MarketplaceTopology.STORE)
     @Get("/instances/{id}/connections/{connectionId}")
     @ApiResponse(responseCode = "200", description = "where and how to connect, and as whom",
             content = @Content(mediaType = TokenProtected.JSON,
@@ -375,6 +383,7 @@ public class MarketplaceController {
                 .orElseGet(() -> HttpResponse.notFound(new Problem("no connection " + connectionId))));
     }
 
+    @KeyedRead(store = MarketplaceTopology.STORE)
     @Delete("/instances/{id}/connections/{connectionId}")
     @ApiResponse(responseCode = "200", description = "removed: the connection, inactive",
             content = @Content(mediaType = TokenProtected.JSON,
@@ -404,6 +413,7 @@ public class MarketplaceController {
     }
 
     /** The password of a connection's credential: for platform and operator tokens only, never logged. */
+    @KeyedRead(store = MarketplaceTopology.STORE)
     @Get("/instances/{id}/connections/{connectionId}/password")
     @ApiResponse(responseCode = "200", description = "the password of the connection's credential",
             content = @Content(mediaType = TokenProtected.JSON,
@@ -446,6 +456,7 @@ public class MarketplaceController {
     }
 
     /** The PEM of the CA that signs the instance's server certificate: any token that sees the instance. */
+    @KeyedRead(store = MarketplaceTopology.STORE)
     @Get("/instances/{id}/ca")
     @Produces({PEM, TokenProtected.JSON})
     @ApiResponse(responseCode = "200", description = "the CA certificate (PEM) to verify the server with"
@@ -478,6 +489,7 @@ public class MarketplaceController {
         });
     }
 
+    @KeyedRead(store = MarketplaceTopology.STORE)
     @Get("/instances/{id}/marketplace")
     @ApiResponse(responseCode = "200", description = "the instance's marketplace view",
             content = @Content(mediaType = TokenProtected.JSON,

@@ -13,6 +13,7 @@ import io.datastores.provisioning.domain.InstanceState;
 import io.datastores.provisioning.domain.OrganizationState;
 import io.datastores.provisioning.topology.ProvisioningTopology;
 import io.datastores.service.QueryableStores;
+import io.datastores.service.routing.KeyedRead;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -45,6 +46,7 @@ public class StateController {
         this.stores = stores;
     }
 
+    @KeyedRead(store = ProvisioningTopology.STORE)
     @Get("/instances/{id}")
     @ApiResponse(responseCode = "200", description = "provisioning's state of the instance",
             content = @Content(mediaType = TokenProtected.JSON,
@@ -72,6 +74,7 @@ public class StateController {
                 .orElseGet(() -> HttpResponse.ok(InstanceStateView.of(state)));
     }
 
+    @KeyedRead(store = ProvisioningTopology.ORG_STORE)
     @Get("/organizations/{id}")
     @ApiResponse(responseCode = "200", description = "the organization's tier, held display names and instances",
             content = @Content(mediaType = TokenProtected.JSON,
