@@ -280,7 +280,9 @@ final class ControlPlane implements AutoCloseable {
         props.put("dcp.state.dir", dir.resolve("state").resolve(name + "-shadow").toString());
         String applicationId = name + "-shadow-" + UUID.randomUUID();
         props.put("kafka.streams.default.application.id", applicationId);
-        props.put("kafka.streams.default.max.task.idle.ms", "2000"); // a backlog: decide in event-time order
+        // 0, as live (and as ./dcp): a backlog is still read in event-time order (a task waits for records
+        // known to be on the broker); 2000 made a shadow wait for every quiet input and trail live traffic
+        props.put("kafka.streams.default.max.task.idle.ms", "0");
         props.put("dcp.shadow", "true");
         props.put("dcp.auth.secret-file", dir.resolve("auth.secret").toString());
         props.put("dcp.marketplace.master-key-file", dir.resolve("master.key").toString());
