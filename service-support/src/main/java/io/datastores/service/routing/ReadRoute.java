@@ -60,10 +60,18 @@ public final class ReadRoute {
         }
         Owner o = owner.get();
         List<Step> steps = new ArrayList<>();
-        o.active().ifPresent(active -> steps.add(active.equals(self.get()) ? new Local(false, o.partition())
-                : new Forward(active, false)));
+        if (o.active().isPresent()) {
+            if (o.active().get().equals(self.get())) {
+                return List.of(new Local(false, o.partition()));
+            }
+            steps.add(new Forward(o.active().get(), false));
+        }
         for (Host standby : o.standbys()) {
-            steps.add(standby.equals(self.get()) ? new Local(true, o.partition()) : new Forward(standby, true));
+            if (standby.equals(self.get())) {
+                steps.add(new Local(true, o.partition()));
+                return steps; // answered here: nothing after it is tried
+            }
+            steps.add(new Forward(standby, true));
         }
         return steps;
     }
