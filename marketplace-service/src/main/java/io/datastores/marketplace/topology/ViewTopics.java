@@ -2,6 +2,7 @@ package io.datastores.marketplace.topology;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -27,7 +28,8 @@ public final class ViewTopics {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = List.of(FLEET, MARKETPLACE).stream().filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, 6, (short) 1).configs(Map.of("cleanup.policy", "compact")))
+                    // the broker's replication factor (3 on a cluster), as every other topic of ours
+                    .map(t -> new NewTopic(t, Optional.of(6), Optional.empty()).configs(Map.of("cleanup.policy", "compact")))
                     .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
