@@ -18,17 +18,35 @@ import org.junit.jupiter.api.Test;
  * second round on, a broker is SIGKILLed before the round's load and restarted after it, so that
  * instances are created and primaries fail while it is down: first the broker leading the most
  * partitions, then the one coordinating the most of the services' transactions, alternating
- * ({@code chaos.broker-kills} in all: 2 by default, 6 in the {@code full} profile). Every invariant of
- * the single-broker chaos must hold, and no partition is left under-replicated at the end.
+ * ({@code chaos.broker-kills} in all: 2 by default, 6 in the {@code full} profile), and one service
+ * process too (10 in the full profile). Every invariant of the single-broker chaos must hold (failover's
+ * rebuild comparison aside: see {@link #comparedWithRebuild}), and no partition is left under-replicated.
  */
 class ClusterChaosIT extends AbstractChaosIT {
 
     private static final int BROKER_KILLS = Integer.getInteger("chaos.broker-kills", 2);
+    /** The services' own kills are ChaosIT's subject: one here in CI, as many as ChaosIT's in -Pfull. */
+    private static final int SERVICE_KILLS = Integer.getInteger("chaos.cluster.service-kills", 1);
     private final List<String> killed = new ArrayList<>();
 
     @Override
     protected int brokerCount() {
         return 3;
+    }
+
+    @Override
+    protected int serviceKills() {
+        return SERVICE_KILLS;
+    }
+
+    /**
+     * Not failover-service: after a broker's loss its rebuilt decisions on silence can differ from the
+     * live ones (a region guard paused on nine nodes heard silent within a second, which live heard in
+     * time; README, Known limits). ChaosIT compares it, on one broker.
+     */
+    @Override
+    protected List<String> comparedWithRebuild() {
+        return List.of("provisioning-service", "backup-service", "marketplace-service");
     }
 
     @Override
@@ -58,7 +76,7 @@ class ClusterChaosIT extends AbstractChaosIT {
         assertThat(brokers.replicasByTopic()).as("every topic has three replicas").allSatisfy((topic, replicas) ->
                 assertThat(replicas).as(topic).isEqualTo(3));
         invariantsHoldAfterChaos();
-        assertThat(killed).as("brokers killed").hasSize(Math.min(BROKER_KILLS, Math.max(KILLS, 4) - 1));
+        assertThat(killed).as("brokers killed").hasSize(Math.min(BROKER_KILLS, Math.max(SERVICE_KILLS, 4) - 1));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> assertThat(brokers.underReplicated()).as("under-replicated partitions").isEmpty());
     }

@@ -146,18 +146,24 @@ class ScaleOutIT {
         plane.awaitHealthy("failover-service");
         plane.awaitHealthy("failover-service#2");
         Pause withoutStandbys = killAndMeasure();
-        System.out.printf("ScaleOutIT failover-service#2 SIGKILLed: reads of its keys paused %d ms with standby"
-                + " replicas, %d ms without; its keys decided again on the other instance after %d ms with, %d ms"
-                + " without%n", withStandbys.reads(), withoutStandbys.reads(), withStandbys.decisions(),
+        System.out.printf("ScaleOutIT failover-service#2 SIGKILLed: its keys' reads went unanswered for %d ms with"
+                + " standby replicas, %d ms without; its keys decided again on the other instance after %d ms with,"
+                + " %d ms without%n", withStandbys.reads(), withoutStandbys.reads(), withStandbys.decisions(),
                 withoutStandbys.decisions());
-        assertThat(withStandbys.reads()).as("reads pause with standbys (ms)").isLessThan(2_000);
+        // with standbys the other instance answers at once, but for the rebalance itself; without, until the
+        // partitions are reassigned (session timeout 10 s) and restored
+        assertThat(withStandbys.reads()).as("reads unanswered with standbys (ms)").isLessThan(4_000)
+                .isLessThan(withoutStandbys.reads());
         assertThat(withStandbys.decisions()).as("decisions pause with standbys (ms)").isLessThan(30_000);
     }
 
     private record Pause(long reads, long decisions) {
     }
 
-    /** Kills failover-service#2 once reads are settled; how long its keys' reads and decisions pause. */
+    /**
+     * Kills failover-service#2 once reads are settled: for how long reads of its keys through the other
+     * instance fail, and how long until that instance decides them (answers them as their active holder).
+     */
     private Pause killAndMeasure() throws Exception {
         String second = plane.url("failover-service#2", "").replace("http://", "");
         List<String> held = new ArrayList<>();
@@ -174,40 +180,40 @@ class ScaleOutIT {
         });
         plane.kill("failover-service#2");
         long killed = System.nanoTime();
-        long readsBack = -1;
+        long unanswered = 0; // time during which some read of those keys failed
         long decided = -1;
         long deadline = killed + TimeUnit.SECONDS.toNanos(90);
         Map<String, Integer> seen = new LinkedHashMap<>();
-        while ((readsBack < 0 || decided < 0) && System.nanoTime() < deadline) {
+        long last = killed;
+        while (decided < 0 && System.nanoTime() < deadline) {
             boolean allRead = true;
             boolean allLocal = true;
             for (String id : held) {
                 HttpResponse<String> r = platform.get(plane.url("failover-service", "/instances/" + id + "/nodes"));
                 allRead &= r.statusCode() == 200;
-                String answer = r.statusCode() + " " + r.headers().firstValue("X-Dcp-Answered-By").orElse("here")
-                        + (r.statusCode() == 200 ? "" : " " + r.body().substring(0, Math.min(120, r.body().length())));
+                String by = r.headers().firstValue("X-Dcp-Answered-By").orElse("here");
+                String answer = r.statusCode() + (by.endsWith("(standby)") ? " standby" : by.equals("here") ? " here"
+                        : " forwarded") + (r.statusCode() == 200 ? "" : " " + r.body().substring(0,
+                        Math.min(90, r.body().length())));
                 seen.merge(answer, 1, Integer::sum);
                 // answered here as the active holder: this instance runs the key's task, and decides it
-                allLocal &= r.statusCode() == 200 && r.headers().firstValue("X-Dcp-Answered-By").isEmpty()
+                allLocal &= r.statusCode() == 200 && by.equals("here")
                         && !JSON.readTree(r.body()).path("nodes").isEmpty();
             }
             long now = System.nanoTime();
-            if (allRead && readsBack < 0) {
-                readsBack = now;
+            if (!allRead) {
+                unanswered += now - last;
             }
-            if (!allRead && readsBack >= 0 && decided < 0) {
-                readsBack = -1; // a gap after a first answer counts to the end of the gap
-            }
-            if (allLocal && decided < 0) {
+            last = now;
+            if (allLocal) {
                 decided = now;
             }
             Thread.sleep(50);
         }
         System.out.println("ScaleOutIT answers after the kill (answer: count): " + seen);
-        assertThat(readsBack).as("reads of " + held + " back within 90 s").isPositive();
         assertThat(decided).as("decisions of " + held + " back within 90 s").isPositive();
         plane.relaunch("failover-service#2");
         plane.awaitHealthy("failover-service#2");
-        return new Pause(TimeUnit.NANOSECONDS.toMillis(readsBack - killed), TimeUnit.NANOSECONDS.toMillis(decided - killed));
+        return new Pause(TimeUnit.NANOSECONDS.toMillis(unanswered), TimeUnit.NANOSECONDS.toMillis(decided - killed));
     }
 }
