@@ -12,6 +12,7 @@ import io.datastores.service.routing.KeyOwnerRouting;
 import io.micronaut.configuration.kafka.streams.InteractiveQueryService;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.http.context.ServerRequestContext;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
@@ -32,12 +33,18 @@ public class QueryableStores {
         this.streams = streams;
     }
 
-    /** The store, or empty while it is not queryable (starting, rebalancing, restoring). */
+    /**
+     * The store, or empty while it is not queryable (starting, rebalancing, restoring). For a keyed
+     * request {@code KeyOwnerRouting} answers here, only the key's partition: a partition still being
+     * restored here then refuses the read (503), where the whole store would answer 404.
+     */
     public <V> Optional<ReadOnlyKeyValueStore<String, V>> store(String name) {
-        boolean standby = ServerRequestContext.currentRequest()
-                .flatMap(r -> r.getAttribute(KeyOwnerRouting.STANDBY_READ)).isPresent();
+        Optional<HttpRequest<Object>> request = ServerRequestContext.currentRequest();
+        boolean standby = request.flatMap(r -> r.getAttribute(KeyOwnerRouting.STANDBY_READ)).isPresent();
+        Optional<Integer> partition = request.flatMap(r -> r.getAttribute(KeyOwnerRouting.PARTITION, Integer.class));
         try {
-            return standby ? standbyStore(name) : queries.getQueryableStore(name, QueryableStoreTypes.<String, V>keyValueStore());
+            return standby || partition.isPresent() ? local(name, partition, standby)
+                    : queries.getQueryableStore(name, QueryableStoreTypes.<String, V>keyValueStore());
         } catch (InvalidStateStoreException e) {
             return Optional.empty();
         }
@@ -50,17 +57,44 @@ public class QueryableStores {
      */
     public <V> Optional<ReadOnlyKeyValueStore<String, V>> anyCopy(String name) {
         try {
-            return standbyStore(name);
+            return local(name, Optional.empty(), true);
         } catch (InvalidStateStoreException e) {
             return Optional.empty();
         }
     }
 
-    private <V> Optional<ReadOnlyKeyValueStore<String, V>> standbyStore(String name) {
+    /**
+     * {@code key}'s value in the store here, active or, failing that, in a standby copy: for a read
+     * joining a second store, whose partition of the key another instance may hold.
+     */
+    public <V> Optional<V> fromAnyCopy(String name, String key) {
+        try {
+            Optional<V> active = this.<V>store(name).map(s -> s.get(key));
+            if (active.isPresent()) {
+                return active;
+            }
+        } catch (InvalidStateStoreException notHere) {
+            // the partition is another instance's: a standby copy here may have it
+        }
+        return this.<V>anyCopy(name).flatMap(s -> {
+            try {
+                return Optional.ofNullable(s.get(key));
+            } catch (InvalidStateStoreException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    private <V> Optional<ReadOnlyKeyValueStore<String, V>> local(String name, Optional<Integer> partition,
+            boolean standby) {
         for (KafkaStreams s : streams) {
             try {
-                return Optional.of(s.store(StoreQueryParameters.fromNameAndType(name,
-                        QueryableStoreTypes.<String, V>keyValueStore()).enableStaleStores()));
+                StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> query = StoreQueryParameters.fromNameAndType(
+                        name, QueryableStoreTypes.<String, V>keyValueStore());
+                if (partition.isPresent()) {
+                    query = query.withPartition(partition.get());
+                }
+                return Optional.of(s.store(standby ? query.enableStaleStores() : query));
             } catch (InvalidStateStoreException e) {
                 // not this topology's store, or not queryable yet
             }

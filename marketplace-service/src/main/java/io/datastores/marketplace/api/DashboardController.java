@@ -112,15 +112,13 @@ public class DashboardController {
             content = @Content(mediaType = TokenProtected.JSON,
                     schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> history(@PathVariable String id, HttpRequest<?> request) {
-        Optional<ReadOnlyKeyValueStore<String, InstanceView>> fleet = stores.store(FleetViewTopology.STORE);
         Optional<ReadOnlyKeyValueStore<String, HistoryView>> history = stores.store(HistoryTopology.STORE);
-        if (fleet.isEmpty() || history.isEmpty()) {
+        if (history.isEmpty()) {
             return QueryableStores.unavailable(HistoryTopology.STORE);
         }
         // the history's holder answers; the fleet view's partition of the key may be held by another
         // instance (another sub-topology), whose standby replica is then read here
-        InstanceView view = Optional.ofNullable(fleet.get().get(id)).or(() -> stores.<InstanceView>anyCopy(
-                FleetViewTopology.STORE).map(s -> s.get(id))).orElse(null);
+        InstanceView view = stores.<InstanceView>fromAnyCopy(FleetViewTopology.STORE, id).orElse(null);
         if (view == null) {
             return HttpResponse.notFound(new Problem("no instance " + id + " in the fleet view"));
         }

@@ -46,6 +46,8 @@ public class KeyOwnerRouting implements Ordered {
     public static final String ROUTED = "X-Dcp-Routed";
     /** On an answer another instance gave, its address; on one read from a standby replica, "(standby)" after it. */
     public static final String ANSWERED_BY = "X-Dcp-Answered-By";
+    /** On a keyed request answered here: its key's partition, which {@code QueryableStores} reads alone. */
+    public static final String PARTITION = "dcp.read.partition";
     /** On a request answered here from a standby replica: the partition, for {@code QueryableStores}. */
     public static final String STANDBY_READ = "dcp.read.standby";
 
@@ -75,12 +77,16 @@ public class KeyOwnerRouting implements Ordered {
             return null;
         }
         Optional<Boolean> routed = Optional.ofNullable(request.getHeaders().get(ROUTED)).map("standby"::equals);
-        List<Step> steps = ReadRoute.plan(owners.owner(store, key.toString()), owners.self(), routed);
+        List<Step> steps = ReadRoute.plan(owners.owner(store, key.toString()), owners.self(), routed,
+                owners.rebalancing());
         HttpResponse<?> last = null;
         for (Step step : steps) {
             if (step instanceof Local local) {
                 if (local.stale()) {
                     request.setAttribute(STANDBY_READ, local.partition());
+                }
+                if (local.partition() >= 0) {
+                    request.setAttribute(PARTITION, local.partition());
                 }
                 return null;
             }
@@ -92,7 +98,8 @@ public class KeyOwnerRouting implements Ordered {
             last = answer.orElse(last);
         }
         return last != null ? last : HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).body(new Problem(
-                "no instance holding " + key + " in " + store + " answers; retry shortly"));
+                steps.isEmpty() ? "the partitions of " + store + " are moving between instances; retry shortly"
+                        : "no instance holding " + key + " in " + store + " answers; retry shortly"));
     }
 
     /** A read answered here from a standby replica says so, as a forwarded one does. */

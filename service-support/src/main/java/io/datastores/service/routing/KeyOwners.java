@@ -58,6 +58,16 @@ public class KeyOwners implements BeanCreatedEventListener<ConfiguredStreamBuild
         return event.getBean();
     }
 
+    /** Whether some of this instance's Kafka Streams clients are not running (rebalancing, starting). */
+    public boolean rebalancing() {
+        for (KafkaStreams s : streams) {
+            if (s.state() != KafkaStreams.State.RUNNING) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** This instance, when it advertises itself. */
     public Optional<Host> self() {
         return self;

@@ -10,8 +10,9 @@ import java.util.Optional;
  * <ul>
  * <li>A request another instance routed here is answered here (as a standby read if it says so):
  * a request is routed at most once, so two instances with different views never bounce it.</li>
- * <li>Without a known owner (one instance alone; no {@code application.server}; a rebalance under
- * way), here.</li>
+ * <li>Without a known owner: here when this instance is alone (it does not advertise itself);
+ * nowhere while a rebalance is under way (the key's partition may be moving here or away: a read here
+ * could answer 404 for a key that exists), which answers 503.</li>
  * <li>The active owner first (here or forwarded to it); then each standby (here, reading the standby
  * replica, or forwarded to it as a standby read); an owner that does not answer, or answers 503, is
  * passed over for the next.</li>
@@ -49,14 +50,19 @@ public final class ReadRoute {
      * @param owner the key's holders, empty when unknown
      * @param self this instance, empty when it has no {@code application.server}
      * @param routedHere how a request another instance routed reads here (empty: not routed)
+     * @param rebalancing whether this instance's partitions are being reassigned
+     * @return the steps in order; none: no instance can answer now
      */
-    public static List<Step> plan(Optional<Owner> owner, Optional<Host> self, Optional<Boolean> routedHere) {
+    public static List<Step> plan(Optional<Owner> owner, Optional<Host> self, Optional<Boolean> routedHere,
+            boolean rebalancing) {
         if (routedHere.isPresent()) {
             return List.of(new Local(routedHere.get(), owner.map(Owner::partition).orElse(-1)));
         }
-        if (owner.isEmpty() || self.isEmpty()
-                || (owner.get().active().isEmpty() && owner.get().standbys().isEmpty())) {
+        if (self.isEmpty()) {
             return List.of(new Local(false, -1));
+        }
+        if (owner.isEmpty() || (owner.get().active().isEmpty() && owner.get().standbys().isEmpty())) {
+            return rebalancing ? List.of() : List.of(new Local(false, -1));
         }
         Owner o = owner.get();
         List<Step> steps = new ArrayList<>();

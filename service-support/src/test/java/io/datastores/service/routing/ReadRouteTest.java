@@ -24,34 +24,43 @@ class ReadRouteTest {
 
     @Test
     void theActiveHolderAnswersHere() {
-        assertThat(ReadRoute.plan(owner(A, B), Optional.of(A), Optional.empty())).containsExactly(new Local(false, 3));
+        assertThat(ReadRoute.plan(owner(A, B), Optional.of(A), Optional.empty(), false)).containsExactly(new Local(false, 3));
     }
 
     @Test
     void anotherHolderIsAskedThenItsStandbys() {
-        assertThat(ReadRoute.plan(owner(B, A), Optional.of(A), Optional.empty()))
+        assertThat(ReadRoute.plan(owner(B, A), Optional.of(A), Optional.empty(), false))
                 .containsExactly(new Forward(B, false), new Local(true, 3));
-        assertThat(ReadRoute.plan(owner(B, C), Optional.of(A), Optional.empty()))
+        assertThat(ReadRoute.plan(owner(B, C), Optional.of(A), Optional.empty(), false))
                 .containsExactly(new Forward(B, false), new Forward(C, true));
     }
 
     @Test
     void withoutAnActiveHolderTheStandbysAnswer() {
-        assertThat(ReadRoute.plan(owner(null, A), Optional.of(A), Optional.empty())).containsExactly(new Local(true, 3));
-        assertThat(ReadRoute.plan(owner(null, B), Optional.of(A), Optional.empty()))
+        assertThat(ReadRoute.plan(owner(null, A), Optional.of(A), Optional.empty(), false)).containsExactly(new Local(true, 3));
+        assertThat(ReadRoute.plan(owner(null, B), Optional.of(A), Optional.empty(), false))
                 .containsExactly(new Forward(B, true));
     }
 
     @Test
     void aRoutedRequestIsAnsweredHereAndNeverRoutedAgain() {
-        assertThat(ReadRoute.plan(owner(B), Optional.of(A), Optional.of(false))).containsExactly(new Local(false, 3));
-        assertThat(ReadRoute.plan(owner(B), Optional.of(A), Optional.of(true))).containsExactly(new Local(true, 3));
+        assertThat(ReadRoute.plan(owner(B), Optional.of(A), Optional.of(false), false)).containsExactly(new Local(false, 3));
+        assertThat(ReadRoute.plan(owner(B), Optional.of(A), Optional.of(true), false)).containsExactly(new Local(true, 3));
+    }
+
+    @Test
+    void unknownHoldersWhileRebalancingAnswerNowhere() {
+        assertThat(ReadRoute.plan(Optional.empty(), Optional.of(A), Optional.empty(), true)).isEmpty();
+        assertThat(ReadRoute.plan(Optional.empty(), Optional.empty(), Optional.empty(), true))
+                .as("alone").containsExactly(new Local(false, -1));
+        assertThat(ReadRoute.plan(owner(B, A), Optional.of(A), Optional.empty(), true))
+                .as("known holders").containsExactly(new Forward(B, false), new Local(true, 3));
     }
 
     @Test
     void unknownHoldersOrAnInstanceThatDoesNotAdvertiseItselfAnswerHere() {
-        assertThat(ReadRoute.plan(Optional.empty(), Optional.of(A), Optional.empty())).containsExactly(new Local(false, -1));
-        assertThat(ReadRoute.plan(owner(B), Optional.empty(), Optional.empty())).containsExactly(new Local(false, -1));
-        assertThat(ReadRoute.plan(owner(null), Optional.of(A), Optional.empty())).containsExactly(new Local(false, -1));
+        assertThat(ReadRoute.plan(Optional.empty(), Optional.of(A), Optional.empty(), false)).containsExactly(new Local(false, -1));
+        assertThat(ReadRoute.plan(owner(B), Optional.empty(), Optional.empty(), false)).containsExactly(new Local(false, -1));
+        assertThat(ReadRoute.plan(owner(null), Optional.of(A), Optional.empty(), false)).containsExactly(new Local(false, -1));
     }
 }
