@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * instances are created and primaries fail while it is down: first the broker leading the most
  * partitions, then the one coordinating the most of the services' transactions, alternating
  * ({@code chaos.broker-kills} in all: 2 by default, 6 in the {@code full} profile), and one service
- * process too (10 in the full profile). Every invariant of the single-broker chaos must hold (failover's
- * rebuild comparison aside: see {@link #comparedWithRebuild}), and no partition is left under-replicated.
+ * process too (10 in the full profile). Every invariant of the single-broker chaos must hold, and no
+ * partition is left under-replicated.
  */
 class ClusterChaosIT extends AbstractChaosIT {
 
@@ -39,15 +39,6 @@ class ClusterChaosIT extends AbstractChaosIT {
         return SERVICE_KILLS;
     }
 
-    /**
-     * Not failover-service: after a broker's loss its rebuilt decisions on silence can differ from the
-     * live ones (a region guard paused on nine nodes heard silent within a second, which live heard in
-     * time; README, Known limits). ChaosIT compares it, on one broker.
-     */
-    @Override
-    protected List<String> comparedWithRebuild() {
-        return List.of("provisioning-service", "backup-service", "marketplace-service");
-    }
 
     @Override
     protected void brokerChaos(int round, int rounds, Load load) throws Exception {
