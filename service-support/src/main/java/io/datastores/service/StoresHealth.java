@@ -4,11 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 import io.datastores.service.routing.KeyOwners;
-import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.health.HealthStatus;
@@ -28,20 +26,17 @@ public class StoresHealth extends AbstractHealthIndicator<Map<String, Object>> {
 
     private final QueryableStores stores;
     private final KeyOwners owners;
-    private final BeanProvider<KafkaStreams> streams;
     private final List<String> names;
 
-    public StoresHealth(QueryableStores stores, KeyOwners owners, BeanProvider<KafkaStreams> streams,
-            @Value("${dcp.admin.stores}") List<String> names) {
+    public StoresHealth(QueryableStores stores, KeyOwners owners, @Value("${dcp.admin.stores}") List<String> names) {
         this.stores = stores;
         this.owners = owners;
-        this.streams = streams;
         this.names = names;
     }
 
     @Override
     protected Map<String, Object> getHealthInformation() {
-        boolean rebalancing = streams.stream().anyMatch(s -> s.state() != KafkaStreams.State.RUNNING);
+        boolean rebalancing = owners.rebalancing();
         // a store none of whose partitions is here (other instances hold them all) has nothing to answer
         List<String> unavailable = rebalancing ? names : names.stream()
                 .filter(name -> owners.holdsPartitionsOf(name) && !answers(name)).toList();

@@ -1,6 +1,5 @@
 package io.datastores.service.routing;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -8,7 +7,9 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
+
+import org.reactivestreams.Publisher;
 
 import io.datastores.service.Problem;
 import io.datastores.service.routing.ReadRoute.Forward;
@@ -26,11 +27,10 @@ import io.micronaut.http.ServerHttpRequest;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
-import io.micronaut.http.body.CloseableAvailableByteBody;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.http.filter.FilterContinuation;
 import io.micronaut.web.router.RouteAttributes;
 import io.micronaut.web.router.RouteMatch;
+import reactor.core.publisher.Mono;
 
 /**
  * Answers a {@link KeyedRead} (a read, or a write checked against the key's state) from the
@@ -63,43 +63,65 @@ public class KeyOwnerRouting implements Ordered {
         return 100; // after AuthFilter (0)
     }
 
+    /**
+     * Non-blocking, on the event loop: the plan comes from the key metadata in memory; a forward is an
+     * asynchronous call, and the next step is tried when it fails or answers 503.
+     */
     @RequestFilter
-    @ExecuteOn(TaskExecutors.BLOCKING)
-    public @Nullable HttpResponse<?> route(HttpRequest<?> request) {
+    public Publisher<HttpResponse<?>> route(HttpRequest<?> request,
+            FilterContinuation<Publisher<HttpResponse<?>>> chain) {
         Optional<RouteMatch<?>> match = RouteAttributes.getRouteMatch(request);
         if (match.isEmpty() || !match.get().getAnnotationMetadata().hasAnnotation(KeyedRead.class)) {
-            return null;
+            return chain.proceed();
         }
         String store = match.get().getAnnotationMetadata().stringValue(KeyedRead.class, "store").orElseThrow();
         String variable = match.get().getAnnotationMetadata().stringValue(KeyedRead.class, "key").orElse("id");
         Object key = match.get().getVariableValues().get(variable);
         if (key == null) {
-            return null;
+            return chain.proceed();
         }
         Optional<Boolean> routed = Optional.ofNullable(request.getHeaders().get(ROUTED)).map("standby"::equals);
         List<Step> steps = ReadRoute.plan(owners.owner(store, key.toString()), owners.self(), routed,
                 owners.rebalancing());
-        HttpResponse<?> last = null;
-        for (Step step : steps) {
-            if (step instanceof Local local) {
-                if (local.stale()) {
-                    request.setAttribute(STANDBY_READ, local.partition());
-                }
-                if (local.partition() >= 0) {
-                    request.setAttribute(PARTITION, local.partition());
-                }
-                return null;
-            }
-            Forward forward = (Forward) step;
-            Optional<HttpResponse<?>> answer = forward(request, forward);
-            if (answer.isPresent() && answer.get().code() != HttpStatus.SERVICE_UNAVAILABLE.getCode()) {
-                return answer.get();
-            }
-            last = answer.orElse(last);
+        if (steps.isEmpty()) {
+            return Mono.just(HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).body(new Problem(
+                    "the partitions of " + store + " are moving between instances; retry shortly")));
         }
-        return last != null ? last : HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).body(new Problem(
-                steps.isEmpty() ? "the partitions of " + store + " are moving between instances; retry shortly"
-                        : "no instance holding " + key + " in " + store + " answers; retry shortly"));
+        if (steps.get(0) instanceof Local) {
+            return answerHere(request, (Local) steps.get(0), chain);
+        }
+        HttpResponse<?> noneAnswered = HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).body(new Problem(
+                "no instance holding " + key + " in " + store + " answers; retry shortly"));
+        return Mono.fromFuture(body(request)).materialize().flatMap(body -> body.hasError()
+                ? Mono.just(HttpResponse.badRequest(new Problem("the request's body could not be read: "
+                        + body.getThrowable())))
+                : attempt(request, body.get(), steps, 0, null, chain).defaultIfEmpty(noneAnswered));
+    }
+
+    private static Publisher<HttpResponse<?>> answerHere(HttpRequest<?> request, Local local,
+            FilterContinuation<Publisher<HttpResponse<?>>> chain) {
+        if (local.stale()) {
+            request.setAttribute(STANDBY_READ, local.partition());
+        }
+        if (local.partition() >= 0) {
+            request.setAttribute(PARTITION, local.partition());
+        }
+        return chain.proceed();
+    }
+
+    /** Step {@code i} and, if it fails or answers 503, the next ones; empty when none answered. */
+    private Mono<HttpResponse<?>> attempt(HttpRequest<?> request, byte[] body, List<Step> steps, int i,
+            @Nullable HttpResponse<?> last, FilterContinuation<Publisher<HttpResponse<?>>> chain) {
+        if (i == steps.size()) {
+            return Mono.justOrEmpty(last);
+        }
+        if (steps.get(i) instanceof Local local) {
+            return Mono.from(answerHere(request, local, chain));
+        }
+        return Mono.fromFuture(forward(request, body, (Forward) steps.get(i))).flatMap(answer ->
+                answer.isPresent() && answer.get().code() != HttpStatus.SERVICE_UNAVAILABLE.getCode()
+                        ? Mono.just(answer.get())
+                        : attempt(request, body, steps, i + 1, answer.orElse(last), chain));
     }
 
     /** A read answered here from a standby replica says so, as a forwarded one does. */
@@ -111,24 +133,22 @@ public class KeyOwnerRouting implements Ordered {
     }
 
     /** A copy of the body (the original stays for a controller here), empty when there is none. */
-    private static byte[] body(HttpRequest<?> request) throws Exception {
+    private static CompletableFuture<byte[]> body(HttpRequest<?> request) {
         if (!(request instanceof ServerHttpRequest<?> server) || request.getContentLength() == 0
                 || !request.getMethod().permitsRequestBody()) {
-            return new byte[0];
+            return CompletableFuture.completedFuture(new byte[0]);
         }
-        try (CloseableAvailableByteBody copy = server.byteBody().split().buffer().get(5, TimeUnit.SECONDS)) {
-            return copy.toByteArray();
-        }
+        return server.byteBody().split().buffer().thenApply(copy -> {
+            try (copy) {
+                return copy.toByteArray();
+            }
+        });
     }
 
-    private Optional<HttpResponse<?>> forward(HttpRequest<?> request, Forward forward) {
+    /** The holder's answer; empty when it is gone or unreachable (the next one is asked). */
+    private CompletableFuture<Optional<HttpResponse<?>>> forward(HttpRequest<?> request, byte[] body,
+            Forward forward) {
         URI uri = URI.create("http://" + forward.to().address() + request.getUri().toString());
-        byte[] body;
-        try {
-            body = body(request);
-        } catch (Exception e) {
-            return Optional.of(HttpResponse.badRequest(new Problem("the request's body could not be read: " + e)));
-        }
         java.net.http.HttpRequest.Builder out = java.net.http.HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(5)).header(ROUTED, forward.stale() ? "standby" : "active")
                 .method(request.getMethodName(), body.length == 0 ? BodyPublishers.noBody()
@@ -139,18 +159,12 @@ public class KeyOwnerRouting implements Ordered {
                 out.header(header, value);
             }
         }
-        try {
-            java.net.http.HttpResponse<byte[]> in = client.send(out.build(), BodyHandlers.ofByteArray());
+        return client.sendAsync(out.build(), BodyHandlers.ofByteArray()).<Optional<HttpResponse<?>>>thenApply(in -> {
             MediaType type = in.headers().firstValue(HttpHeaders.CONTENT_TYPE).map(MediaType::of)
                     .orElse(MediaType.APPLICATION_JSON_TYPE);
             return Optional.of(HttpResponse.status(HttpStatus.valueOf(in.statusCode())).contentType(type)
                     .header(ANSWERED_BY, forward.to().address() + (forward.stale() ? " (standby)" : ""))
                     .body(in.body()));
-        } catch (IOException e) {
-            return Optional.empty(); // the holder is gone or unreachable: the next one answers
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+        }).exceptionally(unreachable -> Optional.empty());
     }
 }
