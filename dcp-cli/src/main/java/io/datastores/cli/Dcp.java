@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datastores.contract.TopicSpec;
 import io.datastores.contract.Topics;
 import io.datastores.kit.json.JsonSerde;
+import io.datastores.kit.kafka.PlatformBootstrap;
 import io.datastores.kit.serde.AvroDeserializer;
 import io.datastores.kit.serde.AvroSerializer;
 import io.datastores.kit.serde.SchemaRegistries;
@@ -41,7 +42,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code dcp}: publish events to and tail events from the control plane's topics. */
 @Command(name = "dcp", mixinStandardHelpOptions = true, subcommands = {Dcp.Publish.class, Dcp.Tail.class,
-        Dcp.TopicList.class, Dcp.Token.class, Operate.Dlq.class, Operate.Replay.class,
+        Dcp.TopicList.class, Dcp.Prepare.class, Dcp.Token.class, Operate.Dlq.class, Operate.Replay.class,
         Rebuild.AppReset.class, Rebuild.AppCleanup.class, Rebuild.CompareState.class}, description = "Publish and read the control plane's events.")
 public final class Dcp {
 
@@ -250,6 +251,25 @@ public final class Dcp {
                 System.out.printf("%-24s key=%s partitions=%d cleanup=%s writer=%s%n    events: %s%n", t.name(),
                         t.key(), t.partitions(), t.cleanupPolicy(), t.writer(), String.join(", ", t.eventTypes()));
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "prepare", description = "Create the catalogue's topics and register its schemas, as every"
+            + " service does when it starts: ./dcp up runs it once before starting them together, so that they"
+            + " find the registry ready instead of queueing for its write lock.")
+    static final class Prepare implements Callable<Integer> {
+        @CommandLine.Mixin
+        Connection connection = new Connection();
+
+        @Option(names = "--registry-wait", description = "how long to wait for the registry (default PT60S)")
+        Duration registryWait = Duration.ofSeconds(60);
+
+        @Override
+        public Integer call() {
+            long started = System.nanoTime();
+            PlatformBootstrap.prepare(connection.bootstrap, SchemaRegistries.forUrl(connection.registry), registryWait);
+            System.out.printf("topics and schemas ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
             return 0;
         }
     }

@@ -52,4 +52,9 @@ public class ForwardingSchemaRegistry implements SchemaRegistry {
     public void setCompatibility(String subject, String level) {
         delegate.setCompatibility(subject, level);
     }
+
+    @Override
+    public java.util.Optional<String> compatibility(String subject) {
+        return delegate.compatibility(subject);
+    }
 }

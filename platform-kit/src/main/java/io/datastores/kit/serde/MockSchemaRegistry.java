@@ -141,4 +141,17 @@ public final class MockSchemaRegistry implements SchemaRegistry {
             compatibility.put(subject, level);
         }
     }
+
+    /** As Apicurio: a subject holds the global level until it is given its own; unknown, none. */
+    @Override
+    public synchronized java.util.Optional<String> compatibility(String subject) {
+        if (subject == null) {
+            return java.util.Optional.of(globalCompatibility);
+        }
+        if (compatibility.containsKey(subject)) {
+            return java.util.Optional.of(compatibility.get(subject));
+        }
+        return subjectVersions.containsKey(subject) ? java.util.Optional.of(globalCompatibility)
+                : java.util.Optional.empty();
+    }
 }

@@ -104,6 +104,19 @@ public final class RestSchemaRegistry implements SchemaRegistry {
         send("PUT", path, json(Map.of("compatibility", level)));
     }
 
+    @Override
+    public java.util.Optional<String> compatibility(String subject) {
+        String path = subject == null ? "/config" : "/config/" + enc(subject);
+        try {
+            return java.util.Optional.of(send("GET", path, null).get("compatibilityLevel").asText());
+        } catch (SchemaRegistryException e) {
+            if (e.isNotFound()) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     private static String schemaBody(Schema schema) {
         return json(Map.of("schema", schema.toString()));
     }

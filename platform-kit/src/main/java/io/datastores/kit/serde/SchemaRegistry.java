@@ -39,6 +39,12 @@ public interface SchemaRegistry {
     /** Sets the compatibility level of a subject, or the global level when subject is null. */
     void setCompatibility(String subject, String level);
 
+    /**
+     * The compatibility level a subject holds (the global level when subject is null); empty for a
+     * subject the registry does not know.
+     */
+    java.util.Optional<String> compatibility(String subject);
+
     /** One registered version of a subject. */
     record SubjectVersion(String subject, int version, int id, Schema schema) {
     }

@@ -68,6 +68,32 @@ class PlatformBootstrapTest {
     }
 
     @Test
+    @DisplayName("a registry that holds it all is only read: a start writes nothing")
+    void aPreparedRegistryIsOnlyRead() {
+        PlatformBootstrap.prepareRegistry(registry);
+        List<String> writes = new ArrayList<>();
+        SchemaRegistry counting = new ForwardingSchemaRegistry(registry) {
+            @Override
+            public int register(String subject, Schema schema) {
+                writes.add("register " + subject);
+                return super.register(subject, schema);
+            }
+
+            @Override
+            public void setCompatibility(String subject, String level) {
+                writes.add("compatibility " + subject);
+                super.setCompatibility(subject, level);
+            }
+        };
+
+        PlatformBootstrap.prepareRegistry(counting);
+
+        assertThat(writes).isEmpty();
+        assertThat(registry.compatibility(Topics.INSTANCE_REQUESTS.valueSubject()))
+                .contains(PlatformBootstrap.COMPATIBILITY);
+    }
+
+    @Test
     @DisplayName("a second start changes nothing")
     void idempotent() {
         registerAll();
