@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,15 +44,23 @@ final class BrokerProcesses implements AutoCloseable {
         this.processes = new JavaProcess[members];
     }
 
-    /** Starts every member and waits until each accepts connections (a cluster needs its quorum first). */
+    /**
+     * Starts every member and waits until each accepts connections (a cluster needs its quorum first);
+     * if one does not, stops them all: the caller never holds them to close.
+     */
     BrokerProcesses start() {
-        for (int id = 1; id <= ports.length; id++) {
-            launch(id);
+        try {
+            for (int id = 1; id <= ports.length; id++) {
+                launch(id);
+            }
+            for (int id = 1; id <= ports.length; id++) {
+                awaitListening(id);
+            }
+            return this;
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
         }
-        for (int id = 1; id <= ports.length; id++) {
-            awaitListening(id);
-        }
-        return this;
     }
 
     int members() {
@@ -109,17 +118,22 @@ final class BrokerProcesses implements AutoCloseable {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
     }
 
-    /** Partitions led by each member, over every topic (internal ones too). */
-    Map<Integer, Integer> leadersByMember() throws Exception {
+    /** Every topic, internal ones too, as the cluster describes it. */
+    private Collection<TopicDescription> topics() throws Exception {
         try (Admin admin = admin()) {
             var names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS);
-            Map<Integer, Integer> led = new HashMap<>();
-            for (TopicDescription d : admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
-                d.partitions().stream().filter(p -> p.leader() != null && !p.leader().isEmpty())
-                        .forEach(p -> led.merge(p.leader().id(), 1, Integer::sum));
-            }
-            return led;
+            return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values();
         }
+    }
+
+    /** Partitions led by each member, over every topic (internal ones too). */
+    Map<Integer, Integer> leadersByMember() throws Exception {
+        Map<Integer, Integer> led = new HashMap<>();
+        for (TopicDescription d : topics()) {
+            d.partitions().stream().filter(p -> p.leader() != null && !p.leader().isEmpty())
+                    .forEach(p -> led.merge(p.leader().id(), 1, Integer::sum));
+        }
+        return led;
     }
 
     /** The member leading the most partitions. */
@@ -147,27 +161,21 @@ final class BrokerProcesses implements AutoCloseable {
 
     /** Partitions whose in-sync replicas are fewer than their replicas. */
     List<String> underReplicated() throws Exception {
-        try (Admin admin = admin()) {
-            var names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS);
-            List<String> under = new ArrayList<>();
-            for (TopicDescription d : admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
-                d.partitions().stream().filter(p -> p.isr().size() < p.replicas().size())
-                        .forEach(p -> under.add(d.name() + "-" + p.partition()));
-            }
-            return under;
+        List<String> under = new ArrayList<>();
+        for (TopicDescription d : topics()) {
+            d.partitions().stream().filter(p -> p.isr().size() < p.replicas().size())
+                    .forEach(p -> under.add(d.name() + "-" + p.partition()));
         }
+        return under;
     }
 
-    /** Replicas and in-sync minimum of every topic, as its config and assignment say. */
+    /** The fewest replicas of any partition, by topic. */
     Map<String, Integer> replicasByTopic() throws Exception {
-        try (Admin admin = admin()) {
-            var names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS);
-            Map<String, Integer> replicas = new HashMap<>();
-            for (TopicDescription d : admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
-                replicas.put(d.name(), d.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0));
-            }
-            return replicas;
+        Map<String, Integer> replicas = new HashMap<>();
+        for (TopicDescription d : topics()) {
+            replicas.put(d.name(), d.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0));
         }
+        return replicas;
     }
 
     @Override

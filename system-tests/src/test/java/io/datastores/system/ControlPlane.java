@@ -10,6 +10,8 @@ import java.util.UUID;
 
 import io.datastores.kit.auth.Role;
 import io.datastores.kit.auth.TokenIssuer;
+import io.datastores.kit.kafka.PlatformBootstrap;
+import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.marketplace.secrets.SecretBox;
 
 import java.nio.file.Path;
@@ -154,18 +156,33 @@ final class ControlPlane implements AutoCloseable {
         return dir.resolve("tls").resolve("ca.crt");
     }
 
-    /** Starts every part and waits until each is healthy. */
+    /**
+     * Starts every part and waits until each is healthy. A part that does not come up stops every
+     * part started: a test class whose start fails leaves no process behind to load the classes after
+     * it (its {@code plane} field is never assigned, so its {@code @AfterAll} cannot close them).
+     */
     ControlPlane start() {
-        PARTS.keySet().forEach(this::launch);
-        if (localDataPlane) {
-            launchDataPlane();
+        long started = System.nanoTime();
+        try {
+            // once, before the parts start together (PlatformBootstrap: writers meeting on a fresh
+            // registry wait out its lock timeouts, a minute and more)
+            PlatformBootstrap.prepare(bootstrap, new ContractSerdes(registryUrl).registry(), Duration.ofSeconds(60));
+            PARTS.keySet().forEach(this::launch);
+            if (localDataPlane) {
+                launchDataPlane();
+            }
+            PARTS.keySet().forEach(this::awaitHealthy);
+            if (localDataPlane) {
+                awaitHealthy("endpoints");
+                awaitHealthy("dataplane");
+            }
+            System.out.printf("control plane %s healthy in %.1f s%n", running.keySet(),
+                    (System.nanoTime() - started) / 1e9);
+            return this;
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
         }
-        PARTS.keySet().forEach(this::awaitHealthy);
-        if (localDataPlane) {
-            awaitHealthy("endpoints");
-            awaitHealthy("dataplane");
-        }
-        return this;
     }
 
     /** The endpoint server and the local data plane, on free ports, with a port range of their own. */

@@ -40,7 +40,13 @@ final class FreshBackbone implements AutoCloseable {
                     Map.of("quarkus.http.port", String.valueOf(port), "quarkus.http.host", "127.0.0.1"),
                     dir.resolve("registry-logs")).start();
             String url = "http://127.0.0.1:" + port + SchemaRegistryExtension.CONFLUENT_API;
-            registry.awaitHttpOk(url + "/subjects", Duration.ofSeconds(90));
+            try {
+                registry.awaitHttpOk(url + "/subjects", Duration.ofSeconds(90));
+            } catch (RuntimeException e) {
+                registry.close();
+                broker.close();
+                throw e;
+            }
             return new FreshBackbone(dir, broker, registry, url);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

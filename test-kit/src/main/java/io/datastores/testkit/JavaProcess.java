@@ -135,25 +135,28 @@ public final class JavaProcess implements AutoCloseable {
     public JavaProcess awaitHttpOk(String url, Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
+        String lastAnswer = "no answer";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail());
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() / 100 == 2) {
                     return this;
                 }
+                lastAnswer = "HTTP " + response.statusCode() + " " + response.body();
             } catch (IOException e) {
-                // not up yet
+                lastAnswer = e.toString(); // not up yet
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
             pause();
         }
-        throw new IllegalStateException(name + " not healthy at " + url + " after " + timeout + ":\n" + tail());
+        throw new IllegalStateException(name + " not healthy at " + url + " after " + timeout + " (last: "
+                + lastAnswer + "):\n" + tail());
     }
 
     /** SIGKILL: no shutdown hook, no flush, no goodbye. */

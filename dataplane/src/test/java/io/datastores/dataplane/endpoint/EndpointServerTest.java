@@ -125,14 +125,15 @@ class EndpointServerTest {
 
         @Test
         void aTargetThatDoesNotAnswerClosesTheClient() throws Exception {
-            int deadPort;
-            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                deadPort = probe.getLocalPort();
-            }
-            int port = endpoint(new Target("127.0.0.1", deadPort), EVERYONE).port();
+            // A socket bound but never listening: a connection to its port is refused, and no other
+            // process (nor a connection to itself) can take the port while the test runs.
+            try (Socket holder = new Socket()) {
+                holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                int port = endpoint(new Target("127.0.0.1", holder.getLocalPort()), EVERYONE).port();
 
-            try (Client client = Client.connect(port)) {
-                assertThat(client.closedByPeer()).isTrue();
+                try (Client client = Client.connect(port)) {
+                    assertThat(client.closedByPeer()).isTrue();
+                }
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> view().openSessions() == 0);
         }
