@@ -31,6 +31,7 @@ import io.datastores.events.MarketplaceRequestRejected;
 import io.datastores.events.UnlistingRequested;
 import io.datastores.kit.auth.Caller;
 import io.datastores.marketplace.domain.ListingView;
+import io.datastores.marketplace.domain.Engine;
 import io.datastores.marketplace.domain.MarketplaceState;
 import io.datastores.marketplace.mapping.MarketplaceMapping;
 import io.datastores.marketplace.secrets.CredentialVault;
@@ -624,9 +625,9 @@ public class MarketplaceController {
      * the password. Null for other engines.
      */
     @Nullable
-    static String connectionString(@Nullable Path caFile, @Nullable String engine, String host,
+    static String connectionString(@Nullable Path caFile, @Nullable Engine engine, String host,
             @Nullable String hostAddress, int port, String database, String username) {
-        if (engine == null || !engine.startsWith("POSTGRESQL")) {
+        if (engine != Engine.POSTGRESQL && engine != Engine.POSTGRESQL_VECTOR) {
             return null;
         }
         StringBuilder out = new StringBuilder("host=").append(libpq(host));

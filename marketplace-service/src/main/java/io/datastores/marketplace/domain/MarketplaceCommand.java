@@ -8,7 +8,7 @@ package io.datastores.marketplace.domain;
 public sealed interface MarketplaceCommand {
 
     /** Provisioning accepted the instance. */
-    record Know(String organizationId, String displayName, String engine, String plan, String cloud, String region)
+    record Know(String organizationId, String displayName, Engine engine, String plan, Cloud cloud, String region)
             implements MarketplaceCommand {
     }
 

@@ -85,7 +85,7 @@ public final class MarketplaceDecider implements Decider<MarketplaceCommand, Mar
         if (!(command instanceof Request r)) {
             throw new IllegalArgumentException("unknown command " + command);
         }
-        if (s.requestIds().contains(r.requestId())) {
+        if (s.decided(r.requestId())) {
             return List.of(); // a repeated request changes nothing
         }
         Optional<Rejected> refusal = Refusals.instanceRefusal(r, s);

@@ -10,7 +10,7 @@ import io.datastores.marketplace.domain.MarketplaceCommand.CredentialKind;
  */
 public sealed interface MarketplaceEvent {
 
-    record Known(String organizationId, String displayName, String engine, String plan, String cloud, String region)
+    record Known(String organizationId, String displayName, Engine engine, String plan, Cloud cloud, String region)
             implements MarketplaceEvent {
     }
 

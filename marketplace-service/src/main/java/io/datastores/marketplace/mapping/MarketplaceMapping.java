@@ -24,6 +24,8 @@ import io.datastores.events.UnlistingRequested;
 import io.datastores.kit.decider.Envelope;
 import io.datastores.kit.decider.EventMeta;
 import io.datastores.kit.streams.EnvelopeMeta;
+import io.datastores.marketplace.domain.Cloud;
+import io.datastores.marketplace.domain.Engine;
 import io.datastores.marketplace.domain.MarketplaceCommand;
 import io.datastores.marketplace.domain.MarketplaceEvent;
 
@@ -37,8 +39,8 @@ public final class MarketplaceMapping {
         Object p = e.getPayload();
         MarketplaceCommand c;
         if (p instanceof InstanceAccepted a) {
-            c = new MarketplaceCommand.Know(a.getOrganizationId(), a.getDisplayName(), a.getEngine().name(),
-                    a.getPlan(), a.getCloud().name(), a.getRegion());
+            c = new MarketplaceCommand.Know(a.getOrganizationId(), a.getDisplayName(), engine(a.getEngine()),
+                    a.getPlan(), cloud(a.getCloud()), a.getRegion());
         } else if (p instanceof InstanceReady r) {
             c = new MarketplaceCommand.Serve(r.getServiceHost(), r.getPort(), r.getTlsRequired(),
                     r.getEndpointAddress());
@@ -143,6 +145,16 @@ public final class MarketplaceMapping {
     /** The data key a decision destroys (the key of its tombstone on dcp.credential-keys), if any. */
     public static Optional<String> shreddedKey(Envelope<MarketplaceEvent> e) {
         return e.body() instanceof MarketplaceEvent.SecretShredded x ? Optional.of(x.keyId()) : Optional.empty();
+    }
+
+    /** The contract's engine as the domain's: the same symbols. */
+    static Engine engine(io.datastores.events.Engine e) {
+        return Engine.valueOf(e.name());
+    }
+
+    /** The contract's cloud as the domain's: the same symbols. */
+    static Cloud cloud(io.datastores.events.Cloud c) {
+        return Cloud.valueOf(c.name());
     }
 
     private static byte[] bytes(ByteBuffer b) {

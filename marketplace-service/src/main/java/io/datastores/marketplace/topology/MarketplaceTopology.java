@@ -58,7 +58,7 @@ public final class MarketplaceTopology {
             KStream<String, InstanceEventEnvelope> instanceEvents, KStream<String, DataPlaneEventEnvelope> dataPlane,
             Clock clock, Duration timerInterval, Duration verificationTimeout, boolean publish) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
-                Serdes.String(), new StateSerde<>(MarketplaceState.class)));
+                Serdes.String(), new MarketplaceStateSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LISTING_STORE),
                 Serdes.String(), new StateSerde<>(ListingView.class)));
         // Consume

@@ -58,7 +58,7 @@ class MarketplaceDeciderTest {
     }
 
     private void serving() {
-        when(new Know("acme", "orders", "POSTGRESQL", "BUSINESS-4", "AWS", "us-east-1"));
+        when(new Know("acme", "orders", Engine.POSTGRESQL, "BUSINESS-4", Cloud.AWS, "us-east-1"));
         when(new Serve("orders.db", 5432, true, null));
     }
 
@@ -462,7 +462,7 @@ class MarketplaceDeciderTest {
             assertThat(shreds(out)).containsExactly("c1");
             assertThat(state.pending()).isEmpty();
             assertThat(state.credential("c1")).isEmpty();
-            assertThat(state.refusal("r-1")).get().satisfies(r -> assertThat(r.code()).isEqualTo("CREDENTIAL_REFUSED"));
+            assertThat(state.refusal("r-1")).get().satisfies(r -> assertThat(r.code()).isEqualTo(RejectionCode.CREDENTIAL_REFUSED));
             assertThat(importChecked(req(), "c2", "app")).as("the name is free again").singleElement()
                     .isInstanceOf(VerificationRequested.class);
         }
