@@ -24,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.datastores.contract.Topics;
@@ -133,6 +134,40 @@ class ScaleOutIT {
 
     @Test
     @Order(2)
+    @DisplayName("two instances of marketplace-service: every listing through either is the whole fleet, and the same")
+    void everyListingIsWholeThroughEitherInstance() throws Exception {
+        String org = "organization=" + ORG;
+        List<String> paths = new ArrayList<>(List.of("/instances?" + org + "&size=500",
+                "/marketplace?all=true&" + org + "&size=500", "/fleet/summary"));
+        for (int page = 0; page < 4; page++) {
+            paths.add("/instances?" + org + "&size=5&page=" + page);
+        }
+        for (String path : paths) {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                HttpResponse<String> first = platform.get(plane.url("marketplace-service", path));
+                HttpResponse<String> second = platform.get(plane.url("marketplace-service#2", path));
+                assertThat(first.statusCode()).as(path + ": " + first.body()).isEqualTo(200);
+                assertThat(second.statusCode()).as("#2 " + path + ": " + second.body()).isEqualTo(200);
+                assertThat(JSON.readTree(second.body())).as(path).isEqualTo(JSON.readTree(first.body()));
+            });
+        }
+        JsonNode all = JSON.readTree(platform.get(plane.url("marketplace-service#2", paths.get(0))).body());
+        assertThat(all.get("total").asLong()).isEqualTo(instances.size());
+        List<String> ids = new ArrayList<>();
+        all.get("items").forEach(v -> ids.add(v.get("instanceId").asText()));
+        assertThat(ids).containsExactlyElementsOf(instances.stream().sorted().toList());
+        List<String> paged = new ArrayList<>();
+        for (int page = 0; page < 4; page++) {
+            JSON.readTree(platform.get(plane.url("marketplace-service", "/instances?" + org + "&size=5&page=" + page))
+                    .body()).get("items").forEach(v -> paged.add(v.get("instanceId").asText()));
+        }
+        assertThat(paged).as("four pages of five: the sixteen, once each, in order").isEqualTo(ids);
+        JsonNode listings = JSON.readTree(platform.get(plane.url("marketplace-service", paths.get(1))).body());
+        assertThat(listings.get("total").asLong()).isEqualTo(instances.size());
+    }
+
+    @Test
+    @Order(3)
     @DisplayName("failover-service#2 killed: its keys' reads answer from the standby at once, decisions resume after the rebalance")
     void aKilledInstancesKeysAnswerAgain() throws Exception {
         Pause withStandbys = killAndMeasure();

@@ -3,9 +3,13 @@ package io.datastores.marketplace.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -18,6 +22,7 @@ import io.datastores.marketplace.topology.FleetViewTopology;
 import io.datastores.marketplace.topology.HistoryTopology;
 import io.datastores.service.Problem;
 import io.datastores.service.QueryableStores;
+import io.datastores.service.routing.Fanout;
 import io.datastores.service.routing.KeyedRead;
 import io.datastores.service.auth.AuthFilter;
 import io.micronaut.http.HttpRequest;
@@ -46,9 +51,11 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 public class DashboardController {
 
     private final QueryableStores stores;
+    private final Fanout fanout;
     private final byte[] page;
 
-    public DashboardController(QueryableStores stores) throws IOException {
+    public DashboardController(QueryableStores stores, Fanout fanout) throws IOException {
+        this.fanout = fanout;
         this.stores = stores;
         try (InputStream in = getClass().getResourceAsStream("/dashboard/index.html")) {
             this.page = in.readAllBytes();
@@ -59,6 +66,36 @@ public class DashboardController {
     @Serdeable
     public record Summary(String organization, long instances, Map<String, Long> byStatus, Map<String, Long> byEngine,
             Map<String, Long> byPlan, List<InFailover> inFailover, long withBackupWindow, double backupCoverage) {
+
+        /** The counts in key order, the instances in failover in id order, the coverage from the counts. */
+        static Summary of(String organization, long instances, Map<String, Long> byStatus,
+                Map<String, Long> byEngine, Map<String, Long> byPlan, List<InFailover> inFailover,
+                long withBackupWindow) {
+            List<InFailover> failing = new ArrayList<>(inFailover == null ? List.of() : inFailover);
+            failing.sort(Comparator.comparing(InFailover::instanceId));
+            return new Summary(organization, instances, new TreeMap<>(orEmpty(byStatus)),
+                    new TreeMap<>(orEmpty(byEngine)), new TreeMap<>(orEmpty(byPlan)), List.copyOf(failing),
+                    withBackupWindow, instances == 0 ? 0 : (double) withBackupWindow / instances);
+        }
+
+        /** This summary and another instance's, of other partitions, as one. */
+        Summary merge(Summary other) {
+            List<InFailover> failing = new ArrayList<>(inFailover);
+            failing.addAll(other.inFailover() == null ? List.of() : other.inFailover());
+            return of(organization, instances + other.instances(), sum(byStatus, other.byStatus()),
+                    sum(byEngine, other.byEngine()), sum(byPlan, other.byPlan()), failing,
+                    withBackupWindow + other.withBackupWindow());
+        }
+
+        private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
+            Map<String, Long> out = new TreeMap<>(orEmpty(a));
+            orEmpty(b).forEach((k, v) -> out.merge(k, v, Long::sum));
+            return out;
+        }
+
+        private static Map<String, Long> orEmpty(Map<String, Long> m) {
+            return m == null ? Map.of() : m;
+        }
     }
 
     @Serdeable
@@ -74,14 +111,14 @@ public class DashboardController {
 
     @Get("/fleet/summary")
     @TokenProtected
-    @ApiResponse(responseCode = "200", description = "the fleet at a glance",
+    @ApiResponse(responseCode = "200", description = "the fleet at a glance, from every instance of the service",
             content = @Content(mediaType = TokenProtected.JSON,
                     schema = @Schema(implementation = Summary.class)))
-    public HttpResponse<?> summary(HttpRequest<?> request) {
+    public CompletableFuture<HttpResponse<?>> summary(HttpRequest<?> request) {
         Caller caller = AuthFilter.caller(request);
         Optional<ReadOnlyKeyValueStore<String, FleetSummary>> store = stores.store(FleetViewTopology.SUMMARY_STORE);
         if (store.isEmpty()) {
-            return QueryableStores.unavailable(FleetViewTopology.SUMMARY_STORE);
+            return FleetController.done(QueryableStores.unavailable(FleetViewTopology.SUMMARY_STORE));
         }
         String organization = caller.operator() ? "*" : caller.organization();
         FleetSummary total = FleetSummary.empty(organization);
@@ -97,9 +134,18 @@ public class DashboardController {
         }
         List<InFailover> failing = total.inFailover().stream()
                 .map(f -> new InFailover(f.instanceId(), f.displayName(), f.kind(), f.failedNodeId())).toList();
-        return HttpResponse.ok(new Summary(organization, total.instances(), total.byStatus(), total.byEngine(),
-                total.byPlan(), failing, total.withBackupWindow(),
-                total.instances() == 0 ? 0 : (double) total.withBackupWindow() / total.instances()));
+        Summary here = Summary.of(organization, total.instances(), total.byStatus(), total.byEngine(),
+                total.byPlan(), failing, total.withBackupWindow());
+        if (Fanout.localOnly(request)) { // another instance asks: this one's partitions
+            return FleetController.done(HttpResponse.ok(here));
+        }
+        return fanout.others(request, FleetViewTopology.SUMMARY_STORE).<HttpResponse<?>>thenApply(bodies -> {
+            Summary all = here;
+            for (byte[] body : bodies) {
+                all = all.merge(FleetController.read(body, Summary.class));
+            }
+            return HttpResponse.ok(all);
+        }).exceptionally(FleetController::unavailable);
     }
 
     @KeyedRead(store = HistoryTopology.STORE)

@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -39,7 +41,9 @@ import io.datastores.marketplace.secrets.SealKeys;
 import io.datastores.marketplace.topology.MarketplaceTopology;
 import io.datastores.service.Problem;
 import io.datastores.service.QueryableStores;
+import io.datastores.service.routing.Fanout;
 import io.datastores.service.routing.KeyedRead;
+import io.datastores.service.routing.Listing;
 import io.datastores.service.auth.AuthFilter;
 import io.datastores.service.commands.Command;
 import io.datastores.service.commands.CommandGateway;
@@ -107,10 +111,12 @@ public class MarketplaceController {
     private final CommandGateway commands;
     private final SealKeys sealKeys;
     private final @Nullable Path caFile;
+    private final Fanout fanout;
 
     public MarketplaceController(QueryableStores stores, CredentialVault vault, CommandGateway commands,
-            SealKeys sealKeys, @Value("${dcp.marketplace.ca-file:}") String caFile) {
+            SealKeys sealKeys, @Value("${dcp.marketplace.ca-file:}") String caFile, Fanout fanout) {
         this.stores = stores;
+        this.fanout = fanout;
         this.vault = vault;
         this.commands = commands;
         this.sealKeys = sealKeys;
@@ -504,41 +510,57 @@ public class MarketplaceController {
     }
 
     @Get("/marketplace")
-    @ApiResponse(responseCode = "200", description = "a page of listed databases and caches",
+    @ApiResponse(responseCode = "200", description = "a page of listed databases and caches, in instance id"
+            + " order, from every instance of the service",
             content = @Content(mediaType = TokenProtected.JSON,
                     schema = @Schema(implementation = Page.class)))
-    public HttpResponse<?> marketplace(@Nullable @QueryValue String organization, @Nullable @QueryValue String engine,
-            @QueryValue(defaultValue = "false") boolean all, @QueryValue(defaultValue = "0") int page,
-            @QueryValue(defaultValue = "50") int size, HttpRequest<?> request) {
+    public CompletableFuture<HttpResponse<?>> marketplace(@Nullable @QueryValue String organization,
+            @Nullable @QueryValue String engine, @QueryValue(defaultValue = "false") boolean all,
+            @QueryValue(defaultValue = "0") int page, @QueryValue(defaultValue = "50") int size,
+            HttpRequest<?> request) {
         if (page < 0 || size < 1 || size > FleetController.MAX_PAGE_SIZE) {
-            return HttpResponse.badRequest(new Problem("page must be >= 0 and size from 1 to "
-                    + FleetController.MAX_PAGE_SIZE));
+            return FleetController.done(HttpResponse.badRequest(new Problem("page must be >= 0 and size from 1 to "
+                    + FleetController.MAX_PAGE_SIZE)));
         }
         Caller caller = AuthFilter.caller(request);
         if (!caller.operator() && organization != null && !organization.equals(caller.organization())) {
-            return HttpResponse.status(HttpStatus.FORBIDDEN).body(new Problem("this token is for organization "
-                    + caller.organization()));
+            return FleetController.done(HttpResponse.status(HttpStatus.FORBIDDEN).body(new Problem(
+                    "this token is for organization " + caller.organization())));
         }
         String org = caller.operator() ? organization : caller.organization();
         Optional<ReadOnlyKeyValueStore<String, ListingView>> store = stores.store(MarketplaceTopology.LISTING_STORE);
         if (store.isEmpty()) {
-            return QueryableStores.unavailable(MarketplaceTopology.LISTING_STORE);
+            return FleetController.done(QueryableStores.unavailable(MarketplaceTopology.LISTING_STORE));
         }
-        List<ListingView> matching = new ArrayList<>();
+        long from = (long) page * size;
+        Listing.First<ListingView> here = new Listing.First<>(LISTING_ORDER, from + size);
         try (KeyValueIterator<String, ListingView> it = store.get().all()) {
             it.forEachRemaining(kv -> {
                 ListingView v = kv.value;
                 if ((all || (v.listed() && !v.deleted())) && v.organizationId() != null
                         && (org == null || org.equals(v.organizationId()))
                         && (engine == null || engine.equalsIgnoreCase(v.engine()))) {
-                    matching.add(v);
+                    here.offer(v);
                 }
             });
         }
-        int from = (int) Math.min((long) page * size, matching.size());
-        int to = Math.min(from + size, matching.size());
-        return HttpResponse.ok(new Page(List.copyOf(matching.subList(from, to)), page, size, matching.size()));
+        if (Fanout.localOnly(request)) { // another instance asks: this one's items through the page
+            return FleetController.done(HttpResponse.ok(new Page(here.items(), page, size, here.offered())));
+        }
+        return fanout.others(request, MarketplaceTopology.LISTING_STORE).<HttpResponse<?>>thenApply(bodies -> {
+            List<List<ListingView>> prefixes = new ArrayList<>(List.of(here.items()));
+            long total = here.offered();
+            for (byte[] body : bodies) {
+                Page part = FleetController.read(body, Page.class);
+                prefixes.add(part.items());
+                total += part.total();
+            }
+            return HttpResponse.ok(new Page(Listing.page(prefixes, LISTING_ORDER, from, size), page, size, total));
+        }).exceptionally(FleetController::unavailable);
     }
+
+    /** The order of every listing of the marketplace: the store's key's. */
+    private static final Comparator<ListingView> LISTING_ORDER = Comparator.comparing(ListingView::instanceId);
 
     // --- helpers ---
 

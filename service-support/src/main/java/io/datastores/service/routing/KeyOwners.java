@@ -114,6 +114,31 @@ public class KeyOwners implements BeanCreatedEventListener<ConfiguredStreamBuild
         return false;
     }
 
+    /**
+     * The other instances holding active partitions of {@code store}, as the running clients'
+     * metadata says; empty for an instance that does not advertise itself (it is alone).
+     */
+    public List<Host> otherActiveHolders(String store) {
+        if (self.isEmpty()) {
+            return List.of();
+        }
+        Host me = self.get();
+        java.util.Set<Host> others = new java.util.LinkedHashSet<>();
+        for (KafkaStreams s : streams) {
+            try {
+                for (StreamsMetadata m : s.streamsMetadataForStore(store)) {
+                    Optional<Host> h = host(m.hostInfo());
+                    if (h.isPresent() && !h.get().equals(me) && !m.topicPartitions().isEmpty()) {
+                        others.add(h.get());
+                    }
+                }
+            } catch (RuntimeException notRunning) {
+                // not running: no metadata to go by; the caller sees rebalancing()
+            }
+        }
+        return List.copyOf(others);
+    }
+
     private static Optional<Host> host(HostInfo info) {
         return info == null || info.port() < 0 || HostInfo.unavailable().equals(info) ? Optional.empty()
                 : Optional.of(new Host(info.host(), info.port()));
