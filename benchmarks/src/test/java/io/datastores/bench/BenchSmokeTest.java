@@ -3,20 +3,26 @@ package io.datastores.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The harness runs end to end on a real broker (a quick run: it checks the harness, not the
- * figures), without the real data plane's group.
+ * figures), without the real data plane's group; the footprint's group (four service processes,
+ * started twice) under {@code -Pfull} only.
  */
 class BenchSmokeTest {
 
     @Test
     void aQuickRunMeasuresEveryFigure(@TempDir Path dir) throws Exception {
-        List<Result> results = Bench.run(dir, true, 50);
+        List<Result> results = new ArrayList<>();
+        for (String group : List.of("throughput", "latency", "jmh")) {
+            results.addAll(Bench.run(dir, true, 50, group, null, false));
+        }
         assertThat(results).extracting(Result::benchmark).contains("failover decision latency",
                 "failover-service throughput", "failover-service capacity",
                 "provisioning-service throughput",
@@ -38,5 +44,12 @@ class BenchSmokeTest {
                         .contains("dcp.node-telemetry has 6 partitions"));
         assertThat(results).extracting(Result::benchmark)
                 .noneMatch(b -> b.startsWith("real "));
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "bench.smoke.footprint", matches = "true")
+    void aQuickRunMeasuresTheFootprint(@TempDir Path dir) throws Exception {
+        List<Result> results = Bench.run(dir, true, 50, "footprint", null, false);
+        assertThat(results).isNotEmpty().allSatisfy(r -> assertThat(r.value()).as(r.benchmark()).isPositive());
     }
 }

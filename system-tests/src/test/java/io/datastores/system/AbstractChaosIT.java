@@ -41,7 +41,7 @@ import io.datastores.testkit.SchemaRegistryExtension;
  * the two share the partitions, and a killed one's partitions move to the other).
  *
  * <p>While instances are created and nodes fail, a random service process is SIGKILLed and started
- * again, {@code chaos.kills} times (3 by default; 10 in the {@code full} profile), and brokers are
+ * again, {@code chaos.kills} times (2 by default; 10 in the {@code full} profile), and brokers are
  * SIGKILLed and restarted as the subclass decides ({@link #brokerChaos}). Afterwards: every instance
  * has exactly one primary or is restoring; every failure was handled exactly once; no output event id
  * appears twice; the state and read models of the services {@link #comparedWithRebuild} names equal a
@@ -52,7 +52,7 @@ import io.datastores.testkit.SchemaRegistryExtension;
 abstract class AbstractChaosIT {
 
     private static final String ORG = "org-chaos";
-    protected static final int KILLS = Integer.getInteger("chaos.kills", 3);
+    protected static final int KILLS = Integer.getInteger("chaos.kills", 2);
     private static final int INSTANCES = Integer.getInteger("chaos.instances", 12);
     private static final List<String> PLANS = List.of("HOBBYIST", "STARTUP-2", "BUSINESS-4", "PREMIUM-8");
     private static final ObjectMapper JSON = new ObjectMapper();
