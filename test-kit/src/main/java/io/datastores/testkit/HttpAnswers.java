@@ -72,7 +72,10 @@ public final class HttpAnswers {
                     }
                 }
                 Class<?> returned = m.getReturnType();
-                if (!returned.getName().startsWith("io.micronaut.http.") && !returned.isPrimitive()
+                // an answer to come (CompletableFuture<HttpResponse<?>>) is declared by its ApiResponse, as an HttpResponse is
+                boolean later = java.util.concurrent.CompletionStage.class.isAssignableFrom(returned)
+                        || java.util.concurrent.Future.class.isAssignableFrom(returned);
+                if (!later && !returned.getName().startsWith("io.micronaut.http.") && !returned.isPrimitive()
                         && returned != String.class && returned != byte[].class) {
                     types.add(returned);
                 }
