@@ -45,7 +45,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
  * (with the reason) on {@code dcp.failover-events}, and the switchover in {@code /failovers}.
  */
 @Controller("/instances")
-@SerdeImport(InstanceHealth.Node.class)
 @SerdeImport(InstanceHealth.Phase.class)
 @SerdeImport(InstanceHealth.RestorePoint.class)
 @SerdeImport(InstanceHealth.Switchover.class)
@@ -78,7 +77,7 @@ public class FailoverController {
 
     /** The nodes of an instance and its fencing epoch. */
     @Serdeable
-    public record Nodes(String instanceId, long epoch, List<InstanceHealth.Node> nodes,
+    public record Nodes(String instanceId, long epoch, List<NodeView> nodes,
             InstanceHealth.RestorePoint restorePoint) {
     }
 
@@ -97,7 +96,8 @@ public class FailoverController {
             content = @Content(mediaType = TokenProtected.JSON,
                     schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> nodes(@PathVariable String id) {
-        return withHealth(id, h -> HttpResponse.ok(new Nodes(id, h.epoch(), h.nodes(), h.restorePoint())));
+        return withHealth(id, h -> HttpResponse.ok(new Nodes(id, h.epoch(),
+                h.nodes().stream().map(NodeView::of).toList(), h.restorePoint())));
     }
 
     @KeyedRead(store = FailoverTopology.STORE)

@@ -13,7 +13,8 @@ import io.datastores.kit.decider.StateSplit;
  * The rule for what of an instance's health a heartbeat changes: each node's last-heard time, the
  * start of its silence and its position ({@link HeardNodes}); everything else (roles, statuses,
  * epochs, failovers) changes only on rarer events. The shell stores the two apart and writes only
- * the part that changed. Exact: {@code join(cold(s), hot(s))} is {@code s}.
+ * the part that changed: each node's {@link Node#heard()} goes to the hot part, and the cold part
+ * keeps none. Exact: {@code join(cold(s), hot(s))} is {@code s}.
  */
 public final class HeartbeatSplit implements StateSplit<InstanceHealth, HeardNodes> {
 
@@ -67,13 +68,10 @@ public final class HeartbeatSplit implements StateSplit<InstanceHealth, HeardNod
     }
 
     private static Node unheard(Node n) {
-        return n.lastHeartbeatAt() == null && n.watchSince() == null && n.position() == 0 ? n
-                : new Node(n.nodeId(), n.role(), n.zone(), n.ip(), n.status(), null, null, n.healthySince(), 0,
-                        n.epoch(), n.minorFailures(), n.replacesNodeId());
+        return n.heard() == null ? n : n.withHeard(null);
     }
 
     private static Node with(Node n, Heard h) {
-        return new Node(n.nodeId(), n.role(), n.zone(), n.ip(), n.status(), h.lastHeartbeatAt(), h.watchSince(),
-                n.healthySince(), h.position(), n.epoch(), n.minorFailures(), n.replacesNodeId());
+        return n.withHeard(new Node.Heard(h.lastHeartbeatAt(), h.watchSince(), h.position()));
     }
 }

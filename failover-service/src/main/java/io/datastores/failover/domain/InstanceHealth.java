@@ -174,20 +174,79 @@ public record InstanceHealth(Instance instance, long epoch, List<Node> nodes,
     }
 
     /**
-     * One node. {@code watchSince} is when its silence started to count (its last heartbeat, or
-     * when it was planned, came up or had a suspicion dismissed); {@code healthySince} is when it
-     * was last heard again after a suspicion (hysteresis); {@code replacesNodeId} names the node a
-     * replacement was asked for in place of (null for the nodes provisioning planned).
+     * One node: which, its role and status, where it runs ({@link Placement}), what its heartbeats
+     * told ({@link Heard}), how steady it has been ({@link Stability}), the epoch it last reported,
+     * and the node a replacement was asked for in place of ({@code replacesNodeId}; null for the
+     * nodes provisioning planned). Its accessors named after the fields of its parts read them
+     * (such as {@link #lastHeartbeatAt()}). A part with nothing in it is absent: {@code heard} is
+     * null until the node is heard or watched, and in the state stored apart from what heartbeats
+     * change ({@link HeartbeatSplit}); {@code stability} is null while the node was never heard
+     * back after a suspicion and had no minor failure.
      */
-    public record Node(String nodeId, Role role, String zone, String ip, Status status,
-            Instant lastHeartbeatAt, Instant watchSince, Instant healthySince, long position,
-            long epoch, List<Instant> minorFailures, String replacesNodeId) {
+    public record Node(String nodeId, Role role, Placement placement, Status status, Heard heard,
+            Stability stability, long epoch, String replacesNodeId) {
 
-        public Node(String nodeId, Role role, String zone, String ip, Status status,
-                Instant lastHeartbeatAt, Instant watchSince, Instant healthySince, long position,
-                long epoch, List<Instant> minorFailures) {
-            this(nodeId, role, zone, ip, status, lastHeartbeatAt, watchSince, healthySince,
-                    position, epoch, minorFailures, null);
+        public Node {
+            heard = Heard.NONE.equals(heard) ? null : heard;
+            stability = Stability.NONE.equals(stability) ? null : stability;
+        }
+
+        /** Where a node runs: its zone and ip (null while no one named them yet). */
+        public record Placement(String zone, String ip) {
+        }
+
+        /**
+         * What heartbeats change of a node, the part of it stored apart ({@link HeartbeatSplit}):
+         * when it was last heard, since when its silence counts ({@code watchSince}: its last
+         * heartbeat, or when it was planned, came up or had a suspicion dismissed) and the highest
+         * position it reported.
+         */
+        public record Heard(Instant lastHeartbeatAt, Instant watchSince, long position) {
+
+            /** Never heard nor watched. */
+            static final Heard NONE = new Heard(null, null, 0);
+        }
+
+        /**
+         * How steady a node has been: when it was last heard again after a suspicion
+         * ({@code healthySince}, for hysteresis), and its recent minor failures.
+         */
+        public record Stability(Instant healthySince, List<Instant> minorFailures) {
+
+            /** Never heard back after a suspicion, no minor failure. */
+            static final Stability NONE = new Stability(null, List.of());
+
+            public Stability {
+                minorFailures = minorFailures == null ? List.of() : List.copyOf(minorFailures);
+            }
+        }
+
+        public String zone() {
+            return placement == null ? null : placement.zone();
+        }
+
+        public String ip() {
+            return placement == null ? null : placement.ip();
+        }
+
+        public Instant lastHeartbeatAt() {
+            return heard == null ? null : heard.lastHeartbeatAt();
+        }
+
+        public Instant watchSince() {
+            return heard == null ? null : heard.watchSince();
+        }
+
+        public long position() {
+            return heard == null ? 0 : heard.position();
+        }
+
+        public Instant healthySince() {
+            return stability == null ? null : stability.healthySince();
+        }
+
+        public List<Instant> minorFailures() {
+            return stability == null ? List.of() : stability.minorFailures();
         }
 
         boolean watched() {
@@ -195,20 +254,31 @@ public record InstanceHealth(Instance instance, long epoch, List<Node> nodes,
         }
 
         Node with(Status s) {
-            return new Node(nodeId, role, zone, ip, s, lastHeartbeatAt, watchSince, healthySince,
-                    position, epoch, minorFailures, replacesNodeId);
+            return new Node(nodeId, role, placement, s, heard, stability, epoch, replacesNodeId);
         }
 
         Node withRole(Role r) {
-            return new Node(nodeId, r, zone, ip, status, lastHeartbeatAt, watchSince, healthySince,
-                    position, epoch, minorFailures, replacesNodeId);
+            return new Node(nodeId, r, placement, status, heard, stability, epoch, replacesNodeId);
+        }
+
+        Node withPlacement(Placement p) {
+            return new Node(nodeId, role, p, status, heard, stability, epoch, replacesNodeId);
+        }
+
+        /** The same, with what heartbeats change replaced by {@code h} (null: nothing). */
+        Node withHeard(Heard h) {
+            return new Node(nodeId, role, placement, status, h, stability, epoch, replacesNodeId);
+        }
+
+        Node withStability(Stability s) {
+            return new Node(nodeId, role, placement, status, heard, s, epoch, replacesNodeId);
         }
 
         /** Its silence counts from {@code at} on, if that is later than it counted from. */
         Node watchedFrom(Instant at) {
-            Instant from = watchSince == null || at.isAfter(watchSince) ? at : watchSince;
-            return new Node(nodeId, role, zone, ip, status, lastHeartbeatAt, from, healthySince,
-                    position, epoch, minorFailures, replacesNodeId);
+            Instant since = watchSince();
+            Instant from = since == null || at.isAfter(since) ? at : since;
+            return withHeard(new Heard(lastHeartbeatAt(), from, position()));
         }
     }
 

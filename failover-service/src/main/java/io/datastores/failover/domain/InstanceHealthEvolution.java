@@ -29,6 +29,9 @@ import io.datastores.failover.domain.FailoverEvent.Tracked;
 import io.datastores.failover.domain.FailoverEvent.Untracked;
 import io.datastores.failover.domain.InstanceHealth.Failover;
 import io.datastores.failover.domain.InstanceHealth.Node;
+import io.datastores.failover.domain.InstanceHealth.Node.Heard;
+import io.datastores.failover.domain.InstanceHealth.Node.Placement;
+import io.datastores.failover.domain.InstanceHealth.Node.Stability;
 import io.datastores.failover.domain.InstanceHealth.Status;
 
 /**
@@ -76,9 +79,7 @@ final class InstanceHealthEvolution {
                 List<Instant> minors = new ArrayList<>(n.minorFailures().stream()
                         .filter(t -> !t.isBefore(m.at().minus(policy.minorWindow()))).toList());
                 minors.add(m.at());
-                return new Node(n.nodeId(), n.role(), n.zone(), n.ip(), n.status(),
-                        n.lastHeartbeatAt(), n.watchSince(), n.healthySince(), n.position(),
-                        n.epoch(), List.copyOf(minors), n.replacesNodeId());
+                return n.withStability(new Stability(n.healthySince(), minors));
             });
         }
         if (event instanceof RestorePointRecorded p) {
@@ -87,16 +88,16 @@ final class InstanceHealthEvolution {
         }
         if (event instanceof ReplacementUp u) {
             InstanceHealth up = s.withNode(u.nodeId(), n -> new Node(n.nodeId(), n.role(),
-                    u.zone(), u.ip(), Status.HEALTHY, n.lastHeartbeatAt(), u.at(), null,
-                    n.position(), n.epoch(), n.minorFailures(), n.replacesNodeId()));
+                    new Placement(u.zone(), u.ip()), Status.HEALTHY,
+                    new Heard(n.lastHeartbeatAt(), u.at(), n.position()),
+                    new Stability(null, n.minorFailures()), n.epoch(), n.replacesNodeId()));
             // the node it replaces, if that one is lost, leaves the live nodes
             String replaced = up.node(u.nodeId()).map(Node::replacesNodeId).orElse(null);
             return replaced == null ? up : up.forget(replaced);
         }
         if (event instanceof SuspicionCleared c) {
-            return s.withNode(c.nodeId(), n -> new Node(n.nodeId(), n.role(), n.zone(), n.ip(),
-                    Status.HEALTHY, n.lastHeartbeatAt(), c.at(), n.healthySince(), n.position(),
-                    n.epoch(), n.minorFailures(), n.replacesNodeId()));
+            return s.withNode(c.nodeId(), n -> n.with(Status.HEALTHY)
+                    .withHeard(new Heard(n.lastHeartbeatAt(), c.at(), n.position())));
         }
         if (event instanceof Suspected x) {
             return s.withNode(x.nodeId(), n -> n.with(Status.SUSPECTED));
@@ -116,16 +117,13 @@ final class InstanceHealthEvolution {
         for (PlannedNode p : r.nodes()) {
             Optional<Node> known = s.node(p.nodeId());
             if (known.isEmpty()) {
-                nodes.add(new Node(p.nodeId(), p.role(), p.zone(), p.ip(), Status.HEALTHY, null,
-                        r.at(), null, 0, s.epoch(), List.of()));
+                nodes.add(new Node(p.nodeId(), p.role(), new Placement(p.zone(), p.ip()),
+                        Status.HEALTHY, new Heard(null, r.at(), 0), null, s.epoch(), null));
             } else if (known.get().ip() == null && p.ip() != null) {
                 Node k = known.get();
-                UnaryOperator<Node> addressed = n -> n.nodeId().equals(p.nodeId())
-                        ? new Node(k.nodeId(), k.role() == null ? p.role() : k.role(), p.zone(),
-                                p.ip(), k.status(), k.lastHeartbeatAt(), k.watchSince(),
-                                k.healthySince(), k.position(), k.epoch(), k.minorFailures(),
-                                k.replacesNodeId())
-                        : n;
+                Node placed = k.withRole(k.role() == null ? p.role() : k.role())
+                        .withPlacement(new Placement(p.zone(), p.ip()));
+                UnaryOperator<Node> addressed = n -> n.nodeId().equals(p.nodeId()) ? placed : n;
                 nodes.replaceAll(addressed);
                 forgotten.replaceAll(addressed);
             }
@@ -136,8 +134,8 @@ final class InstanceHealthEvolution {
     private static InstanceHealth heard(InstanceHealth s, HeartbeatRecorded h) {
         if (s.node(h.nodeId()).isEmpty()) {
             List<Node> nodes = new ArrayList<>(s.nodes());
-            nodes.add(new Node(h.nodeId(), h.role(), null, null, Status.HEALTHY, h.at(), h.at(),
-                    null, h.position(), h.epoch(), List.of()));
+            nodes.add(new Node(h.nodeId(), h.role(), new Placement(null, null), Status.HEALTHY,
+                    new Heard(h.at(), h.at(), h.position()), null, h.epoch(), null));
             return s.withNodes(nodes);
         }
         return s.withNode(h.nodeId(), n -> {
@@ -146,11 +144,10 @@ final class InstanceHealthEvolution {
                     ? h.at() : n.lastHeartbeatAt();
             Instant watch = n.watchSince() == null || last.isAfter(n.watchSince()) ? last
                     : n.watchSince();
-            return new Node(n.nodeId(), n.role() == null ? h.role() : n.role(), n.zone(), n.ip(),
-                    Status.HEALTHY, last, watch,
-                    back && n.status() == Status.SUSPECTED ? h.at() : n.healthySince(),
-                    Math.max(n.position(), h.position()), h.epoch(), n.minorFailures(),
-                    n.replacesNodeId());
+            return new Node(n.nodeId(), n.role() == null ? h.role() : n.role(), n.placement(),
+                    Status.HEALTHY, new Heard(last, watch, Math.max(n.position(), h.position())),
+                    new Stability(back && n.status() == Status.SUSPECTED ? h.at()
+                            : n.healthySince(), n.minorFailures()), h.epoch(), n.replacesNodeId());
         });
     }
 
@@ -189,8 +186,8 @@ final class InstanceHealthEvolution {
         }
         if (event instanceof ReplacementRequested r) {
             List<Node> nodes = new ArrayList<>(s.nodes());
-            nodes.add(new Node(r.nodeId(), r.role(), r.zone(), null, Status.PENDING, null, null,
-                    null, 0, r.epoch(), List.of(), r.replacesNodeId()));
+            nodes.add(new Node(r.nodeId(), r.role(), new Placement(r.zone(), null), Status.PENDING,
+                    null, null, r.epoch(), r.replacesNodeId()));
             InstanceHealth after = s.withNodes(nodes).withReplacements(s.replacements() + 1);
             return r.failoverId() == null || after.active() == null ? after
                     : after.withActive(after.active().replacedBy(r.nodeId()))
@@ -246,9 +243,10 @@ final class InstanceHealthEvolution {
         }
         if (event instanceof FailoverEvent.NodeRejoined j) {
             InstanceHealth after = s.withNode(j.nodeId(), n -> new Node(n.nodeId(), Role.STANDBY,
-                    j.zone() != null ? j.zone() : n.zone(), j.ip() != null ? j.ip() : n.ip(),
-                    Status.HEALTHY, j.at(), j.at(), j.at(), j.position(), j.epoch(),
-                    n.minorFailures(), n.replacesNodeId()));
+                    new Placement(j.zone() != null ? j.zone() : n.zone(),
+                            j.ip() != null ? j.ip() : n.ip()), Status.HEALTHY,
+                    new Heard(j.at(), j.at(), j.position()), new Stability(j.at(), n.minorFailures()),
+                    j.epoch(), n.replacesNodeId()));
             return Failovers.lastFailoverOf(after, j.nodeId())
                     .map(f -> after.withFailover(f.failoverId(),
                             x -> x.phase(PhaseName.REJOINED, j.at(),

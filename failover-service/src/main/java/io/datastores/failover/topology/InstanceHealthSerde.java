@@ -14,8 +14,9 @@ import io.datastores.kit.json.StateSerde;
 /**
  * The serde of {@link InstanceHealth} in {@value FailoverTopology#STORE} and its changelog. It
  * writes this version's shape as {@link StateSerde} does (CBOR). It reads CBOR or JSON text, in
- * this version's shape or in the previous version's flat one, which {@link StoredInstanceHealth}
- * moves one to one into this version's: what the previous version stored reads on.
+ * this version's shape or in a previous version's flatter one (the instance's, a failover's or a
+ * node's fields not yet grouped in parts), which {@link StoredInstanceHealth} moves one to one into
+ * this version's: what previous versions stored reads on.
  */
 public final class InstanceHealthSerde implements Serde<InstanceHealth> {
 

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datastores.failover.domain.InstanceHealth;
 import io.datastores.failover.topology.InstanceHealthSerde;
 import io.datastores.kit.json.JsonSerde;
+import io.datastores.kit.json.StateSerde;
 import io.micronaut.serde.ObjectMapper;
 
 /**
@@ -59,6 +60,36 @@ class FailoverViewTest {
                 JsonNode answer = JsonSerde.MAPPER.readTree(
                         mapper.writeValueAsString(FailoverView.of(failovers.get(i))));
                 JsonNode was = withoutNulls(expected.get(i));
+                assertThat(names(answer)).containsExactlyElementsOf(names(was));
+                assertThat(answer).isEqualTo(was);
+            }
+        }
+    }
+
+    static Stream<String> nodeFixtures() {
+        return Stream.concat(fixtures(), Stream.of("v2-replacement-pending.whole.cbor",
+                "v2-lost-forgotten.whole.cbor", "v2-fenced.whole.cbor", "v2-rejoined.whole.cbor"));
+    }
+
+    /** {@code GET /instances/{id}/nodes} answers each node as the previous flat one. */
+    @ParameterizedTest
+    @MethodSource("nodeFixtures")
+    void eachNodeIsAnsweredAsThePreviousFlatOne_fieldForFieldInOrder(String name)
+            throws IOException {
+        byte[] stored;
+        try (InputStream in = getClass().getResourceAsStream("/state/" + name)) {
+            stored = in.readAllBytes();
+        }
+        JsonNode before = new StateSerde<>(JsonNode.class).deserializer().deserialize("t", stored);
+        InstanceHealth now = new InstanceHealthSerde().deserializer().deserialize("t", stored);
+        assertThat(now.nodes()).as("nodes in %s", name).isNotEmpty()
+                .hasSize(before.get("nodes").size());
+        try (ObjectMapper.CloseableObjectMapper mapper = ObjectMapper.create(
+                Map.of("micronaut.serde.serialization.inclusion", "NON_NULL"))) {
+            for (int i = 0; i < now.nodes().size(); i++) {
+                JsonNode answer = JsonSerde.MAPPER.readTree(
+                        mapper.writeValueAsString(NodeView.of(now.nodes().get(i))));
+                JsonNode was = withoutNulls(before.get("nodes").get(i));
                 assertThat(names(answer)).containsExactlyElementsOf(names(was));
                 assertThat(answer).isEqualTo(was);
             }
