@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import io.datastores.contract.TopicSpec;
 
@@ -39,14 +40,25 @@ public final class TopicAdmin {
     /**
      * Waits until every partition of {@code topics} has a leader: a producer writing to a topic just
      * created otherwise meets NOT_LEADER_OR_FOLLOWER, and its retried first batch can be refused as out
-     * of sequence.
+     * of sequence. A topic the broker answering does not know yet (its metadata still on the way, as
+     * Kafka 4 answers just after a creation) is not led yet either.
      */
     private static void awaitLeaders(Admin admin, List<String> topics)
             throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.currentTimeMillis() + 30_000;
         while (!topics.isEmpty()) {
-            boolean led = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            boolean led;
+            try {
+                led = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                        .allMatch(d -> d.partitions().stream()
+                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+                        || System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                led = false;
+            }
             if (led) {
                 return;
             }
