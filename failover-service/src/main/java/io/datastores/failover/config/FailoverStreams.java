@@ -32,8 +32,8 @@ import jakarta.inject.Singleton;
  * nodes silenced together are suspected within a beat of each other), {@code dcp.failover.region.pause-share}
  * (0.3), {@code dcp.failover.region.min-silent} (5), {@code dcp.failover.region.lateness} (500ms: how late a
  * signal may reach the guard and still be decided in its place), {@code dcp.failover.timer-interval} (how
- * often the wall clock looks for silence and each partition tells the guards how far it has decided,
- * 250ms). With these a primary that falls silent is failed over about 5 s after its last heartbeat
+ * often the timer marks the time heard in each telemetry partition, where silence is then decided and
+ * from where each partition tells the guards how far it has decided, 250ms). With these a primary that falls silent is failed over about 5 s after its last heartbeat
  * (measured with real servers in {@code DataPlaneIT}).
  */
 @Factory

@@ -3,6 +3,8 @@ package io.datastores.failover.domain;
 import java.time.Instant;
 import java.util.List;
 
+import io.datastores.kit.decider.TimeSignal;
+
 /** What failover-service hears about one instance, keyed by instance id. */
 public sealed interface FailoverCommand {
 
@@ -99,6 +101,20 @@ public sealed interface FailoverCommand {
      */
     record NodeRewound(String instanceId, String nodeId, long epoch, long divergedAt, long discardedBytes,
             String method) implements FailoverCommand {
+    }
+
+    /**
+     * failover-service's own mark in the telemetry, read back: its partition's inputs were heard up to
+     * {@code upTo}. The decider's shell decides there what time owes every instance of the partition
+     * (silences, waits); no decider sees it.
+     */
+    record TimeReached(int partition, Instant upTo) implements FailoverCommand, TimeSignal {
+
+        /** Not an instance's: the mark is its partition's. */
+        @Override
+        public String instanceId() {
+            return null;
+        }
     }
 
     /** Time passed: look for silent nodes and failovers whose wait is over. */

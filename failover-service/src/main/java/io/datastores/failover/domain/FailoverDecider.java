@@ -142,6 +142,9 @@ public final class FailoverDecider
         if (command instanceof CheckTime) {
             return checkTime(s, at);
         }
+        if (command instanceof FailoverCommand.TimeReached) {
+            return List.of(); // a mark of the time: its shell decides what time owes (CheckTime), not this
+        }
         if (command instanceof FailoverCommand.SwitchoverPrepared p) {
             return Switchover.prepared(p, s, at);
         }

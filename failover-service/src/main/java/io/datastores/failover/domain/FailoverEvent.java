@@ -65,6 +65,14 @@ public sealed interface FailoverEvent {
     record TimeDecided(Instant upTo) implements FailoverEvent {
     }
 
+    /**
+     * Not an instance's: the instance stage's timer has heard partition {@code partition}'s inputs up
+     * to {@code upTo}. Written into that partition of {@code dcp.node-telemetry}, it is decided on when
+     * read back ({@link FailoverCommand.TimeReached}), where a rebuild reads it too.
+     */
+    record HeardUpTo(int partition, Instant upTo) implements FailoverEvent {
+    }
+
     // --- published ---
 
     record Suspected(String nodeId, String region, Instant lastHeartbeatAt, long silentMillis)

@@ -280,7 +280,8 @@ final class InstanceHealthEvolution {
                 || event instanceof FailoverEvent.Ignored
                 || event instanceof FailoverEvent.RegionNodes
                 || event instanceof FailoverEvent.SwitchoverRejected
-                || event instanceof FailoverEvent.TimeDecided) {
+                || event instanceof FailoverEvent.TimeDecided
+                || event instanceof FailoverEvent.HeardUpTo) {
             return s; // published, or for the region's guard: nothing to keep
         }
         throw new IllegalStateException("unhandled " + event);

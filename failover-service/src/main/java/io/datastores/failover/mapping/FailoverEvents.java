@@ -11,6 +11,9 @@ import io.datastores.events.FailoverBlocked;
 import io.datastores.events.FailoverCompleted;
 import io.datastores.events.FailoverEventEnvelope;
 import io.datastores.events.FailoverStarted;
+import io.datastores.events.EventMetadata;
+import io.datastores.events.HeardUpTo;
+import io.datastores.events.NodeTelemetryEnvelope;
 import io.datastores.events.NodeFailed;
 import io.datastores.events.NodeFenced;
 import io.datastores.events.NodeLossConfirmed;
@@ -35,12 +38,28 @@ import io.datastores.failover.domain.FailoverEvent;
 import io.datastores.failover.domain.RegionCommand;
 import io.datastores.failover.domain.RegionEvent;
 import io.datastores.kit.decider.Envelope;
+import io.datastores.kit.decider.EventMeta;
 import io.datastores.kit.streams.EnvelopeMeta;
 
 /** failover's decisions as the contract's events (outbound), and the signals for the region's guard. */
 public final class FailoverEvents {
 
     private FailoverEvents() {
+    }
+
+    /**
+     * The instance stage's mark of its heard time as the telemetry record it writes into its own
+     * partition of {@code dcp.node-telemetry}; empty for every other event.
+     */
+    public static Optional<NodeTelemetryEnvelope> toMark(Envelope<FailoverEvent> e) {
+        if (!(e.body() instanceof FailoverEvent.HeardUpTo mark)) {
+            return Optional.empty();
+        }
+        EventMeta meta = e.meta();
+        EventMetadata metadata = EventMetadata.newBuilder().setEventId(meta.eventId())
+                .setCorrelationId(meta.correlationId() != null ? meta.correlationId() : meta.eventId())
+                .setCausationId(null).setOccurredAt(mark.upTo()).setProducer(meta.producer()).build();
+        return Optional.of(new NodeTelemetryEnvelope(metadata, new HeardUpTo(mark.partition(), mark.upTo())));
     }
 
     /** The published form of an instance's event, or empty for those that only change state. */

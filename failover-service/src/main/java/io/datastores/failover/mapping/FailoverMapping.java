@@ -15,6 +15,7 @@ import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.events.InstanceReady;
 import io.datastores.events.NodeAlertEnvelope;
 import io.datastores.events.NodeDecommissionRequested;
+import io.datastores.events.HeardUpTo;
 import io.datastores.events.NodeDiagnosticsReported;
 import io.datastores.events.NodeFailed;
 import io.datastores.events.NodeHeartbeat;
@@ -99,6 +100,8 @@ public final class FailoverMapping {
         } else if (p instanceof NodeDiagnosticsReported d) {
             c = new FailoverCommand.Diagnose(d.getInstanceId(), d.getNodeId(),
                     Severity.valueOf(d.getSeverity().name()), d.getDetail());
+        } else if (p instanceof HeardUpTo mark) {
+            c = new FailoverCommand.TimeReached(mark.getPartition(), mark.getUpTo());
         } else {
             return List.of();
         }

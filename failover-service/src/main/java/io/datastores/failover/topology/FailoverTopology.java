@@ -35,6 +35,7 @@ import io.datastores.kit.serde.ContractSerdes;
 import io.datastores.kit.streams.DeadLetters;
 import io.datastores.kit.streams.DeciderProcessor;
 import io.datastores.kit.streams.SeenEvents;
+import io.datastores.kit.streams.TimeRecording;
 
 /**
  * failover-service's topology, in two stages.
@@ -46,7 +47,8 @@ import io.datastores.kit.streams.SeenEvents;
  * newest restorable point), the region guard's verdicts on its own {@code dcp.failover-events} and
  * operators' planned switchovers ({@code dcp.failover-commands}, keyed by instance id there). It
  * keeps one {@link InstanceHealth} per instance ({@value #STORE}) and runs {@link FailoverDecider},
- * with a wall-clock timer for silence and waits.
+ * with its time recorded in the log ({@link HeardTime}): a wall-clock timer writes marks of the time
+ * heard into the telemetry, and silences and waits are decided where the marks are read back.
  *
  * <p>The region stage, keyed by {@code cloud:region}, hears the instance stage's suspicions and
  * node counts (through a repartition topic) and operators' region decisions ({@code dcp.failover-commands});
@@ -116,7 +118,8 @@ public final class FailoverTopology {
         KStream<String, Envelope<FailoverCommand>> commands = DeadLetters
                 .decode(builder, Topics.INSTANCE_EVENTS, serdes, SERVICE)
                 .flatMapValues(FailoverMapping::fromInstanceEvent, Named.as("instance-commands"))
-                .merge(DeadLetters.decode(builder, Topics.NODE_TELEMETRY, serdes, SERVICE)
+                .merge(DeadLetters.decode(builder, Topics.NODE_TELEMETRY, serdes.value(Topics.NODE_TELEMETRY)
+                                .deserializer(), HeardTime.VALIDATOR, SERVICE)
                         .flatMapValues(FailoverMapping::fromTelemetry, Named.as("telemetry-commands")),
                         Named.as("merge-telemetry"))
                 .merge(DeadLetters.decode(builder, Topics.NODE_ALERTS, serdes, SERVICE)
@@ -135,9 +138,20 @@ public final class FailoverTopology {
 
         // Decide per instance
         // each instance's health in two parts: what heartbeats change (HEARD_STORE), and the rest
+        // time is recorded: the timer writes how far it has heard each partition into that partition of the
+        // telemetry (HeardTime), and what time owes is decided where that mark is read back, by the live
+        // service and by any rebuild alike; a shadow writes none and decides on the live service's marks
+        TimeRecording<FailoverEvent> time = publish
+                ? TimeRecording.writes((partition, upTo) -> new FailoverEvent.HeardUpTo(partition, upTo))
+                : TimeRecording.readsOnly();
         KStream<String, Envelope<FailoverEvent>> events = commands.process(DeciderProcessor.supplier(decider, STORE,
                 SERVICE, decider::due, timerInterval, clock, FailoverEvent.TimeDecided::new, new HeartbeatSplit(),
-                new HeardNodesSerde()), Named.as("decide-instance"), STORE);
+                new HeardNodesSerde(), time), Named.as("decide-instance"), STORE);
+        if (publish) {
+            events.flatMapValues(e -> FailoverEvents.toMark(e).stream().toList(), Named.as("heard-marks"))
+                    .to(Topics.NODE_TELEMETRY.name(), Produced.with(Serdes.String(), serdes.value(Topics.NODE_TELEMETRY))
+                            .withStreamPartitioner(HeardTime.PARTITIONER).withName("heard-marks-to-telemetry"));
+        }
 
         // Decide per region, in event time: each instance partition's progress goes to every region partition
         KStream<String, Envelope<RegionCommand>> signals = events

@@ -81,6 +81,11 @@ public final class DeadLetters {
     public interface Validator<T> {
         Optional<String> problem(String key, T value);
 
+        /** As {@link #problem(String, Object)}, for a validator that must know the partition read. */
+        default Optional<String> problem(String key, T value, int partition) {
+            return problem(key, value);
+        }
+
         static <T> Validator<T> none() {
             return (k, v) -> Optional.empty();
         }
@@ -129,7 +134,8 @@ public final class DeadLetters {
                             UndecodableRecordException.Reason.NOT_WIRE_FORMAT, "null value");
                 }
                 T value = deserializer.deserialize(topic, record.headers(), raw);
-                Optional<String> problem = validator.problem(record.key(), value);
+                Optional<String> problem = validator.problem(record.key(), value,
+                        context.recordMetadata().map(RecordMetadata::partition).orElse(-1));
                 if (problem.isEmpty()) {
                     context.forward(record.withValue(new Decoded<>(value, null)));
                     return;

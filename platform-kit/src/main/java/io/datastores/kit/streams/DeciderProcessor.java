@@ -26,6 +26,7 @@ import io.datastores.kit.decider.Repeatable;
 import io.datastores.kit.decider.StateOnly;
 import io.datastores.kit.decider.StateSplit;
 import io.datastores.kit.decider.Timer;
+import io.datastores.kit.decider.TimeSignal;
 
 /**
  * The shell around a {@link Decider}: load the aggregate's state, decide, forward the events with
@@ -45,14 +46,19 @@ public final class DeciderProcessor<C, S, E>
     private final Duration timerInterval;
     private final Clock clock;
     private final java.util.function.Function<Instant, E> afterTick;
+    /** Null: the timer decides at each wall-clock run; else time is written and read back as marks. */
+    private final TimeRecording<E> recording;
+    /** The last mark this task wrote (recorded time only). */
+    private long lastMark = Long.MIN_VALUE;
     private ProcessorContext<String, Envelope<E>> context;
     private final StoredStates<S> states;
     private SeenEvents seen;
 
     private DeciderProcessor(Decider<C, S, E> decider, String storeName, String producer, Timer<C, S> timer,
             Duration timerInterval, Clock clock, java.util.function.Function<Instant, E> afterTick,
-            StoredStates.Split<S, ?> split) {
+            StoredStates.Split<S, ?> split, TimeRecording<E> recording) {
         this.decider = decider;
+        this.recording = recording;
         this.states = new StoredStates<>(storeName, split, StoredStates.RECENT);
         this.afterTick = afterTick;
         this.storeName = storeName;
@@ -69,7 +75,7 @@ public final class DeciderProcessor<C, S, E>
     public static <C, S, E> ProcessorSupplier<String, Envelope<C>, String, Envelope<E>> supplier(
             Decider<C, S, E> decider, String storeName, String producer) {
         return withSeenStore(storeName, null,
-                () -> new DeciderProcessor<>(decider, storeName, producer, null, null, null, null, null));
+                () -> new DeciderProcessor<>(decider, storeName, producer, null, null, null, null, null, null));
     }
 
     /** A supplier whose processors also run {@code timer} every {@code interval} of {@code clock}. */
@@ -88,7 +94,7 @@ public final class DeciderProcessor<C, S, E>
             Decider<C, S, E> decider, String storeName, String producer, Timer<C, S> timer, Duration interval,
             Clock clock, java.util.function.Function<Instant, E> afterTick) {
         return withSeenStore(storeName, null,
-                () -> new DeciderProcessor<>(decider, storeName, producer, timer, interval, clock, afterTick, null));
+                () -> new DeciderProcessor<>(decider, storeName, producer, timer, interval, clock, afterTick, null, null));
     }
 
     /**
@@ -101,10 +107,22 @@ public final class DeciderProcessor<C, S, E>
             Decider<C, S, E> decider, String storeName, String producer, Timer<C, S> timer, Duration interval,
             Clock clock, java.util.function.Function<Instant, E> afterTick, StateSplit<S, H> split,
             Serde<H> hotSerde) {
+        return supplier(decider, storeName, producer, timer, interval, clock, afterTick, split, hotSerde, null);
+    }
+
+    /**
+     * As above, with the time recorded in the input log ({@link TimeRecording}): the timer's runs only
+     * forward {@code recording}'s marks (none for a shadow), and what time owes the aggregates is
+     * decided where a mark is read back, a {@link TimeSignal}.
+     */
+    public static <C, S, E, H> ProcessorSupplier<String, Envelope<C>, String, Envelope<E>> supplier(
+            Decider<C, S, E> decider, String storeName, String producer, Timer<C, S> timer, Duration interval,
+            Clock clock, java.util.function.Function<Instant, E> afterTick, StateSplit<S, H> split,
+            Serde<H> hotSerde, TimeRecording<E> recording) {
         StoreBuilder<?> hot = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(hotStore(storeName)),
                 Serdes.String(), hotSerde);
         return withSeenStore(storeName, hot, () -> new DeciderProcessor<>(decider, storeName, producer, timer,
-                interval, clock, afterTick, new StoredStates.Split<>(split, hotStore(storeName))));
+                interval, clock, afterTick, new StoredStates.Split<>(split, hotStore(storeName)), recording));
     }
 
     /** The store of a split state's hot parts, beside {@code storeName}'s cold ones. */
@@ -142,9 +160,12 @@ public final class DeciderProcessor<C, S, E>
         this.context = context;
         states.init(context);
         this.seen = new SeenEvents(context.getStateStore(seenStore(storeName)));
-        if (timer != null) {
+        if (timer != null && recording == null) {
             startedAt = clock.millis();
             context.schedule(timerInterval, PunctuationType.WALL_CLOCK_TIME, ignored -> tick(clock.instant()));
+        } else if (timer != null && recording.writes()) {
+            startedAt = clock.millis();
+            context.schedule(timerInterval, PunctuationType.WALL_CLOCK_TIME, ignored -> mark(clock.instant()));
         }
     }
 
@@ -216,11 +237,41 @@ public final class DeciderProcessor<C, S, E>
      * (events from a fast clock drive time as well).
      */
     void tick(Instant wallNow) {
+        inputsReached(wallNow).ifPresent(this::decideUpTo);
+    }
+
+    /**
+     * The time the inputs have reached at {@code wallNow} (see {@link #tick}); none just after a start,
+     * until an input shows how far behind it is.
+     */
+    private Optional<Instant> inputsReached(Instant wallNow) {
         if (inputLags.isEmpty() && wallNow.toEpochMilli() - startedAt < STARTUP_GRACE_MS) {
-            return; // just started: until an input shows how far behind it is, the wall clock says nothing
+            return Optional.empty();
         }
-        Instant now = later(Instant.ofEpochMilli(inputTime(wallNow.toEpochMilli())),
-                Instant.ofEpochMilli(context.currentStreamTimeMs()));
+        return Optional.of(later(Instant.ofEpochMilli(inputTime(wallNow.toEpochMilli())),
+                Instant.ofEpochMilli(context.currentStreamTimeMs())));
+    }
+
+    /**
+     * Recorded time: forwards the mark of the time the inputs have reached at {@code wallNow}, for the
+     * topology to write into this partition's input log; nothing is decided until it is read back.
+     */
+    void mark(Instant wallNow) {
+        Optional<Instant> reached = inputsReached(wallNow);
+        if (reached.isEmpty() || reached.get().toEpochMilli() <= lastMark) {
+            return;
+        }
+        Instant now = reached.get();
+        lastMark = now.toEpochMilli();
+        String seed = producer + "/mark/" + context.taskId() + "/" + now;
+        EventMeta meta = new EventMeta(UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString(),
+                null, null, now, producer);
+        context.forward(new Record<>(TICK_KEY, new Envelope<>(meta,
+                recording.mark().apply(context.taskId().partition(), now)), now.toEpochMilli()));
+    }
+
+    /** Decides what time owes every stored aggregate up to {@code now}, then forwards {@code afterTick}. */
+    private void decideUpTo(Instant now) {
         if (dueIndex == null) {
             dueIndex = new DueIndex();
             states.forEach(this::index);
@@ -283,8 +334,21 @@ public final class DeciderProcessor<C, S, E>
      */
     @Override
     public void process(Record<String, Envelope<C>> command) {
+        if (timer != null && command.value().body() instanceof TimeSignal t) {
+            // a mark of the recorded time, read back: what time owes is decided here. It is no input whose
+            // lag counts: its time is the lag-adjusted time of the inputs already, and counting it again
+            // would add one round trip to the measured lag at each mark
+            decideUpTo(t.upTo());
+            return;
+        }
         long ts = command.timestamp();
         observeLag(ts);
+        if (recording != null && timer != null && dueIndex == null) {
+            // recorded time: the first mark comes after any backlog, so index the aggregates now rather than
+            // ask each record of the backlog's key whether anything is due
+            dueIndex = new DueIndex();
+            states.forEach(this::index);
+        }
         if (!(command.value().body() instanceof Repeatable) && alreadyDecided(command)) {
             return;
         }
