@@ -18,22 +18,41 @@ public sealed interface RegionCommand {
         Instant at();
 
         String id();
+
+        /** The same signal at {@code later}: one late for its partition counts at the partition's time. */
+        Signal movedTo(Instant later);
     }
 
     /** The number of watched nodes in the region changed. */
     record Count(int delta, Instant at, String id) implements Signal {
+        @Override
+        public Count movedTo(Instant later) {
+            return new Count(delta, later, id);
+        }
     }
 
     /** A node went silent. */
     record Suspect(String instanceId, String nodeId, Instant at, String id) implements Signal {
+        @Override
+        public Suspect movedTo(Instant later) {
+            return new Suspect(instanceId, nodeId, later, id);
+        }
     }
 
     /** A suspected node was heard from again. */
     record Recover(String instanceId, String nodeId, Instant at, String id) implements Signal {
+        @Override
+        public Recover movedTo(Instant later) {
+            return new Recover(instanceId, nodeId, later, id);
+        }
     }
 
     /** An operator's decision on a paused region: CONFIRM or DISMISS. */
     record Decide(String action, String operator, String note, Instant at, String id) implements Signal {
+        @Override
+        public Decide movedTo(Instant later) {
+            return new Decide(action, operator, note, later, id);
+        }
     }
 
     /**

@@ -67,6 +67,8 @@ public final class FailoverTopology {
     public static final String HEARD_STORE = DeciderProcessor.hotStore(STORE);
     /** The region stage's waiting signals (transient: not part of the state a rebuild compares). */
     public static final String REGION_QUEUE_STORE = "failover-region-queue";
+    /** Each instance partition's progress sent to the region stage ({@link RegionSignals}; not compared either). */
+    public static final String REGION_PROGRESS_STORE = "failover-region-progress";
 
     private FailoverTopology() {
     }
@@ -108,6 +110,8 @@ public final class FailoverTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REGION_QUEUE_STORE),
                 Serdes.String(), new EnvelopeJsonSerde<>(RegionCommand.class)));
         builder.addStateStore(SeenEvents.store(RegionClock.seenStore(REGION_QUEUE_STORE)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REGION_PROGRESS_STORE),
+                Serdes.String(), Serdes.Long()));
 
         // Consume. Operators' commands are read once: region decisions (keyed by region) go to the region
         // stage, switchovers (keyed by instance, so on the instance's partition) to the instance stage.
@@ -155,7 +159,8 @@ public final class FailoverTopology {
 
         // Decide per region, in event time: each instance partition's progress goes to every region partition
         KStream<String, Envelope<RegionCommand>> signals = events
-                .process(() -> new RegionSignals(guard.guard().lateness()), Named.as("region-signals-by-region"))
+                .process(() -> new RegionSignals(guard.guard().lateness(), REGION_PROGRESS_STORE),
+                        Named.as("region-signals-by-region"), REGION_PROGRESS_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), new EnvelopeJsonSerde<>(RegionCommand.class))
                         .withStreamPartitioner(RegionSignals.PARTITIONER).withName("region-signals"));
         KStream<String, Envelope<RegionCommand>> decisions = operators
