@@ -146,10 +146,10 @@ class FailoverIT {
             assertThat(promoted.getPreviousPrimaryNodeId()).isEqualTo(primary);
 
             // the other standby was not ahead of the one promoted, as far as failover had heard
-            long diagnosisOffset = telemetry.poll().stream().filter(r -> id.equals(r.key()))
+            long diagnosisOffset = telemetry.pollToEnd().stream().filter(r -> id.equals(r.key()))
                     .filter(r -> telemetryOf(r).getPayload() instanceof NodeDiagnosticsReported)
                     .mapToLong(ConsumerRecord::offset).min().orElseThrow();
-            Optional<Long> otherLast = telemetry.poll().stream().filter(r -> id.equals(r.key()))
+            Optional<Long> otherLast = telemetry.pollToEnd().stream().filter(r -> id.equals(r.key()))
                     .filter(r -> r.offset() < diagnosisOffset)
                     .map(r -> telemetryOf(r).getPayload()).filter(NodeHeartbeat.class::isInstance)
                     .map(NodeHeartbeat.class::cast)

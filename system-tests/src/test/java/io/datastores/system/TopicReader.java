@@ -35,6 +35,21 @@ final class TopicReader implements AutoCloseable {
         return topic;
     }
 
+    /**
+     * Everything the topic held when asked, read to its end (read_committed: to the last stable offset),
+     * however many polls that takes, within 30 s.
+     */
+    List<ConsumerRecord<String, byte[]>> pollToEnd() {
+        List<TopicPartition> partitions = List.copyOf(consumer.assignment());
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                && System.currentTimeMillis() < deadline) {
+            poll();
+        }
+        return records;
+    }
+
     /** Everything read so far, after one more poll. */
     List<ConsumerRecord<String, byte[]>> poll() {
         consumer.poll(Duration.ofMillis(200)).forEach(records::add);
