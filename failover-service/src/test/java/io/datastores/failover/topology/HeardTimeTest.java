@@ -2,10 +2,8 @@ package io.datastores.failover.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,35 +49,15 @@ import io.datastores.kit.serde.MockSchemaRegistry;
  */
 class HeardTimeTest {
 
-    static final Instant START = Instant.parse("2026-12-05T10:00:00Z");
+    static final Instant START = FailoverTopologyTest.START;
     static final String SCOPE = "heard-time-test";
-
-    /** A wall clock the test moves. */
-    static final class TestClock extends Clock {
-        Instant now = START;
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     /** One record of the log as the live service's partition holds it, in order. */
     record Logged(String topic, String key, byte[] value, Instant timestamp) {
     }
 
     private final ContractSerdes serdes = new ContractSerdes("mock://" + SCOPE);
-    private final TestClock clock = new TestClock();
+    private final FailoverTopologyTest.TestClock clock = new FailoverTopologyTest.TestClock();
     private final List<Logged> log = new ArrayList<>();
     private final List<TopologyTestDriver> drivers = new ArrayList<>();
     private int seq;

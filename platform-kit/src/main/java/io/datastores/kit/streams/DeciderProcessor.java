@@ -263,26 +263,32 @@ public final class DeciderProcessor<C, S, E>
         }
         Instant now = reached.get();
         lastMark = now.toEpochMilli();
-        String seed = producer + "/mark/" + context.taskId() + "/" + now;
-        EventMeta meta = new EventMeta(UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString(),
-                null, null, now, producer);
-        context.forward(new Record<>(TICK_KEY, new Envelope<>(meta,
-                recording.mark().apply(context.taskId().partition(), now)), now.toEpochMilli()));
+        forwardTimeEvent("mark", now, recording.mark().apply(context.taskId().partition(), now));
     }
 
-    /** Decides what time owes every stored aggregate up to {@code now}, then forwards {@code afterTick}. */
-    private void decideUpTo(Instant now) {
+    /** Forwards {@code event}, this task's own about time reaching {@code now}, under {@value #TICK_KEY}. */
+    private void forwardTimeEvent(String what, Instant now, E event) {
+        String seed = producer + "/" + what + "/" + context.taskId() + "/" + now;
+        EventMeta meta = new EventMeta(UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString(),
+                null, null, now, producer);
+        context.forward(new Record<>(TICK_KEY, new Envelope<>(meta, event), now.toEpochMilli()));
+    }
+
+    /** The stored aggregates by when time next owes them a decision, indexed at the first use. */
+    private DueIndex dueIndex() {
         if (dueIndex == null) {
             dueIndex = new DueIndex();
             states.forEach(this::index);
         }
+        return dueIndex;
+    }
+
+    /** Decides what time owes every stored aggregate up to {@code now}, then forwards {@code afterTick}. */
+    private void decideUpTo(Instant now) {
         // the index may hold a moment earlier than a key's (see decideAndStore): set it right here
-        dueIndex.dueBy(now.toEpochMilli()).forEach(key -> index(key, fireDue(key, states.get(key), now)));
+        dueIndex().dueBy(now.toEpochMilli()).forEach(key -> index(key, fireDue(key, states.get(key), now)));
         if (afterTick != null) {
-            String seed = producer + "/tick/" + context.taskId() + "/" + now;
-            EventMeta meta = new EventMeta(UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString(),
-                    null, null, now, producer);
-            context.forward(new Record<>(TICK_KEY, new Envelope<>(meta, afterTick.apply(now)), now.toEpochMilli()));
+            forwardTimeEvent("tick", now, afterTick.apply(now));
         }
     }
 
@@ -343,11 +349,10 @@ public final class DeciderProcessor<C, S, E>
         }
         long ts = command.timestamp();
         observeLag(ts);
-        if (recording != null && timer != null && dueIndex == null) {
+        if (recording != null && timer != null) {
             // recorded time: the first mark comes after any backlog, so index the aggregates now rather than
             // ask each record of the backlog's key whether anything is due
-            dueIndex = new DueIndex();
-            states.forEach(this::index);
+            dueIndex();
         }
         if (!(command.value().body() instanceof Repeatable) && alreadyDecided(command)) {
             return;
