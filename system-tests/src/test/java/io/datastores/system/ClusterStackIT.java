@@ -47,6 +47,9 @@ class ClusterStackIT {
         env.put("DCP_STACK_DIR", stack.toString());
         env.put("DCP_NO_BUILD", "1");
         env.put("DCP_DATA_PLANE", "sim");
+        // the class-data archives of every ./dcp stack of the run (ReadmeTryItIT's too): only the first
+        // stack to stop writes them, the others start from them and stop without writing
+        env.put("DCP_CDS_DIR", Path.of("target", "dcp-cds").toAbsolutePath().toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("DCP_BOOTSTRAP", "");
         env.put("DCP_REGISTRY", "");
@@ -71,11 +74,14 @@ class ClusterStackIT {
             shell.run("./dcp down", Duration.ofSeconds(120));
             shell.close();
         }
-        Path data = stack.resolve("data");
-        if (Files.isDirectory(data)) {
-            try (var files = Files.walk(data)) {
-                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
+        // its data goes, and any class-data archive left in the stack (one a KILLed service was writing)
+        for (String part : List.of("data", "cds")) {
+            Path dir = stack.resolve(part);
+            if (Files.isDirectory(dir)) {
+                try (var files = Files.walk(dir)) {
+                    for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(f);
+                    }
                 }
             }
         }

@@ -83,6 +83,9 @@ class ReadmeTryItIT {
         Path stack = Path.of("target", "readme-stack-" + UUID.randomUUID()).toAbsolutePath();
         env.put("DCP_STACK_DIR", stack.toString());
         env.put("DCP_NO_BUILD", "1");
+        // the class-data archives of every ./dcp stack of the run (ClusterStackIT's too): only the first
+        // stack to stop writes them, the others start from them and stop without writing
+        env.put("DCP_CDS_DIR", Path.of("target", "dcp-cds").toAbsolutePath().toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("DCP_BOOTSTRAP", "");
         env.put("DCP_REGISTRY", "");
@@ -106,7 +109,8 @@ class ReadmeTryItIT {
             logged("./dcp down", shell.run("./dcp down", COMMAND_TIMEOUT));
             shell.close();
         }
-        // the stack's logs stay for a look after a failure; its data (some 300 MB) goes
+        // the stack's logs stay for a look after a failure; its data (some 300 MB) goes, and so does any
+        // class-data archive left in the stack (one a KILLed service was writing); the shared ones stay
         Path stack = Path.of(env.get("DCP_STACK_DIR"));
         for (String part : List.of("data", "cds")) {
             Path dir = stack.resolve(part);
