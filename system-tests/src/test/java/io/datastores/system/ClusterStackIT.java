@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -38,21 +35,12 @@ class ClusterStackIT {
 
     private final Map<String, String> env = new LinkedHashMap<>();
     private Shell shell;
-    private Path stack;
     private int kafkaPort;
 
     @BeforeAll
     void up() {
-        stack = Path.of("target", "cluster-stack-" + UUID.randomUUID()).toAbsolutePath();
-        env.put("DCP_STACK_DIR", stack.toString());
-        env.put("DCP_NO_BUILD", "1");
+        env.putAll(DcpStack.environment("cluster-stack"));
         env.put("DCP_DATA_PLANE", "sim");
-        // the class-data archives of every ./dcp stack of the run (ReadmeTryItIT's too): only the first
-        // stack to stop writes them, the others start from them and stop without writing
-        env.put("DCP_CDS_DIR", Path.of("target", "dcp-cds").toAbsolutePath().toString());
-        env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("DCP_BOOTSTRAP", "");
-        env.put("DCP_REGISTRY", "");
         // member n listens on the port plus 100 (n - 1): a base whose neighbours are free too
         kafkaPort = 21000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(400) * 2;
         env.put("DCP_KAFKA_PORT", String.valueOf(kafkaPort));
@@ -74,17 +62,7 @@ class ClusterStackIT {
             shell.run("./dcp down", Duration.ofSeconds(120));
             shell.close();
         }
-        // its data goes, and any class-data archive left in the stack (one a KILLed service was writing)
-        for (String part : List.of("data", "cds")) {
-            Path dir = stack.resolve(part);
-            if (Files.isDirectory(dir)) {
-                try (var files = Files.walk(dir)) {
-                    for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.delete(f);
-                    }
-                }
-            }
-        }
+        DcpStack.deleteData(env);
     }
 
     private String bootstrap() {

@@ -24,11 +24,7 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -263,9 +259,10 @@ class HostileInputIT {
         }
         // failover-service keeps writing its marks of heard time into its own input, so the end moves on:
         // every service must read past where each input ended now, not catch a moment with nothing new
-        Map<String, Map<TopicPartition, Long>> endsNow = inputEnds();
-        await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> assertThat(unreadBefore(endsNow)).as("unread records").isEmpty());
+        String bootstrap = KafkaBrokerExtension.bootstrapServers();
+        Map<String, Map<TopicPartition, Long>> endsNow = ReadPastEnds.ends(bootstrap, SERVICES);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                ReadPastEnds.unreadBefore(bootstrap, endsNow)).as("unread records").isEmpty());
     }
 
     @Test
@@ -477,48 +474,5 @@ class HostileInputIT {
     private static String header(ConsumerRecord<String, byte[]> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    /** Per service, the end offset of each input partition it reads (repartition topics left out). */
-    private Map<String, Map<TopicPartition, Long>> inputEnds() throws Exception {
-        Map<String, Map<TopicPartition, Long>> ends = new TreeMap<>();
-        try (Admin admin = admin()) {
-            for (String service : SERVICES) {
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                committed(admin, service).keySet().stream().filter(tp -> !tp.topic().contains("-repartition"))
-                        .forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-                Map<TopicPartition, Long> offsets = new HashMap<>();
-                admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS)
-                        .forEach((tp, info) -> offsets.put(tp, info.offset()));
-                ends.put(service, offsets);
-            }
-        }
-        return ends;
-    }
-
-    /** Per service and input partition, the records before {@code ends} not yet read (committed offset short). */
-    private Map<String, Long> unreadBefore(Map<String, Map<TopicPartition, Long>> ends) throws Exception {
-        Map<String, Long> unread = new TreeMap<>();
-        try (Admin admin = admin()) {
-            for (var service : ends.entrySet()) {
-                Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, service.getKey());
-                service.getValue().forEach((tp, end) -> {
-                    OffsetAndMetadata offset = committed.get(tp);
-                    long behind = end - (offset == null ? 0 : offset.offset());
-                    if (behind > 0) {
-                        unread.put(service.getKey() + " " + tp, behind);
-                    }
-                });
-            }
-        }
-        return unread;
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, String group) throws Exception {
-        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-    }
-
-    private static Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokerExtension.bootstrapServers()));
     }
 }

@@ -248,37 +248,13 @@ class OperatingIT {
         return counts;
     }
 
-    /**
-     * Waits until every service has committed its position at least at the end every topic it reads
-     * had when the wait began. (Not the moving end: the simulator's heartbeats keep arriving for every
-     * instance earlier test classes left in the shared broker, so a service is rarely at the very end.)
-     */
-    private void awaitServicesCaughtUp() {
-        Map<org.apache.kafka.common.TopicPartition, Long> target = new java.util.HashMap<>();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
-                    org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    KafkaBrokerExtension.bootstrapServers()))) {
-                for (String group : List.of("provisioning-service", "failover-service", "backup-service",
-                        "marketplace-service")) {
-                    var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
-                            new java.util.HashMap<>();
-                    committed.keySet().stream().filter(tp -> !target.containsKey(tp))
-                            .forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
-                    if (!latest.isEmpty()) {
-                        admin.listOffsets(latest).all().get().forEach((tp, end) -> target.put(tp, end.offset()));
-                    }
-                    for (var e : committed.entrySet()) {
-                        // a transaction's commit marker takes an offset no consumer position need pass
-                        if (e.getValue() != null && e.getValue().offset() < target.get(e.getKey()) - 1) {
-                            return false;
-                        }
-                    }
-                }
-                return true;
-            }
-        });
+    /** Waits until every service has read past where each topic it reads ended when the wait began. */
+    private void awaitServicesCaughtUp() throws Exception {
+        String bootstrap = KafkaBrokerExtension.bootstrapServers();
+        var ends = ReadPastEnds.ends(bootstrap, List.of("provisioning-service", "failover-service",
+                "backup-service", "marketplace-service"));
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(ReadPastEnds.unreadBefore(bootstrap, ends)).as("unread records").isEmpty());
     }
 
     /** Every service's state and read models of the instances of this run, as their HTTP APIs answer. */

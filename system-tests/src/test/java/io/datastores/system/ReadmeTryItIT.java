@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -80,15 +79,7 @@ class ReadmeTryItIT {
                     .as("%s is packaged (the test runs after the build; ./dcp up must not build)", module)
                     .exists();
         }
-        Path stack = Path.of("target", "readme-stack-" + UUID.randomUUID()).toAbsolutePath();
-        env.put("DCP_STACK_DIR", stack.toString());
-        env.put("DCP_NO_BUILD", "1");
-        // the class-data archives of every ./dcp stack of the run (ClusterStackIT's too): only the first
-        // stack to stop writes them, the others start from them and stop without writing
-        env.put("DCP_CDS_DIR", Path.of("target", "dcp-cds").toAbsolutePath().toString());
-        env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("DCP_BOOTSTRAP", "");
-        env.put("DCP_REGISTRY", "");
+        env.putAll(DcpStack.environment("readme-stack"));
         int servers = 20000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(100) * 100;
         env.put("DCP_DATAPLANE_PORTS", servers + "-" + (servers + 99)); // the real servers' and endpoints' ports
         DEFAULT_PORTS.forEach((variable, port) -> {
@@ -109,19 +100,7 @@ class ReadmeTryItIT {
             logged("./dcp down", shell.run("./dcp down", COMMAND_TIMEOUT));
             shell.close();
         }
-        // the stack's logs stay for a look after a failure; its data (some 300 MB) goes, and so does any
-        // class-data archive left in the stack (one a KILLed service was writing); the shared ones stay
-        Path stack = Path.of(env.get("DCP_STACK_DIR"));
-        for (String part : List.of("data", "cds")) {
-            Path dir = stack.resolve(part);
-            if (Files.isDirectory(dir)) {
-                try (var files = Files.walk(dir)) {
-                    for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.delete(f);
-                    }
-                }
-            }
-        }
+        DcpStack.deleteData(env);
     }
 
     private Shell.Result logged(String command, Shell.Result result) {
