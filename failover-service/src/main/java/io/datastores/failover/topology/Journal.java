@@ -115,7 +115,10 @@ final class Journal {
     private static <T extends SpecificRecord> void relay(KStream<String, T> records, Source<T> source,
             ContractSerdes serdes) {
         String name = source.topic().name().replace('.', '-');
-        records.process(() -> new Relay<>(source, serdes.value(source.topic()).serializer()), Named.as(name + "-relay"))
+        // the relay reads what its partition has taken (RELAYED_STORE), which also keeps it in the instance
+        // stage's sub-topology: one task per partition, as before there were relays
+        records.process(() -> new Relay<>(source, serdes.value(source.topic()).serializer()), Named.as(name + "-relay"),
+                        RELAYED_STORE)
                 .to(Topics.NODE_TELEMETRY.name(), Produced.with(Serdes.String(), serdes.value(Topics.NODE_TELEMETRY))
                         .withName(name + "-relay-to-telemetry"));
     }
@@ -185,6 +188,7 @@ final class Journal {
         private final Source<T> source;
         private final Serializer<T> serializer;
         private ProcessorContext<String, NodeTelemetryEnvelope> context;
+        private KeyValueStore<String, Long> relayed;
 
         Relay(Source<T> source, Serializer<T> serializer) {
             this.source = source;
@@ -194,6 +198,7 @@ final class Journal {
         @Override
         public void init(ProcessorContext<String, NodeTelemetryEnvelope> context) {
             this.context = context;
+            this.relayed = context.getStateStore(RELAYED_STORE);
         }
 
         @Override
@@ -203,6 +208,10 @@ final class Journal {
             }
             RecordMetadata where = context.recordMetadata().orElseThrow();
             String topic = source.topic().name();
+            Long taken = relayed.get(topic + "/" + where.partition());
+            if (taken != null && where.offset() <= taken) {
+                return; // its copy was read back already (an in-place rebuild reads the source again)
+            }
             EventMetadata of = (EventMetadata) record.value().get(record.value().getSchema().getField("metadata").pos());
             String seed = FailoverTopology.SERVICE + "/relay/" + topic + "/" + where.partition() + "/" + where.offset();
             EventMetadata metadata = EventMetadata.newBuilder()

@@ -390,6 +390,8 @@ class FailoverTopologyTest {
     @DisplayName("all but the instance events reach the instance stage only relayed into the telemetry")
     void allButInstanceEventsReachTheInstanceStageThroughTheTelemetry() {
         var subtopologies = topology.describe().subtopologies();
+        assertThat(subtopologies).as("one sub-topology, as before the relays: task ids and their state stay where"
+                + " they are, and a rebalance moves no more tasks").hasSize(1);
         TopologyDescription.Node decide = subtopologies.stream().flatMap(st -> st.nodes().stream())
                 .filter(n -> n.name().equals("decide-instance")).findFirst().orElseThrow();
         java.util.Set<String> read = new java.util.TreeSet<>();
