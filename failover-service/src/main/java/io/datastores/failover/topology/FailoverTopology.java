@@ -16,6 +16,7 @@ import org.apache.kafka.streams.state.Stores;
 import io.datastores.contract.Topics;
 import io.datastores.events.FailoverCommandEnvelope;
 import io.datastores.events.FailoverEventEnvelope;
+import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.failover.domain.FailoverCommand;
 import io.datastores.failover.domain.FailoverDecider;
 import io.datastores.failover.domain.FailoverEvent;
@@ -46,7 +47,7 @@ import io.datastores.kit.streams.TimeRecording;
  * done, switchovers prepared, commands refused, nodes rewound), {@code dcp.restore-points} (the
  * newest restorable point), the region guard's verdicts on its own {@code dcp.failover-events} and
  * operators' planned switchovers ({@code dcp.failover-commands}, keyed by instance id there). All but
- * the instance events it takes in the order of its partition of the telemetry ({@link Journal}): the
+ * the instances' acceptances it takes in the order of its partition of the telemetry ({@link Journal}): the
  * live service relays them there and takes them where it reads them back. It
  * keeps one {@link InstanceHealth} per instance ({@value #STORE}) and runs {@link FailoverDecider},
  * with its time recorded in the log ({@link HeardTime}): a wall-clock timer writes marks of the time
@@ -121,14 +122,15 @@ public final class FailoverTopology {
         // stage, switchovers (keyed by instance) are relayed to the instance stage
         KStream<String, FailoverCommandEnvelope> operators = DeadLetters.decode(builder, Topics.FAILOVER_COMMANDS,
                 serdes, SERVICE);
-        // all but the instance events reach the instance stage through its telemetry partition (Journal):
-        // the live service relays them there; a shadow reads the live service's relays
+        KStream<String, InstanceEventEnvelope> instanceEvents = DeadLetters.decode(builder, Topics.INSTANCE_EVENTS,
+                serdes, SERVICE);
+        // all but the instances' acceptances reach the instance stage through its telemetry partition
+        // (Journal): the live service relays them there; a shadow reads the live service's relays
         if (publish) {
-            Journal.relay(builder, serdes, operators);
+            Journal.relay(builder, serdes, operators, instanceEvents);
         }
-        KStream<String, Envelope<FailoverCommand>> commands = DeadLetters
-                .decode(builder, Topics.INSTANCE_EVENTS, serdes, SERVICE)
-                .flatMapValues(FailoverMapping::fromInstanceEvent, Named.as("instance-commands"))
+        KStream<String, Envelope<FailoverCommand>> commands = instanceEvents
+                .flatMapValues(FailoverMapping::fromAcceptance, Named.as("instance-commands"))
                 .merge(DeadLetters.decode(builder, Topics.NODE_TELEMETRY, serdes.value(Topics.NODE_TELEMETRY)
                                 .deserializer(), Journal.validator(serdes), SERVICE)
                         .process(() -> new Journal.Reader(serdes), Named.as("journal-commands"), Journal.RELAYED_STORE),

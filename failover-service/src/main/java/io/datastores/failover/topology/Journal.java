@@ -30,6 +30,7 @@ import io.datastores.contract.Topics;
 import io.datastores.events.EventMetadata;
 import io.datastores.events.FailoverCommandEnvelope;
 import io.datastores.events.InputRelayed;
+import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.events.NodeTelemetryEnvelope;
 import io.datastores.failover.domain.FailoverCommand;
 import io.datastores.failover.mapping.FailoverMapping;
@@ -52,10 +53,12 @@ import io.datastores.kit.streams.EnvelopeMeta;
  * places among the same heartbeats and decides the same; a shadow relays nothing and does not read
  * those topics for the instance stage.
  *
- * <p>The instance events (acceptance, nodes, plan changes, deletion) are read where they are: they
- * say what the telemetry is about, and relayed they would land behind the telemetry written while a
- * relay was pending (a whole outage's worth, after a kill), so a node's own failure report would be
- * read before the node was known. A copy written twice (a rebuild in place, or a new application id
+ * <p>The instance events after an acceptance are relayed too: a node's address comes with
+ * {@code InstanceReady}, and a blocked failover promotes a standby at the first heartbeat after its
+ * address is known, so where that event stands among the heartbeats is a decision. An instance's
+ * acceptance is read where it is: it says what the telemetry is about, and relayed it would land
+ * behind the telemetry written while a relay was pending (a whole outage's worth, after a kill), so
+ * the instance's own failure reports would be read before it was known. A copy written twice (a rebuild in place, or a new application id
  * reading its sources from the start) is skipped: each partition remembers the last offset of every
  * source partition it has taken ({@value #RELAYED_STORE}).
  */
@@ -71,9 +74,11 @@ final class Journal {
     /**
      * What the instance stage takes through its telemetry: the guard's verdicts, operators' switchovers,
      * the data plane's answers (nodes provisioned, switchovers prepared, restores done, commands
-     * refused), restore points and alerts. Not the instance events, which say what the telemetry is about.
+     * refused), restore points, alerts, and the instance events after an acceptance (nodes, plan changes,
+     * decommissions, deletion). Not the acceptances, which say what the telemetry is about.
      */
     static final List<Source<?>> SOURCES = List.of(
+            new Source<>(Topics.INSTANCE_EVENTS, FailoverMapping::fromInstanceChanges),
             new Source<>(Topics.FAILOVER_EVENTS, FailoverMapping::fromVerdicts),
             new Source<>(Topics.FAILOVER_COMMANDS, FailoverMapping::fromSwitchoverRequests),
             new Source<>(Topics.DATA_PLANE_EVENTS, FailoverMapping::fromDataPlane),
@@ -97,10 +102,12 @@ final class Journal {
      * decoded (the region stage reads it too).
      */
     static void relay(StreamsBuilder builder, ContractSerdes serdes,
-            KStream<String, FailoverCommandEnvelope> operators) {
+            KStream<String, FailoverCommandEnvelope> operators, KStream<String, InstanceEventEnvelope> instanceEvents) {
         for (Source<?> source : SOURCES) {
             if (source.topic().equals(Topics.FAILOVER_COMMANDS)) {
                 relay(operators, cast(source), serdes);
+            } else if (source.topic().equals(Topics.INSTANCE_EVENTS)) {
+                relay(instanceEvents, cast(source), serdes);
             } else {
                 relay(builder, source, serdes);
             }

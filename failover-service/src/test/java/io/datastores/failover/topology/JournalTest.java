@@ -138,7 +138,7 @@ class JournalTest {
         in.pipeInput("i-9", new NodeTelemetryEnvelope(meta("r-1", "intruder"),
                 new InputRelayed(Topics.FAILOVER_COMMANDS.name(), 0, 0L, ByteBuffer.wrap(request))), clock.now);
         in.pipeInput("i-9", new NodeTelemetryEnvelope(meta("r-2", FailoverTopology.SERVICE),
-                new InputRelayed(Topics.INSTANCE_EVENTS.name(), 0, 0L, ByteBuffer.wrap(request))), clock.now);
+                new InputRelayed(Topics.INSTANCE_REQUESTS.name(), 0, 0L, ByteBuffer.wrap(request))), clock.now);
         in.pipeInput("i-9", new NodeTelemetryEnvelope(meta("r-3", FailoverTopology.SERVICE),
                 new InputRelayed(Topics.FAILOVER_COMMANDS.name(), 0, 0L, ByteBuffer.wrap(new byte[] {1, 2, 3}))), clock.now);
 
@@ -146,7 +146,7 @@ class JournalTest {
                 .lastHeader(DeadLetters.ERROR).value(), StandardCharsets.UTF_8)))
                 .satisfiesExactly(
                         e -> assertThat(e).isEqualTo("an InputRelayed from 'intruder': only failover-service writes them"),
-                        e -> assertThat(e).startsWith("an InputRelayed from 'dcp.instance-events', which failover-service does not relay"),
+                        e -> assertThat(e).startsWith("an InputRelayed from 'dcp.instance-requests', which failover-service does not relay"),
                         e -> assertThat(e).startsWith("an InputRelayed whose value is not a record of dcp.failover-commands"));
         assertThat(decided()).isEmpty();
     }
