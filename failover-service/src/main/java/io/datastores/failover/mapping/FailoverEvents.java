@@ -98,8 +98,10 @@ public final class FailoverEvents {
                     m.failoverId());
         }
         if (event instanceof FailoverEvent.ReplacementRequested r) {
+            // a node known only from its heartbeats (the data plane before provisioning's event) has no zone
+            // yet: "" asks for any, where a null would fail the contract and stop the task at every retry
             return new ReplacementNodeRequested(id, r.replacesNodeId(), r.nodeId(), NodeRole.valueOf(r.role().name()),
-                    r.zone(), r.epoch(), r.failoverId() == null ? "" : r.failoverId(), String.valueOf(r.region()));
+                    r.zone() == null ? "" : r.zone(), r.epoch(), r.failoverId() == null ? "" : r.failoverId(), String.valueOf(r.region()));
         }
         if (event instanceof FailoverEvent.RestoreRequested r) {
             return new RestoreRequested(id, r.nodeId(), r.backupId(), r.targetPosition(), r.failoverId(),
