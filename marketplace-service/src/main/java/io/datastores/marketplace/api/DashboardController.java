@@ -133,7 +133,7 @@ public class DashboardController {
             }
         }
         List<InFailover> failing = total.inFailover().stream()
-                .map(f -> new InFailover(f.instanceId(), f.displayName(), f.kind(), f.failedNodeId())).toList();
+                .map(f -> new InFailover(f.instanceId(), f.displayName(), f.kind().name(), f.failedNodeId())).toList();
         Summary here = Summary.of(organization, total.instances(), total.byStatus(), total.byEngine(),
                 total.byPlan(), failing, total.withBackupWindow());
         if (Fanout.localOnly(request)) { // another instance asks: this one's partitions

@@ -117,7 +117,7 @@ public class FleetController {
             while (all.hasNext()) {
                 InstanceView v = all.next().value;
                 if ((org == null || org.equals(v.organizationId()))
-                        && (engine == null || engine.equalsIgnoreCase(v.engine()))
+                        && (engine == null || engine.equalsIgnoreCase(v.engine().name()))
                         && (status == null || status.equalsIgnoreCase(v.status().name()))) {
                     here.offer(v);
                 }

@@ -539,7 +539,7 @@ public class MarketplaceController {
                 ListingView v = kv.value;
                 if ((all || (v.listed() && !v.deleted())) && v.organizationId() != null
                         && (org == null || org.equals(v.organizationId()))
-                        && (engine == null || engine.equalsIgnoreCase(v.engine()))) {
+                        && (engine == null || engine.equalsIgnoreCase(v.engine().name()))) {
                     here.offer(v);
                 }
             });

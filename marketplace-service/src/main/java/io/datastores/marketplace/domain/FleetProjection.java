@@ -5,8 +5,11 @@ import java.util.List;
 
 import io.datastores.kit.decider.EventMeta;
 import io.datastores.kit.decider.Projection;
+import io.datastores.marketplace.domain.InstanceView.FailoverKind;
 import io.datastores.marketplace.domain.InstanceView.FailoverView;
+import io.datastores.marketplace.domain.InstanceView.NodeRole;
 import io.datastores.marketplace.domain.InstanceView.NodeView;
+import io.datastores.marketplace.domain.InstanceView.Progress;
 import io.datastores.marketplace.domain.InstanceView.Status;
 
 /**
@@ -74,17 +77,17 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
                     v.failover(), v.endpointAddress(), v.failureReason());
         }
         if (fact instanceof InstanceFact.FailoverStarted f) {
-            return withFailover(v, new FailoverView(f.failoverId(), f.kind(), "IN_PROGRESS", f.failedNodeId(),
+            return withFailover(v, new FailoverView(f.failoverId(), f.kind(), Progress.IN_PROGRESS, f.failedNodeId(),
                     f.failedAt(), null, null, null, null, null, null, null, null), v.nodes(), meta);
         }
         if (fact instanceof InstanceFact.Promoted p) {
             // a switchover's old primary follows the new one; a failover's was lost
             boolean planned = v.failover() != null && p.failoverId() != null
-                    && p.failoverId().equals(v.failover().failoverId()) && "SWITCHOVER".equals(v.failover().kind());
-            String previous = planned ? "STANDBY" : "LOST";
+                    && p.failoverId().equals(v.failover().failoverId()) && v.failover().kind() == FailoverKind.SWITCHOVER;
+            NodeRole previous = planned ? NodeRole.STANDBY : NodeRole.LOST;
             List<NodeView> nodes = v.nodes().stream().map(n -> n.nodeId().equals(p.nodeId())
-                    ? new NodeView(n.nodeId(), "PRIMARY", n.zone(), n.host(), n.ip())
-                    : "PRIMARY".equals(n.role()) ? new NodeView(n.nodeId(), previous, n.zone(), n.host(), n.ip()) : n)
+                    ? new NodeView(n.nodeId(), NodeRole.PRIMARY, n.zone(), n.host(), n.ip())
+                    : n.role() == NodeRole.PRIMARY ? new NodeView(n.nodeId(), previous, n.zone(), n.host(), n.ip()) : n)
                     .toList();
             return withFailover(v, v.failover(), nodes, meta);
         }
@@ -92,13 +95,13 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
             FailoverView f = v.failover();
             boolean same = f != null && c.failoverId().equals(f.failoverId());
             return withFailover(v, new FailoverView(c.failoverId(), f == null ? null : f.kind(),
-                    "COMPLETED", f == null ? null : f.failedNodeId(), f == null ? null : f.failedAt(), c.completedAt(),
+                    Progress.COMPLETED, f == null ? null : f.failedNodeId(), f == null ? null : f.failedAt(), c.completedAt(),
                     c.detectionMillis(), c.promotionMillis(), c.unavailableMillis(), c.dataLossBytes(),
                     c.dataLossWindowMillis(), c.note(), same ? f.measuredDataLossBytes() : null), v.nodes(), meta);
         }
         if (fact instanceof InstanceFact.SwitchoverAborted a) {
             return isLast(v, a.switchoverId())
-                    ? withFailover(v, v.failover().withState("ABORTED", a.reason()), v.nodes(), meta) : v;
+                    ? withFailover(v, v.failover().withState(Progress.ABORTED, a.reason()), v.nodes(), meta) : v;
         }
         if (fact instanceof InstanceFact.DataLossMeasured d) {
             return isLast(v, d.failoverId())
@@ -106,11 +109,11 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
         }
         if (fact instanceof InstanceFact.NodeRejoined j) {
             List<NodeView> nodes = new ArrayList<>(v.nodes().stream().map(n -> n.nodeId().equals(j.nodeId())
-                    ? new NodeView(n.nodeId(), "STANDBY", j.zone() != null ? j.zone() : n.zone(), n.host(),
+                    ? new NodeView(n.nodeId(), NodeRole.STANDBY, j.zone() != null ? j.zone() : n.zone(), n.host(),
                             j.ip() != null ? j.ip() : n.ip())
                     : n).toList());
             if (nodes.stream().noneMatch(n -> n.nodeId().equals(j.nodeId()))) {
-                nodes.add(new NodeView(j.nodeId(), "STANDBY", j.zone(), null, j.ip()));
+                nodes.add(new NodeView(j.nodeId(), NodeRole.STANDBY, j.zone(), null, j.ip()));
             }
             return withFailover(v, v.failover(), nodes, meta);
         }

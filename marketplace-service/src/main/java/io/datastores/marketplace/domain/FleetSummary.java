@@ -18,7 +18,8 @@ public record FleetSummary(String organizationId, long instances, Map<String, Lo
         Map<String, Long> byEngine, Map<String, Long> byPlan, long withBackupWindow, List<InFailover> inFailover) {
 
     /** An instance whose last failover is still in progress. */
-    public record InFailover(String instanceId, String displayName, String kind, String failedNodeId) {
+    public record InFailover(String instanceId, String displayName, InstanceView.FailoverKind kind,
+            String failedNodeId) {
     }
 
     public FleetSummary {
@@ -53,8 +54,8 @@ public record FleetSummary(String organizationId, long instances, Map<String, Lo
             if (v == null || v.status() == InstanceView.Status.DELETED) {
                 return null;
             }
-            boolean failing = v.failover() != null && "IN_PROGRESS".equals(v.failover().state());
-            return new Share(v.status().name(), v.engine(), v.plan(), v.backupWindow() != null,
+            boolean failing = v.failover() != null && v.failover().state() == InstanceView.Progress.IN_PROGRESS;
+            return new Share(v.status().name(), v.engine().name(), v.plan(), v.backupWindow() != null,
                     failing ? new InFailover(v.instanceId(), v.displayName(), v.failover().kind(),
                             v.failover().failedNodeId()) : null);
         }

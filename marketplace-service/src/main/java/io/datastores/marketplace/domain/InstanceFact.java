@@ -6,11 +6,11 @@ import java.util.List;
 /** What the fleet view learns about an instance from other services' events. */
 public sealed interface InstanceFact {
 
-    record Accepted(String instanceId, String organizationId, String displayName, String engine, String cloud, String region,
+    record Accepted(String instanceId, String organizationId, String displayName, Engine engine, Cloud cloud, String region,
             String plan, String serviceHost, String catalogVersion, int nodeCount) implements InstanceFact {
     }
 
-    record NodeRequested(String nodeId, String role, String zone) implements InstanceFact {
+    record NodeRequested(String nodeId, InstanceView.NodeRole role, String zone) implements InstanceFact {
     }
 
     record Ready(String serviceHost, int port, boolean tlsRequired, int connectionLimit, List<String> allowlist,
@@ -48,7 +48,7 @@ public sealed interface InstanceFact {
     }
 
     /** failover-service started a failover, or a planned switchover (kind SWITCHOVER, from the primary). */
-    record FailoverStarted(String failoverId, String kind, String failedNodeId, Instant failedAt)
+    record FailoverStarted(String failoverId, InstanceView.FailoverKind kind, String failedNodeId, Instant failedAt)
             implements InstanceFact {
     }
 

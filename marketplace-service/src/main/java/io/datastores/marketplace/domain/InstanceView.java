@@ -8,7 +8,7 @@ import java.util.List;
  * {@code endpointAddress} is the address to dial where no DNS serves the service host (the local data
  * plane's endpoint; null: resolve the host); {@code failureReason} why the instance is FAILED.
  */
-public record InstanceView(String instanceId, String organizationId, String displayName, String engine, String cloud,
+public record InstanceView(String instanceId, String organizationId, String displayName, Engine engine, Cloud cloud,
         String region, String plan, Status status, String serviceHost, int port, boolean tlsRequired,
         int connectionLimit, List<String> allowlist, List<NodeView> nodes, CommandPolicyView commandPolicy,
         String catalogVersion, BackupWindow backupWindow, Instant updatedAt, FailoverView failover,
@@ -16,7 +16,7 @@ public record InstanceView(String instanceId, String organizationId, String disp
 
     /** The node that is primary now, or null. */
     public String primary() {
-        return nodes.stream().filter(n -> "PRIMARY".equals(n.role())).map(NodeView::nodeId).findFirst().orElse(null);
+        return nodes.stream().filter(n -> n.role() == NodeRole.PRIMARY).map(NodeView::nodeId).findFirst().orElse(null);
     }
 
     /**
@@ -26,11 +26,11 @@ public record InstanceView(String instanceId, String organizationId, String disp
      * (bytes behind for promotions, the loss window for restores); {@code measuredDataLossBytes} is
      * the loss measured when the lost primary was rewound.
      */
-    public record FailoverView(String failoverId, String kind, String state, String failedNodeId, Instant failedAt,
+    public record FailoverView(String failoverId, FailoverKind kind, Progress state, String failedNodeId, Instant failedAt,
             Instant completedAt, Long detectionMillis, Long promotionMillis, Long unavailableMillis,
             Long dataLossBytes, Long dataLossWindowMillis, String note, Long measuredDataLossBytes) {
 
-        FailoverView withState(String s, String why) {
+        FailoverView withState(Progress s, String why) {
             return new FailoverView(failoverId, kind, s, failedNodeId, failedAt, completedAt, detectionMillis,
                     promotionMillis, unavailableMillis, dataLossBytes, dataLossWindowMillis, why, measuredDataLossBytes);
         }
@@ -49,7 +49,35 @@ public record InstanceView(String instanceId, String organizationId, String disp
         PROVISIONING, READY, SUSPENDED, FAILED, DELETED
     }
 
-    public record NodeView(String nodeId, String role, String zone, String host, String ip) {
+    public record NodeView(String nodeId, NodeRole role, String zone, String host, String ip) {
+    }
+
+    /** A node's part in its instance: the primary, a standby, or lost (replaced by a failover). */
+    public enum NodeRole {
+        PRIMARY, STANDBY, LOST
+    }
+
+    /**
+     * What a failover or switchover is: a standby promoted, a node restored from backup, a planned
+     * switchover, or a kind a newer failover-service names that this version does not know.
+     */
+    public enum FailoverKind {
+        PROMOTION, RESTORE, SWITCHOVER, UNKNOWN;
+
+        /** The kind failover-service's event names ({@code UNKNOWN} for one this version does not know). */
+        public static FailoverKind of(String name) {
+            for (FailoverKind k : values()) {
+                if (k.name().equals(name)) {
+                    return k;
+                }
+            }
+            return UNKNOWN;
+        }
+    }
+
+    /** Where the last failover stands: running, done, or (a switchover only) called off. */
+    public enum Progress {
+        IN_PROGRESS, COMPLETED, ABORTED
     }
 
     public record CommandPolicyView(List<String> disabledCommands, boolean scriptingEnabled) {

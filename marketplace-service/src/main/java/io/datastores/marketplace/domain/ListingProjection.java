@@ -23,8 +23,8 @@ public final class ListingProjection implements Projection<MarketplaceEvent, Lis
     @Override
     public ListingView apply(ListingView v, MarketplaceEvent e, EventMeta meta) {
         if (e instanceof MarketplaceEvent.Known k) {
-            return new ListingView(v.instanceId(), k.organizationId(), k.displayName(), k.engine().name(), k.plan(),
-                    k.cloud().name(),
+            return new ListingView(v.instanceId(), k.organizationId(), k.displayName(), k.engine(), k.plan(),
+                    k.cloud(),
                     k.region(), v.listed(), v.deleted(), v.credentialsByEnvironment(), v.activeConnections(),
                     v.connectionsEver(), meta.occurredAt());
         }

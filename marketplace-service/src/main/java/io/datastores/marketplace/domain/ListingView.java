@@ -8,8 +8,8 @@ import java.util.Map;
  * The marketplace read model of one instance: whether it is listed, what it is, the names of its
  * active credentials per environment (never a secret), and its connections.
  */
-public record ListingView(String instanceId, String organizationId, String displayName, String engine, String plan,
-        String cloud, String region, boolean listed, boolean deleted,
+public record ListingView(String instanceId, String organizationId, String displayName, Engine engine, String plan,
+        Cloud cloud, String region, boolean listed, boolean deleted,
         Map<String, List<String>> credentialsByEnvironment, int activeConnections, int connectionsEver,
         Instant updatedAt) {
 }

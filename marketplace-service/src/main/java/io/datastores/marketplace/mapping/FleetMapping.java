@@ -35,6 +35,14 @@ public final class FleetMapping {
     private FleetMapping() {
     }
 
+    /** The contract's node role as the view's (the contract has no lost nodes; the view marks them). */
+    static InstanceView.NodeRole role(io.datastores.events.NodeRole r) {
+        return switch (r) {
+            case PRIMARY -> InstanceView.NodeRole.PRIMARY;
+            case STANDBY -> InstanceView.NodeRole.STANDBY;
+        };
+    }
+
     /** backup-service's window, as the fact the fleet view folds. */
     public static List<Envelope<InstanceFact>> fromRestorePoints(RestorePointsEnvelope e) {
         if (e.getPayload() instanceof RestoreWindowChanged w) {
@@ -50,9 +58,9 @@ public final class FleetMapping {
         Object p = e.getPayload();
         InstanceFact fact;
         if (p instanceof FailoverStarted s) {
-            fact = new InstanceFact.FailoverStarted(s.getFailoverId(), s.getKind(), s.getFailedNodeId(), s.getFailedAt());
+            fact = new InstanceFact.FailoverStarted(s.getFailoverId(), InstanceView.FailoverKind.of(s.getKind()), s.getFailedNodeId(), s.getFailedAt());
         } else if (p instanceof SwitchoverStarted s) {
-            fact = new InstanceFact.FailoverStarted(s.getSwitchoverId(), "SWITCHOVER", s.getFromNodeId(),
+            fact = new InstanceFact.FailoverStarted(s.getSwitchoverId(), InstanceView.FailoverKind.SWITCHOVER, s.getFromNodeId(),
                     e.getMetadata().getOccurredAt());
         } else if (p instanceof StandbyPromoted sp) {
             fact = new InstanceFact.Promoted(sp.getNodeId(), sp.getFailoverId());
@@ -79,14 +87,14 @@ public final class FleetMapping {
         InstanceFact fact;
         if (p instanceof InstanceAccepted a) {
             fact = new InstanceFact.Accepted(a.getInstanceId(), a.getOrganizationId(), a.getDisplayName(),
-                    a.getEngine().name(), a.getCloud().name(), a.getRegion(), a.getPlan(), a.getServiceHost(),
+                    MarketplaceMapping.engine(a.getEngine()), MarketplaceMapping.cloud(a.getCloud()), a.getRegion(), a.getPlan(), a.getServiceHost(),
                     a.getCatalogVersion(), a.getNodeCount());
         } else if (p instanceof NodeProvisioningRequested n) {
-            fact = new InstanceFact.NodeRequested(n.getNodeId(), n.getRole().name(), n.getZone());
+            fact = new InstanceFact.NodeRequested(n.getNodeId(), role(n.getRole()), n.getZone());
         } else if (p instanceof InstanceReady r) {
             fact = new InstanceFact.Ready(r.getServiceHost(), r.getPort(), r.getTlsRequired(), r.getConnectionLimit(),
                     List.copyOf(r.getAllowlist()),
-                    r.getNodes().stream().map(n -> new InstanceView.NodeView(n.getNodeId(), n.getRole().name(),
+                    r.getNodes().stream().map(n -> new InstanceView.NodeView(n.getNodeId(), role(n.getRole()),
                             n.getZone(), n.getHost(), n.getIp())).toList(),
                     r.getCommandPolicy() == null ? null : new InstanceView.CommandPolicyView(
                             List.copyOf(r.getCommandPolicy().getDisabledCommands()),

@@ -148,12 +148,12 @@ public final class MarketplaceMapping {
     }
 
     /** The contract's engine as the domain's: the same symbols. */
-    static Engine engine(io.datastores.events.Engine e) {
+    public static Engine engine(io.datastores.events.Engine e) {
         return Engine.valueOf(e.name());
     }
 
     /** The contract's cloud as the domain's: the same symbols. */
-    static Cloud cloud(io.datastores.events.Cloud c) {
+    public static Cloud cloud(io.datastores.events.Cloud c) {
         return Cloud.valueOf(c.name());
     }
 

@@ -1,5 +1,8 @@
 package io.datastores.marketplace.domain;
 
+import io.datastores.marketplace.domain.InstanceView.FailoverKind;
+import io.datastores.marketplace.domain.InstanceView.NodeRole;
+import io.datastores.marketplace.domain.InstanceView.Progress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -25,14 +28,14 @@ class FleetProjectionTest {
         return view;
     }
 
-    private static final InstanceFact ACCEPTED = new InstanceFact.Accepted("i-1", "org", "orders", "POSTGRESQL", "AWS",
+    private static final InstanceFact ACCEPTED = new InstanceFact.Accepted("i-1", "org", "orders", Engine.POSTGRESQL, Cloud.AWS,
             "us-east-1", "BUSINESS-4", "orders.example", "v1", 2);
 
     @Test
     void acceptedThenReadyShowsTheServingInstance() {
-        InstanceView view = fold(ACCEPTED, new InstanceFact.NodeRequested("n1", "PRIMARY", "a"),
+        InstanceView view = fold(ACCEPTED, new InstanceFact.NodeRequested("n1", NodeRole.PRIMARY, "a"),
                 new InstanceFact.Ready("orders.example", 5432, true, 100, List.of("0.0.0.0/0"),
-                        List.of(new InstanceView.NodeView("n1", "PRIMARY", "a", "h1", "10.0.0.1")), null, "v1", null));
+                        List.of(new InstanceView.NodeView("n1", NodeRole.PRIMARY, "a", "h1", "10.0.0.1")), null, "v1", null));
         assertThat(view.status()).isEqualTo(InstanceView.Status.READY);
         assertThat(view.endpointAddress()).as("the simulator: resolve the service host").isNull();
         assertThat(view.connectionLimit()).isEqualTo(100);
@@ -42,8 +45,8 @@ class FleetProjectionTest {
 
     @Test
     void aTrialThatEndsIsSuspendedAndResumes() {
-        InstanceView suspended = fold(ACCEPTED, new InstanceFact.NodeRequested("n1", "PRIMARY", "a"),
-                new InstanceFact.NodeRequested("n2", "STANDBY", "b"), new InstanceFact.Suspended(),
+        InstanceView suspended = fold(ACCEPTED, new InstanceFact.NodeRequested("n1", NodeRole.PRIMARY, "a"),
+                new InstanceFact.NodeRequested("n2", NodeRole.STANDBY, "b"), new InstanceFact.Suspended(),
                 new InstanceFact.NodeDecommissioned("n2"));
         assertThat(suspended.status()).isEqualTo(InstanceView.Status.SUSPENDED);
         assertThat(suspended.nodes()).extracting(InstanceView.NodeView::nodeId).containsExactly("n1");
@@ -68,7 +71,7 @@ class FleetProjectionTest {
 
     @Test
     void replayingTheSameFactsGivesTheSameView() {
-        InstanceFact[] facts = {ACCEPTED, new InstanceFact.NodeRequested("n1", "PRIMARY", "a"),
+        InstanceFact[] facts = {ACCEPTED, new InstanceFact.NodeRequested("n1", NodeRole.PRIMARY, "a"),
                 new InstanceFact.AllowlistChanged(List.of("10.0.0.0/8")), new InstanceFact.PlanChanged("PREMIUM-8", 3,
                 200, "v2"), new InstanceFact.Deleted()};
         InstanceView once = fold(facts);
@@ -80,8 +83,8 @@ class FleetProjectionTest {
     }
 
     private static final InstanceFact READY_ON_ENDPOINT = new InstanceFact.Ready("orders.example", 6432, true, 100,
-            List.of("127.0.0.0/24"), List.of(new InstanceView.NodeView("n1", "PRIMARY", "a", "localhost",
-                    "127.0.0.1:7001"), new InstanceView.NodeView("n2", "STANDBY", "b", "localhost", "127.0.0.1:7002")),
+            List.of("127.0.0.0/24"), List.of(new InstanceView.NodeView("n1", NodeRole.PRIMARY, "a", "localhost",
+                    "127.0.0.1:7001"), new InstanceView.NodeView("n2", NodeRole.STANDBY, "b", "localhost", "127.0.0.1:7002")),
             null, "v1", "127.0.0.1");
 
     @Test
@@ -93,7 +96,7 @@ class FleetProjectionTest {
 
     @Test
     void anInstanceTheDataPlaneCouldNotRunIsFailedWithTheReason() {
-        InstanceView view = fold(ACCEPTED, new InstanceFact.NodeRequested("n1", "PRIMARY", "a"),
+        InstanceView view = fold(ACCEPTED, new InstanceFact.NodeRequested("n1", NodeRole.PRIMARY, "a"),
                 new InstanceFact.Failed("n1", "node n1 could not be started (attempt 3 of 3): initdb failed"));
         assertThat(view.status()).isEqualTo(InstanceView.Status.FAILED);
         assertThat(view.failureReason()).endsWith("initdb failed");
@@ -104,9 +107,9 @@ class FleetProjectionTest {
     @Test
     void aPlannedSwitchoverIsShownLikeAFailoverAndTheOldPrimaryStaysAStandby() {
         InstanceView started = fold(ACCEPTED, READY_ON_ENDPOINT,
-                new InstanceFact.FailoverStarted("i-1/switchover-1", "SWITCHOVER", "n1", Instant.ofEpochSecond(2)));
-        assertThat(started.failover().kind()).isEqualTo("SWITCHOVER");
-        assertThat(started.failover().state()).isEqualTo("IN_PROGRESS");
+                new InstanceFact.FailoverStarted("i-1/switchover-1", FailoverKind.SWITCHOVER, "n1", Instant.ofEpochSecond(2)));
+        assertThat(started.failover().kind()).isEqualTo(FailoverKind.SWITCHOVER);
+        assertThat(started.failover().state()).isEqualTo(Progress.IN_PROGRESS);
         InstanceView promoted = projection.apply(started, new InstanceFact.Promoted("n2", "i-1/switchover-1"),
                 at(3));
         assertThat(promoted.nodes()).extracting(n -> n.nodeId() + " " + n.role())
@@ -114,15 +117,15 @@ class FleetProjectionTest {
         InstanceView done = projection.apply(promoted, new InstanceFact.FailoverCompleted("i-1/switchover-1", "n2",
                 Instant.ofEpochSecond(4), 0, 600, 700, 0, null, "planned switchover from n1: nothing lost"), at(4));
         assertThat(done.failover()).satisfies(f -> {
-            assertThat(f.kind()).isEqualTo("SWITCHOVER");
-            assertThat(f.state()).isEqualTo("COMPLETED");
+            assertThat(f.kind()).isEqualTo(FailoverKind.SWITCHOVER);
+            assertThat(f.state()).isEqualTo(Progress.COMPLETED);
             assertThat(f.unavailableMillis()).isEqualTo(700);
             assertThat(f.note()).contains("nothing lost");
         });
 
         InstanceView aborted = projection.apply(started, new InstanceFact.SwitchoverAborted("i-1/switchover-1",
                 "the data plane did not prepare it within 30 s"), at(5));
-        assertThat(aborted.failover().state()).isEqualTo("ABORTED");
+        assertThat(aborted.failover().state()).isEqualTo(Progress.ABORTED);
         assertThat(aborted.failover().note()).contains("30 s");
         assertThat(projection.apply(started, new InstanceFact.SwitchoverAborted("other", "x"), at(5)))
                 .as("not the last one").isSameAs(started);
@@ -131,11 +134,11 @@ class FleetProjectionTest {
     @Test
     void aFailoversLostPrimaryRejoinsItsReplacementIsCancelledAndTheMeasuredLossIsShown() {
         InstanceView failedOver = fold(ACCEPTED, READY_ON_ENDPOINT,
-                new InstanceFact.FailoverStarted("f-1", "PROMOTION", "n1", Instant.ofEpochSecond(2)),
+                new InstanceFact.FailoverStarted("f-1", FailoverKind.PROMOTION, "n1", Instant.ofEpochSecond(2)),
                 new InstanceFact.Promoted("n2", "f-1"),
                 new InstanceFact.FailoverCompleted("f-1", "n2", Instant.ofEpochSecond(4), 1_000, 200, 1_200, 300, null,
                         ""),
-                new InstanceFact.NodeRequested("i-1-r1", "STANDBY", "a"));
+                new InstanceFact.NodeRequested("i-1-r1", NodeRole.STANDBY, "a"));
         assertThat(failedOver.nodes()).extracting(n -> n.nodeId() + " " + n.role())
                 .containsExactly("n1 LOST", "n2 PRIMARY", "i-1-r1 STANDBY");
         InstanceView rejoined = projection.apply(projection.apply(failedOver,
@@ -151,7 +154,7 @@ class FleetProjectionTest {
     @Test
     void theUpdateTimeIsTheLatestEventTimeWhateverOrderTheTopicsWereReadIn() {
         InstanceView accepted = projection.apply(null, ACCEPTED, at(1));
-        InstanceFact failover = new InstanceFact.FailoverStarted("f-1", "PROMOTION", "n1", Instant.ofEpochSecond(4));
+        InstanceFact failover = new InstanceFact.FailoverStarted("f-1", FailoverKind.PROMOTION, "n1", Instant.ofEpochSecond(4));
         InstanceFact allowlist = new InstanceFact.AllowlistChanged(List.of("10.0.0.0/8"));
         InstanceView failoverFirst = projection.apply(projection.apply(accepted, failover, at(5)), allowlist, at(3));
         InstanceView allowlistFirst = projection.apply(projection.apply(accepted, allowlist, at(3)), failover, at(5));

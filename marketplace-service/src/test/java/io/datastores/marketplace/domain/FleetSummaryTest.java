@@ -16,10 +16,11 @@ class FleetSummaryTest {
 
     private static InstanceView view(String id, Status status, String engine, String plan, boolean window,
             boolean failing) {
-        return new InstanceView(id, "org", "db " + id, engine, "AWS", "us-east-1", plan, status, "h", 5432, true, 100,
+        return new InstanceView(id, "org", "db " + id, Engine.valueOf(engine), Cloud.AWS, "us-east-1", plan, status, "h", 5432, true, 100,
                 List.of(), List.of(), null, "v1",
                 window ? new InstanceView.BackupWindow(Instant.EPOCH, Instant.EPOCH, 7, 1) : null, Instant.EPOCH,
-                failing ? new InstanceView.FailoverView("f-" + id, "PROMOTION", "IN_PROGRESS", "n1", Instant.EPOCH,
+                failing ? new InstanceView.FailoverView("f-" + id, InstanceView.FailoverKind.PROMOTION,
+                        InstanceView.Progress.IN_PROGRESS, "n1", Instant.EPOCH,
                         null, null, null, null, null, null, null, null) : null, null, null);
     }
 
@@ -92,7 +93,7 @@ class FleetSummaryTest {
     @Test
     void aChangeThatMovesNoCountNeedsNoWrite() {
         InstanceView ready = view("i-1", Status.READY, "MYSQL", "HOBBYIST", true, false);
-        InstanceView moved = new InstanceView("i-1", "org", "db i-1", "MYSQL", "AWS", "us-east-1", "HOBBYIST",
+        InstanceView moved = new InstanceView("i-1", "org", "db i-1", Engine.MYSQL, Cloud.AWS, "us-east-1", "HOBBYIST",
                 Status.READY, "other-host", 5432, true, 100, List.of(), List.of(), null, "v2",
                 new InstanceView.BackupWindow(Instant.EPOCH, Instant.EPOCH.plusSeconds(300), 7, 2), Instant.EPOCH, null,
                 "127.0.0.1", null);

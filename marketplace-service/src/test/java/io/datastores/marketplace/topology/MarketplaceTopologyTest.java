@@ -1,5 +1,7 @@
 package io.datastores.marketplace.topology;
 
+import io.datastores.marketplace.domain.InstanceView.FailoverKind;
+import io.datastores.marketplace.domain.InstanceView.Progress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
@@ -177,7 +179,7 @@ class MarketplaceTopologyTest {
                 .setFailedNodeId("n1").setReason("lost").setFailoverId("f1").setKind("PROMOTION")
                 .setDetectedBy("PLATFORM").setFailedAt(T).setEpoch(1).build()));
         KeyValueStore<String, InstanceView> fleet = driver.getKeyValueStore(FleetViewTopology.STORE);
-        assertThat(fleet.get("i-1").failover().state()).isEqualTo("IN_PROGRESS");
+        assertThat(fleet.get("i-1").failover().state()).isEqualTo(Progress.IN_PROGRESS);
         KeyValueStore<String, FleetSummary> summary = driver.getKeyValueStore(FleetViewTopology.SUMMARY_STORE);
         assertThat(summary.get("acme").byStatus()).containsExactly(java.util.Map.entry("READY", 1L));
         assertThat(summary.get("acme").inFailover()).extracting(FleetSummary.InFailover::instanceId)
@@ -193,7 +195,7 @@ class MarketplaceTopologyTest {
         assertThat(summary.get("acme").instances()).isEqualTo(1);
         assertThat(summary.get("acme").inFailover()).isEmpty();
         assertThat(v.failover()).satisfies(f -> {
-            assertThat(f.state()).isEqualTo("COMPLETED");
+            assertThat(f.state()).isEqualTo(Progress.COMPLETED);
             assertThat(f.unavailableMillis()).isEqualTo(1000);
             assertThat(f.dataLossBytes()).isEqualTo(5);
         });
@@ -207,13 +209,13 @@ class MarketplaceTopologyTest {
                 "i-1/switchover-1", "n1", "n2", 1L, "alice", "req-1")));
         KeyValueStore<String, InstanceView> fleet = driver.getKeyValueStore(FleetViewTopology.STORE);
         assertThat(fleet.get("i-1").failover()).satisfies(f -> {
-            assertThat(f.kind()).isEqualTo("SWITCHOVER");
-            assertThat(f.state()).isEqualTo("IN_PROGRESS");
+            assertThat(f.kind()).isEqualTo(FailoverKind.SWITCHOVER);
+            assertThat(f.state()).isEqualTo(Progress.IN_PROGRESS);
             assertThat(f.failedNodeId()).isEqualTo("n1");
         });
         failovers.pipeInput("i-1", new FailoverEventEnvelope(meta(), new io.datastores.events.SwitchoverAborted("i-1",
                 "i-1/switchover-1", "the data plane did not prepare it within 30 s")));
-        assertThat(fleet.get("i-1").failover().state()).isEqualTo("ABORTED");
+        assertThat(fleet.get("i-1").failover().state()).isEqualTo(Progress.ABORTED);
         assertThat(fleet.get("i-1").primary()).isEqualTo("n1");
 
         instances.pipeInput("i-2", new InstanceEventEnvelope(meta(), InstanceAccepted.newBuilder().setRequestId("r2")
