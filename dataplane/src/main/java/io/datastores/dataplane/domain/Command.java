@@ -18,7 +18,7 @@ public sealed interface Command {
     }
 
     /** An instance was accepted: what its servers and endpoint need (InstanceAccepted). */
-    record Accept(String instanceId, String engine, String plan, String serviceHost, int connectionLimit,
+    record Accept(String instanceId, String engine, String plan, Tier tier, String serviceHost, int connectionLimit,
             List<String> allowlist) implements Command {
         @Override
         public String source() {
@@ -36,7 +36,7 @@ public sealed interface Command {
     }
 
     /** The plan changed: another connection limit, perhaps synchronous replication (PlanChanged). */
-    record ChangePlan(String instanceId, String plan, int connectionLimit) implements Command {
+    record ChangePlan(String instanceId, String plan, Tier tier, int connectionLimit) implements Command {
         @Override
         public String source() {
             return "PlanChanged";

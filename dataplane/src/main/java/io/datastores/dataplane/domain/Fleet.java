@@ -90,11 +90,12 @@ public record Fleet(Map<String, Instance> instances, int firstPort, int lastPort
      * @param epoch the newest fencing epoch seen for it: older commands are refused
      * @param primaryNodeId the node the endpoint points at (null until the first primary runs)
      */
-    public record Instance(String instanceId, String engine, String plan, String serviceHost, int endpointPort,
+    public record Instance(String instanceId, String engine, String plan, Tier tier, String serviceHost, int endpointPort,
             int connectionLimit, List<String> allowlist, long epoch, String primaryNodeId,
             Map<String, Node> nodes) {
 
         public Instance {
+            tier = tier == null ? Tier.UNKNOWN : tier;
             allowlist = List.copyOf(allowlist);
             nodes = Map.copyOf(nodes);
         }
@@ -102,34 +103,34 @@ public record Fleet(Map<String, Instance> instances, int firstPort, int lastPort
         public Instance withNode(Node node) {
             Map<String, Node> next = new LinkedHashMap<>(nodes);
             next.put(node.nodeId(), node);
-            return new Instance(instanceId, engine, plan, serviceHost, endpointPort, connectionLimit, allowlist, epoch,
+            return new Instance(instanceId, engine, plan, tier, serviceHost, endpointPort, connectionLimit, allowlist, epoch,
                     primaryNodeId, next);
         }
 
         public Instance withoutNode(String nodeId) {
             Map<String, Node> next = new LinkedHashMap<>(nodes);
             next.remove(nodeId);
-            return new Instance(instanceId, engine, plan, serviceHost, endpointPort, connectionLimit, allowlist, epoch,
+            return new Instance(instanceId, engine, plan, tier, serviceHost, endpointPort, connectionLimit, allowlist, epoch,
                     nodeId.equals(primaryNodeId) ? null : primaryNodeId, next);
         }
 
         public Instance withEpoch(long newEpoch) {
-            return new Instance(instanceId, engine, plan, serviceHost, endpointPort, connectionLimit, allowlist,
+            return new Instance(instanceId, engine, plan, tier, serviceHost, endpointPort, connectionLimit, allowlist,
                     Math.max(epoch, newEpoch), primaryNodeId, nodes);
         }
 
         public Instance withPrimary(String nodeId) {
-            return new Instance(instanceId, engine, plan, serviceHost, endpointPort, connectionLimit, allowlist, epoch,
+            return new Instance(instanceId, engine, plan, tier, serviceHost, endpointPort, connectionLimit, allowlist, epoch,
                     nodeId, nodes);
         }
 
-        public Instance withPlan(String newPlan, int newLimit) {
-            return new Instance(instanceId, engine, newPlan, serviceHost, endpointPort, newLimit, allowlist, epoch,
+        public Instance withPlan(String newPlan, Tier newTier, int newLimit) {
+            return new Instance(instanceId, engine, newPlan, newTier, serviceHost, endpointPort, newLimit, allowlist, epoch,
                     primaryNodeId, nodes);
         }
 
         public Instance withAllowlist(List<String> newAllowlist) {
-            return new Instance(instanceId, engine, plan, serviceHost, endpointPort, connectionLimit, newAllowlist,
+            return new Instance(instanceId, engine, plan, tier, serviceHost, endpointPort, connectionLimit, newAllowlist,
                     epoch, primaryNodeId, nodes);
         }
 
@@ -155,7 +156,7 @@ public record Fleet(Map<String, Instance> instances, int firstPort, int lastPort
 
         /** Premium plans commit synchronously to a quorum of their standbys (ANY 1). */
         public boolean synchronous() {
-            return plan != null && plan.toUpperCase(java.util.Locale.ROOT).startsWith("PREMIUM");
+            return tier == Tier.PREMIUM;
         }
     }
 

@@ -152,7 +152,7 @@ public record Rules(int maxNodes, Set<String> engines, java.util.function.IntPre
         if (port.isEmpty()) {
             return Plan.nothing(fleet); // its nodes are refused, with the reason, when they are asked for
         }
-        Instance instance = new Instance(a.instanceId(), a.engine(), a.plan(), a.serviceHost(), port.get(),
+        Instance instance = new Instance(a.instanceId(), a.engine(), a.plan(), a.tier(), a.serviceHost(), port.get(),
                 a.connectionLimit(), a.allowlist(), 0, null, Map.of());
         return Plan.steps(fleet.with(instance), a, null, 0, null, List.of(new Step.PrepareInstance(a.instanceId())));
     }
@@ -203,7 +203,7 @@ public record Rules(int maxNodes, Set<String> engines, java.util.function.IntPre
 
     private static Plan changePlan(Command.ChangePlan c, Instance instance, Fleet fleet) {
         boolean restart = c.connectionLimit() != instance.connectionLimit(); // max_connections needs a restart
-        Fleet next = fleet.with(instance.withPlan(c.plan(), c.connectionLimit()));
+        Fleet next = fleet.with(instance.withPlan(c.plan(), c.tier(), c.connectionLimit()));
         List<Step> steps = new ArrayList<>();
         for (Node standby : instance.runningStandbys()) {
             steps.add(new Step.Configure(c.instanceId(), standby.nodeId(), restart));

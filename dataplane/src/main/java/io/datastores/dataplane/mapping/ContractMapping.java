@@ -7,6 +7,7 @@ import java.util.Optional;
 import io.datastores.dataplane.domain.Command;
 import io.datastores.dataplane.domain.Fleet.Role;
 import io.datastores.dataplane.domain.Report;
+import io.datastores.dataplane.domain.Tier;
 import io.datastores.events.AdminCredentialIssued;
 import io.datastores.events.AllowlistChanged;
 import io.datastores.events.BackupFailed;
@@ -37,6 +38,7 @@ import io.datastores.events.RestoreRequested;
 import io.datastores.events.StandbyPromoted;
 import io.datastores.events.SwitchoverAborted;
 import io.datastores.events.SwitchoverPrepared;
+import io.datastores.events.PlanTier;
 import io.datastores.events.SwitchoverStarted;
 
 /** The contract's events to the data plane's commands, and its reports to the contract's events. */
@@ -45,11 +47,26 @@ public final class ContractMapping {
     private ContractMapping() {
     }
 
+    /**
+     * The plan's tier the event carries; for an event written before it was carried (null), the tier
+     * its plan's name begins with, as the catalog names plans ({@code PREMIUM-4}): the contract's rule
+     * for such events, and the one place the data plane reads a plan's name.
+     */
+    public static Tier tier(PlanTier carried, String plan) {
+        if (carried != null) {
+            return Tier.valueOf(carried.name());
+        }
+        String prefix = plan == null ? "" : plan.split("-", 2)[0].toUpperCase(java.util.Locale.ROOT);
+        return java.util.Arrays.stream(Tier.values()).filter(t -> t.name().equals(prefix)).findFirst()
+                .orElse(Tier.UNKNOWN);
+    }
+
     /** The command a control-plane event carries for the data plane, if any. */
     public static Optional<Command> command(Object payload) {
         Command c = null;
         if (payload instanceof InstanceAccepted a) {
-            c = new Command.Accept(a.getInstanceId(), a.getEngine().name(), a.getPlan(), a.getServiceHost(),
+            c = new Command.Accept(a.getInstanceId(), a.getEngine().name(), a.getPlan(),
+                    tier(a.getTier(), a.getPlan()), a.getServiceHost(),
                     a.getConnectionLimit(), List.copyOf(a.getAllowlist()));
         } else if (payload instanceof NodeProvisioningRequested r) {
             c = new Command.Provision(r.getInstanceId(), r.getNodeId(), role(r.getRole()), r.getZone(), r.getEpoch(),
@@ -58,7 +75,8 @@ public final class ContractMapping {
             c = new Command.Provision(r.getInstanceId(), r.getNodeId(), role(r.getRole()), r.getZone(), r.getEpoch(), 1,
                     r.getReplacesNodeId());
         } else if (payload instanceof PlanChanged p) {
-            c = new Command.ChangePlan(p.getInstanceId(), p.getToPlan(), p.getConnectionLimit());
+            c = new Command.ChangePlan(p.getInstanceId(), p.getToPlan(), tier(p.getToTier(), p.getToPlan()),
+                    p.getConnectionLimit());
         } else if (payload instanceof AllowlistChanged a) {
             c = new Command.ChangeAllowlist(a.getInstanceId(), List.copyOf(a.getAllowlist()));
         } else if (payload instanceof InstanceReady r) {

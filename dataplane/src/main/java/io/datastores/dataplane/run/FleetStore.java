@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.function.UnaryOperator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.datastores.dataplane.domain.Fleet;
+import io.datastores.dataplane.mapping.ContractMapping;
 import io.datastores.kit.json.JsonSerde;
 
 /**
@@ -49,12 +53,26 @@ public final class FleetStore {
         }
     }
 
+    /**
+     * Gives each instance a fleet written before instances kept their tier lacks its plan's tier, by
+     * the contract's rule for events that did not carry it ({@link ContractMapping#tier}).
+     */
+    private static void withTiers(JsonNode instances) {
+        instances.forEach(instance -> {
+            if (instance instanceof ObjectNode o && (!o.hasNonNull("tier"))) {
+                o.put("tier", ContractMapping.tier(null, o.path("plan").asText(null)).name());
+            }
+        });
+    }
+
     private static Fleet load(Path file, Fleet empty) {
         if (!Files.exists(file)) {
             return empty;
         }
         try {
-            Fleet stored = JsonSerde.MAPPER.readValue(file.toFile(), Fleet.class);
+            JsonNode document = JsonSerde.MAPPER.readTree(file.toFile());
+            withTiers(document.path("instances"));
+            Fleet stored = JsonSerde.MAPPER.treeToValue(document, Fleet.class);
             return new Fleet(stored.instances(), empty.firstPort(), empty.lastPort());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + " (the data plane's fleet)", e);

@@ -18,7 +18,8 @@ class RulesTest {
     private final Rules rules = new Rules(6, Set.of("POSTGRESQL", "POSTGRESQL_VECTOR"));
 
     private static Command.Accept accept(String id, String plan) {
-        return new Command.Accept(id, "POSTGRESQL", plan, id + ".db.dcp.internal", 100, List.of("0.0.0.0/0"));
+        return new Command.Accept(id, "POSTGRESQL", plan, Tier.valueOf(plan.split("-")[0]), id + ".db.dcp.internal", 100,
+                List.of("0.0.0.0/0"));
     }
 
     private static Command.Provision node(String instance, int n, Role role, long epoch) {
@@ -107,7 +108,7 @@ class RulesTest {
 
         @Test
         void givenAnotherEngine_whenAccepted_thenThisDataPlaneLeavesItAlone() {
-            Command.Accept cache = new Command.Accept("c-1", "CACHE", "HOBBYIST", "c.db", 10000, List.of());
+            Command.Accept cache = new Command.Accept("c-1", "CACHE", "HOBBYIST", Tier.HOBBYIST, "c.db", 10000, List.of());
             Fleet f = run(Fleet.empty(15400, 15499), cache);
             assertThat(f.instances()).isEmpty();
             assertThat(rules.decide(node("c-1", 1, Role.PRIMARY, 0), f).steps()).isEmpty();

@@ -21,7 +21,7 @@ class ServerSettingsTest {
         Node n1 = new Node("i-1-n1", Role.PRIMARY, 15401, 1, NodeStatus.RUNNING, "a");
         Node n2 = new Node("i-1-n2", Role.STANDBY, 15402, 1, NodeStatus.RUNNING, "b");
         Node n3 = new Node("i-1-n3", Role.STANDBY, 15403, 1, NodeStatus.LOST, "c");
-        return new Instance("i-1", "POSTGRESQL", plan, "i.db", 15400, limit, List.of(), 1, "i-1-n1",
+        return new Instance("i-1", "POSTGRESQL", plan, Tier.valueOf(plan.split("-")[0]), "i.db", 15400, limit, List.of(), 1, "i-1-n1",
                 Map.of(n1.nodeId(), n1, n2.nodeId(), n2, n3.nodeId(), n3));
     }
 
@@ -38,6 +38,14 @@ class ServerSettingsTest {
         assertThat(ServerSettings.quorum(premium, premium.nodes().get("i-1-n1"))).isEqualTo("ANY 1 (\"i-1-n2\")");
         Instance business = instance("BUSINESS-4", 100);
         assertThat(ServerSettings.quorum(business, business.nodes().get("i-1-n1"))).isEmpty();
+    }
+
+    @Test
+    void theTierTheCatalogGaveDecides_notThePlansName() {
+        Instance renamed = instance("PREMIUM-4", 100).withPlan("ENTERPRISE-4", Tier.PREMIUM, 100);
+        assertThat(ServerSettings.quorum(renamed, renamed.nodes().get("i-1-n1"))).isEqualTo("ANY 1 (\"i-1-n2\")");
+        Instance named = instance("PREMIUM-4", 100).withPlan("PREMIUM-LIKE-4", Tier.BUSINESS, 100);
+        assertThat(ServerSettings.quorum(named, named.nodes().get("i-1-n1"))).isEmpty();
     }
 
     @Test

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import io.datastores.dataplane.domain.Tier;
 import io.datastores.dataplane.domain.Command;
 import io.datastores.dataplane.domain.Fleet;
 import io.datastores.dataplane.domain.Fleet.Role;
@@ -180,7 +181,7 @@ class ServersIT {
     @Test
     @Order(1)
     void aPremiumInstanceRunsThreeServersBehindItsEndpoint_withTlsVerifiedAndItsLimit() throws Exception {
-        run(new Command.Accept(ID, "POSTGRESQL", "PREMIUM-4", "orders-itprem.us-east-1.aws.db.dcp.internal", 100,
+        run(new Command.Accept(ID, "POSTGRESQL", "PREMIUM-4", Tier.PREMIUM, "orders-itprem.us-east-1.aws.db.dcp.internal", 100,
                 List.of("127.0.0.1/32")));
         run(new Command.Provision(ID, ID + "-n1", Role.PRIMARY, "a", 0, 1, null));
         run(new Command.Provision(ID, ID + "-n2", Role.STANDBY, "b", 0, 1, null));
