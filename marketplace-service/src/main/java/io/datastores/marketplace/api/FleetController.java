@@ -46,9 +46,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 @SerdeImport(InstanceView.CommandPolicyView.class)
 @SerdeImport(InstanceView.BackupWindow.class)
 @SerdeImport(InstanceView.FailoverView.class)
-@SerdeImport(InstanceView.Access.class)
-@SerdeImport(InstanceView.Outcome.class)
-@SerdeImport(io.datastores.marketplace.domain.Offering.class)
 @SerdeImport(FleetController.Page.class)
 @TokenProtected
 public class FleetController {
@@ -84,7 +81,7 @@ public class FleetController {
         if (view == null) {
             return HttpResponse.notFound(new Problem("no instance " + id + " in the fleet view"));
         }
-        return AuthFilter.outsideScope(request, view.offering().organizationId()).<HttpResponse<?>>map(r -> r)
+        return AuthFilter.outsideScope(request, view.organizationId()).<HttpResponse<?>>map(r -> r)
                 .orElseGet(() -> HttpResponse.ok(view));
     }
 
@@ -119,8 +116,8 @@ public class FleetController {
         try (KeyValueIterator<String, InstanceView> all = store.get().all()) {
             while (all.hasNext()) {
                 InstanceView v = all.next().value;
-                if ((org == null || org.equals(v.offering().organizationId()))
-                        && (engine == null || engine.equalsIgnoreCase(String.valueOf(v.offering().engine())))
+                if ((org == null || org.equals(v.organizationId()))
+                        && (engine == null || engine.equalsIgnoreCase(v.engine().name()))
                         && (status == null || status.equalsIgnoreCase(v.status().name()))) {
                     here.offer(v);
                 }

@@ -537,9 +537,9 @@ public class MarketplaceController {
         try (KeyValueIterator<String, ListingView> it = store.get().all()) {
             it.forEachRemaining(kv -> {
                 ListingView v = kv.value;
-                if ((all || (v.listed() && !v.deleted())) && v.offering().organizationId() != null
-                        && (org == null || org.equals(v.offering().organizationId()))
-                        && (engine == null || engine.equalsIgnoreCase(String.valueOf(v.offering().engine())))) {
+                if ((all || (v.listed() && !v.deleted())) && v.organizationId() != null
+                        && (org == null || org.equals(v.organizationId()))
+                        && (engine == null || engine.equalsIgnoreCase(v.engine().name()))) {
                     here.offer(v);
                 }
             });
