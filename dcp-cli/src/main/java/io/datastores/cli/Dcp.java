@@ -43,7 +43,7 @@ import picocli.CommandLine.Parameters;
 /** {@code dcp}: publish events to and tail events from the control plane's topics. */
 @Command(name = "dcp", mixinStandardHelpOptions = true, subcommands = {Dcp.Publish.class, Dcp.Tail.class,
         Dcp.TopicList.class, Dcp.Prepare.class, Dcp.Token.class, Operate.Dlq.class, Operate.Replay.class,
-        Rebuild.AppReset.class, Rebuild.AppCleanup.class, Rebuild.CompareState.class}, description = "Publish and read the control plane's events.")
+        Rebuild.AppReset.class, Rebuild.HandOver.class, Rebuild.AppCleanup.class, Rebuild.CompareState.class}, description = "Publish and read the control plane's events.")
 public final class Dcp {
 
     /** Where the stack is: flags, else DCP_BOOTSTRAP / DCP_REGISTRY, else the dev stack's ports. */

@@ -54,6 +54,15 @@ final class Rebuild {
             "marketplace-service", List.of(Topics.INSTANCE_EVENTS, Topics.FAILOVER_EVENTS, Topics.BACKUP_EVENTS,
                     Topics.RESTORE_POINTS, Topics.MARKETPLACE_COMMANDS));
 
+    /**
+     * The topics a service's live instance only relays into a log of its own and its shadow does not
+     * read for them (failover-service's relays, ADR 11): at a blue-green switch the new application
+     * id must go on relaying where the old one stopped.
+     */
+    static final Map<String, List<TopicSpec<?>>> RELAYED = Map.of(
+            "failover-service", List.of(Topics.FAILOVER_EVENTS, Topics.FAILOVER_COMMANDS, Topics.DATA_PLANE_EVENTS,
+                    Topics.RESTORE_POINTS, Topics.NODE_ALERTS));
+
     private Rebuild() {
     }
 
@@ -91,6 +100,65 @@ final class Rebuild {
                 args.add("--dry-run");
             }
             return new StreamsResetter().execute(args.toArray(String[]::new));
+        }
+    }
+
+    @Command(name = "hand-over", description = "At a blue-green switch, both stopped: on the topics the "
+            + "service only relays (failover-service's journal), the new application id's positions become the "
+            + "old one's where it is further, or has none, so that nothing is left unrelayed and nothing is "
+            + "relayed from the start again.")
+    static final class HandOver implements Callable<Integer> {
+        @CommandLine.Mixin
+        Dcp.Connection connection = new Dcp.Connection();
+
+        @Parameters(index = "0", description = "the service")
+        String service;
+
+        @Parameters(index = "1", description = "the old application id")
+        String from;
+
+        @Parameters(index = "2", description = "the new application id")
+        String to;
+
+        @Override
+        public Integer call() throws Exception {
+            inputs(service);
+            List<TopicSpec<?>> relayed = RELAYED.getOrDefault(service, List.of());
+            if (relayed.isEmpty()) {
+                System.out.println(service + " relays nothing: no positions to hand over");
+                return 0;
+            }
+            Set<String> topics = relayed.stream().map(TopicSpec::name).collect(Collectors.toSet());
+            try (Admin admin = admin(connection)) {
+                Map<TopicPartition, OffsetAndMetadata> old = positions(admin, from, topics);
+                Map<TopicPartition, OffsetAndMetadata> now = positions(admin, to, topics);
+                Map<TopicPartition, OffsetAndMetadata> moved = new HashMap<>();
+                old.forEach((tp, position) -> {
+                    OffsetAndMetadata own = now.get(tp);
+                    if (own == null || own.offset() > position.offset()) {
+                        moved.put(tp, new OffsetAndMetadata(position.offset()));
+                    }
+                });
+                if (!moved.isEmpty()) {
+                    admin.alterConsumerGroupOffsets(to, moved).all().get();
+                }
+                System.out.println("handed over " + moved.size() + " position(s) of " + from + " to " + to + " on "
+                        + topics.stream().sorted().toList());
+            }
+            return 0;
+        }
+
+        private static Map<TopicPartition, OffsetAndMetadata> positions(Admin admin, String group, Set<String> topics)
+                throws Exception {
+            Map<TopicPartition, OffsetAndMetadata> all = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetAndMetadata> kept = new HashMap<>();
+            all.forEach((tp, position) -> {
+                if (position != null && topics.contains(tp.topic())) {
+                    kept.put(tp, position);
+                }
+            });
+            return kept;
         }
     }
 
@@ -190,8 +258,10 @@ final class Rebuild {
             while (System.currentTimeMillis() < deadline) {
                 liveDigests = digests(live);
                 shadowDigests = digests(shadow);
-                boolean caughtUp = shadowApplicationId == null || caughtUp(lagAndPartitions(shadowApplicationId));
-                if (caughtUp && !liveDigests.isEmpty() && liveDigests.equals(shadowDigests)) {
+                boolean caughtUp = shadowApplicationId == null || caughtUp(lagAndPartitions(shadowApplicationId))
+                        || passedWhereTheLogEnded(shadowApplicationId);
+                if (caughtUp && !liveDigests.isEmpty() && (liveDigests.equals(shadowDigests)
+                        || sameEntries(liveDigests, shadowDigests))) {
                     liveDigests.forEach((store, d) -> System.out.println("same  " + store + " " + d));
                     System.out.println("no difference: the state rebuilt from the log is the live state");
                     return 0;
@@ -212,6 +282,25 @@ final class Rebuild {
                 }
             }
             return 1;
+        }
+
+        /**
+         * Whether the stores whose digests differ hold the same entries when read again: a store that every
+         * heartbeat rewrites (failover's heard nodes) moves on between the live service's digest and the
+         * shadow's, and is equal when both have read as far.
+         */
+        private boolean sameEntries(Map<String, String> liveDigests, Map<String, String> shadowDigests)
+                throws Exception {
+            if (!liveDigests.keySet().equals(shadowDigests.keySet())) {
+                return false;
+            }
+            for (String store : liveDigests.keySet()) {
+                if (!liveDigests.get(store).equals(shadowDigests.get(store))
+                        && !entries(live, store).equals(entries(shadow, store))) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private void printDifferences(String store) throws Exception {
@@ -294,6 +383,35 @@ final class Rebuild {
         }
 
         /** At most one record per partition behind (a transaction marker takes an offset). */
+        /** Per partition the shadow reads, where the log ended when it was first seen. */
+        private final Map<TopicPartition, Long> endedAt = new HashMap<>();
+
+        /**
+         * Whether the shadow has read past where each of its partitions ended when the wait began (a
+         * transaction's commit marker aside). A service whose inputs never rest (failover's progress
+         * records, 96 a second, and its marks) keeps a shadow a few records behind its ends at every
+         * moment; once past where the log ended, its state is the live one's if they are ever equal.
+         */
+        private boolean passedWhereTheLogEnded(String applicationId) {
+            try (Admin admin = admin(connection)) {
+                Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, applicationId);
+                Map<TopicPartition, OffsetAndMetadata> unseen = new HashMap<>();
+                committed.forEach((tp, position) -> {
+                    if (!endedAt.containsKey(tp)) {
+                        unseen.put(tp, position);
+                    }
+                });
+                if (!unseen.isEmpty()) {
+                    ends(admin, unseen, org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED)
+                            .forEach((tp, end) -> endedAt.put(tp, end.offset()));
+                }
+                return !committed.isEmpty() && committed.entrySet().stream().allMatch(e -> e.getValue() != null
+                        && e.getValue().offset() >= endedAt.get(e.getKey()) - 1);
+            } catch (Exception e) {
+                return false;
+            }
+        }
+
         private static boolean caughtUp(long[] lagAndPartitions) {
             return lagAndPartitions[1] > 0 && lagAndPartitions[0] >= 0 && lagAndPartitions[0] <= lagAndPartitions[1];
         }

@@ -25,8 +25,9 @@ import io.datastores.events.RestorePointsEnvelope;
  * region events and commands, by {@code cloud:region}), so that one instance's history is in
  * one partition, in order. Each topic's value is one envelope record (event metadata plus a
  * union of the event types of that topic; see {@code docs/adr/0001-one-envelope-per-topic.md}).
- * Every topic has exactly one writer, but one: failover-service writes its marks of heard time into
- * {@link #NODE_TELEMETRY} beside the data plane's telemetry (docs/adr/0010).
+ * Every topic has exactly one writer, but one: failover-service writes its journal entries into
+ * {@link #NODE_TELEMETRY} beside the data plane's telemetry, its marks of heard time (docs/adr/0010)
+ * and relays of its inputs but the instance events (docs/adr/0011).
  */
 public final class Topics {
 
@@ -46,7 +47,7 @@ public final class Topics {
             "dcp.dataplane-events", INSTANCE_ID, DataPlaneEventEnvelope.class, 6, "delete", DATA_PLANE);
     public static final TopicSpec<NodeTelemetryEnvelope> NODE_TELEMETRY = new TopicSpec<>(
             "dcp.node-telemetry", INSTANCE_ID, NodeTelemetryEnvelope.class, 6, "delete",
-            DATA_PLANE + "; failover-service (its marks of heard time)");
+            DATA_PLANE + "; failover-service (its marks of heard time and relays of its other inputs)");
     public static final TopicSpec<NodeAlertEnvelope> NODE_ALERTS = new TopicSpec<>(
             "dcp.node-alerts", INSTANCE_ID, NodeAlertEnvelope.class, 6, "delete",
             "platform monitoring (external publishers)");

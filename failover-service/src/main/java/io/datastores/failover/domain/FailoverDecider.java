@@ -123,9 +123,7 @@ public final class FailoverDecider
             return detection.report(r, s, at);
         }
         if (command instanceof NodeUp u) {
-            Optional<Node> n = s.node(u.nodeId());
-            return n.isPresent() && n.get().status() == Status.PENDING
-                    ? List.of(new ReplacementUp(u.nodeId(), u.ip(), u.zone(), at)) : List.of();
+            return replacementUp(u, s, at);
         }
         if (command instanceof RecordRestorePoint p) {
             return restorePoint(p, s);
@@ -162,6 +160,20 @@ public final class FailoverDecider
         boolean changes = r.nodes().stream().anyMatch(p -> s.node(p.nodeId())
                 .map(n -> n.ip() == null && p.ip() != null).orElse(true));
         return changes ? List.of(new NodesRecorded(r.nodes(), at)) : List.of();
+    }
+
+    /**
+     * The data plane reports a node up with its address. A replacement still pending is watched from
+     * now; one whose heartbeat came first (the two travel on different topics) is only addressed. Either
+     * way the node it replaces leaves the live nodes, so the state does not depend on which came first.
+     */
+    private static List<FailoverEvent> replacementUp(NodeUp u, InstanceHealth s, Instant at) {
+        Optional<Node> n = s.node(u.nodeId());
+        boolean news = n.isPresent() && (n.get().status() == Status.PENDING
+                || n.get().ip() == null && u.ip() != null
+                || s.nodes().stream().anyMatch(r -> r.nodeId().equals(n.get().replacesNodeId())
+                        && r.status() == Status.LOST));
+        return news ? List.of(new ReplacementUp(u.nodeId(), u.ip(), u.zone(), at)) : List.of();
     }
 
     private static List<FailoverEvent> restorePoint(RecordRestorePoint p, InstanceHealth s) {

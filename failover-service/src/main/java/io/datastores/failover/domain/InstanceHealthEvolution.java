@@ -87,10 +87,13 @@ final class InstanceHealthEvolution {
                     p.lastArchivedPosition(), p.latestBackupId()));
         }
         if (event instanceof ReplacementUp u) {
-            InstanceHealth up = s.withNode(u.nodeId(), n -> new Node(n.nodeId(), n.role(),
-                    new Placement(u.zone(), u.ip()), Status.HEALTHY,
-                    new Heard(n.lastHeartbeatAt(), u.at(), n.position()),
-                    new Stability(null, n.minorFailures()), n.epoch(), n.replacesNodeId()));
+            // pending: watched from now; already heard: only its address is news
+            InstanceHealth up = s.withNode(u.nodeId(), n -> n.status() != Status.PENDING
+                    ? n.withPlacement(new Placement(u.zone() != null ? u.zone() : n.zone(),
+                            u.ip() != null ? u.ip() : n.ip()))
+                    : new Node(n.nodeId(), n.role(), new Placement(u.zone(), u.ip()), Status.HEALTHY,
+                            new Heard(n.lastHeartbeatAt(), u.at(), n.position()),
+                            new Stability(null, n.minorFailures()), n.epoch(), n.replacesNodeId()));
             // the node it replaces, if that one is lost, leaves the live nodes
             String replaced = up.node(u.nodeId()).map(Node::replacesNodeId).orElse(null);
             return replaced == null ? up : up.forget(replaced);

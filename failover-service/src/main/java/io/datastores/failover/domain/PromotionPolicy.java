@@ -26,7 +26,9 @@ import io.datastores.kit.decider.Decider;
  * asked for; the failover is complete when the new primary reports itself at the new epoch, and
  * its promoted node is lost in turn when it does not within {@code confirmTimeout}. When none
  * qualifies the failover is blocked, says why, and after {@code catchUpWait} promotes the most
- * advanced standby with the loss reported; with no standby at all it restores from backup.
+ * advanced standby with the loss reported; with no standby at all it restores from backup. A standby
+ * whose address the data plane has not reported yet is never promoted: the endpoint would have
+ * nowhere to go.
  */
 final class PromotionPolicy {
 
@@ -76,9 +78,11 @@ final class PromotionPolicy {
 
     /** Promotes the best qualifying standby; blocks, or after the wait takes the most advanced. */
     List<FailoverEvent> promote(InstanceHealth s, Failover f, Instant at, boolean waited) {
+        // a standby whose address is not known yet (a replacement heard before the data plane said
+        // where it is) cannot take the endpoint
         List<Node> healthy = s.nodes().stream()
                 .filter(n -> n.status() == Status.HEALTHY && n.role() == Role.STANDBY
-                        && !n.nodeId().equals(f.failedNodeId()))
+                        && !n.nodeId().equals(f.failedNodeId()) && n.ip() != null)
                 .toList();
         long budget = policy.lagBudget(s.tier());
         Comparator<Node> best = Comparator.comparingLong(Node::position).reversed()
@@ -171,7 +175,8 @@ final class PromotionPolicy {
 
     private static String describe(InstanceHealth s, Failover f) {
         String others = s.nodes().stream().filter(n -> !n.nodeId().equals(f.failedNodeId()))
-                .map(n -> n.nodeId() + " " + n.status().name().toLowerCase(Locale.ROOT))
+                .map(n -> n.nodeId() + " " + n.status().name().toLowerCase(Locale.ROOT)
+                        + (n.ip() == null ? " without a known address" : ""))
                 .collect(Collectors.joining(", "));
         return others.isEmpty() ? "" : " (" + others + ")";
     }

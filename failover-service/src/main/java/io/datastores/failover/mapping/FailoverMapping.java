@@ -67,6 +67,16 @@ public final class FailoverMapping {
         return cloud + ":" + region;
     }
 
+    /** An instance's acceptance: what the telemetry about it is about (read where it is, never relayed). */
+    public static List<Envelope<FailoverCommand>> fromAcceptance(InstanceEventEnvelope e) {
+        return e.getPayload() instanceof InstanceAccepted ? fromInstanceEvent(e) : List.of();
+    }
+
+    /** Every instance event after its acceptance: nodes and their addresses, plan changes, decommissions, deletion. */
+    public static List<Envelope<FailoverCommand>> fromInstanceChanges(InstanceEventEnvelope e) {
+        return e.getPayload() instanceof InstanceAccepted ? List.of() : fromInstanceEvent(e);
+    }
+
     public static List<Envelope<FailoverCommand>> fromInstanceEvent(InstanceEventEnvelope e) {
         Object p = e.getPayload();
         FailoverCommand c;

@@ -16,6 +16,7 @@ import org.apache.kafka.streams.state.Stores;
 import io.datastores.contract.Topics;
 import io.datastores.events.FailoverCommandEnvelope;
 import io.datastores.events.FailoverEventEnvelope;
+import io.datastores.events.InstanceEventEnvelope;
 import io.datastores.failover.domain.FailoverCommand;
 import io.datastores.failover.domain.FailoverDecider;
 import io.datastores.failover.domain.FailoverEvent;
@@ -45,7 +46,9 @@ import io.datastores.kit.streams.TimeRecording;
  * ({@code NodeFailed} from other services), {@code dcp.dataplane-events} (replacements up, restores
  * done, switchovers prepared, commands refused, nodes rewound), {@code dcp.restore-points} (the
  * newest restorable point), the region guard's verdicts on its own {@code dcp.failover-events} and
- * operators' planned switchovers ({@code dcp.failover-commands}, keyed by instance id there). It
+ * operators' planned switchovers ({@code dcp.failover-commands}, keyed by instance id there). All but
+ * the instances' acceptances it takes in the order of its partition of the telemetry ({@link Journal}): the
+ * live service relays them there and takes them where it reads them back. It
  * keeps one {@link InstanceHealth} per instance ({@value #STORE}) and runs {@link FailoverDecider},
  * with its time recorded in the log ({@link HeardTime}): a wall-clock timer writes marks of the time
  * heard into the telemetry, and silences and waits are decided where the marks are read back.
@@ -113,32 +116,25 @@ public final class FailoverTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REGION_PROGRESS_STORE),
                 Serdes.String(), Serdes.Long()));
 
+        builder.addStateStore(Journal.relayedStore());
+
         // Consume. Operators' commands are read once: region decisions (keyed by region) go to the region
-        // stage, switchovers (keyed by instance, so on the instance's partition) to the instance stage.
+        // stage, switchovers (keyed by instance) are relayed to the instance stage
         KStream<String, FailoverCommandEnvelope> operators = DeadLetters.decode(builder, Topics.FAILOVER_COMMANDS,
                 serdes, SERVICE);
-        KStream<String, Envelope<FailoverCommand>> switchovers = operators
-                .flatMapValues(FailoverMapping::fromSwitchoverRequests, Named.as("switchover-commands"));
-        KStream<String, Envelope<FailoverCommand>> commands = DeadLetters
-                .decode(builder, Topics.INSTANCE_EVENTS, serdes, SERVICE)
-                .flatMapValues(FailoverMapping::fromInstanceEvent, Named.as("instance-commands"))
+        KStream<String, InstanceEventEnvelope> instanceEvents = DeadLetters.decode(builder, Topics.INSTANCE_EVENTS,
+                serdes, SERVICE);
+        // all but the instances' acceptances reach the instance stage through its telemetry partition
+        // (Journal): the live service relays them there; a shadow reads the live service's relays
+        if (publish) {
+            Journal.relay(builder, serdes, operators, instanceEvents);
+        }
+        KStream<String, Envelope<FailoverCommand>> commands = instanceEvents
+                .flatMapValues(FailoverMapping::fromAcceptance, Named.as("instance-commands"))
                 .merge(DeadLetters.decode(builder, Topics.NODE_TELEMETRY, serdes.value(Topics.NODE_TELEMETRY)
-                                .deserializer(), HeardTime.VALIDATOR, SERVICE)
-                        .flatMapValues(FailoverMapping::fromTelemetry, Named.as("telemetry-commands")),
-                        Named.as("merge-telemetry"))
-                .merge(DeadLetters.decode(builder, Topics.NODE_ALERTS, serdes, SERVICE)
-                        .flatMapValues(FailoverMapping::fromAlert, Named.as("alert-commands")),
-                        Named.as("merge-alerts"))
-                .merge(DeadLetters.decode(builder, Topics.DATA_PLANE_EVENTS, serdes, SERVICE)
-                        .flatMapValues(FailoverMapping::fromDataPlane, Named.as("dataplane-commands")),
-                        Named.as("merge-dataplane"))
-                .merge(DeadLetters.decode(builder, Topics.RESTORE_POINTS, serdes, SERVICE)
-                        .flatMapValues(FailoverMapping::fromRestorePoints, Named.as("restore-point-commands")),
-                        Named.as("merge-restore-points"))
-                .merge(DeadLetters.decode(builder, Topics.FAILOVER_EVENTS, serdes, SERVICE)
-                        .flatMapValues(FailoverMapping::fromVerdicts, Named.as("verdict-commands")),
-                        Named.as("merge-verdicts"))
-                .merge(switchovers, Named.as("merge-switchovers"));
+                                .deserializer(), Journal.validator(serdes), SERVICE)
+                        .process(() -> new Journal.Reader(serdes), Named.as("journal-commands"), Journal.RELAYED_STORE),
+                        Named.as("merge-telemetry"));
 
         // Decide per instance
         // each instance's health in two parts: what heartbeats change (HEARD_STORE), and the rest

@@ -955,6 +955,64 @@ class FailoverDeciderTest {
         }
 
         @Test
+        void givenAReplacementHeardBeforeTheDataPlaneSaysItIsUp_thenItGetsItsAddressAndTheLostNodeIsForgottenAsInTheOtherOrder() {
+            World heardFirst = premium();
+            World upFirst = premium();
+            List<String> replacements = new ArrayList<>();
+            for (World w : List.of(heardFirst, upFirst)) {
+                w.beat(10, "n1", Role.PRIMARY, 1_000, 1);
+                w.beat(10, "n2", Role.STANDBY, 1_000, 1);
+                w.beat(10, "n3", Role.STANDBY, 1_000, 1);
+                List<FailoverEvent> out = w.at(11, new ReportFailure(ID, "n3", "machine gone", 0));
+                replacements.add(only(out, ReplacementRequested.class).get(0).nodeId());
+            }
+            String r = replacements.get(0);
+            assertThat(replacements.get(1)).isEqualTo(r);
+
+            heardFirst.beat(12, r, Role.STANDBY, 1_000, 1);
+            heardFirst.at(13, new NodeUp(ID, r, "10.0.1.7", "c"));
+            upFirst.at(12, new NodeUp(ID, r, "10.0.1.7", "c"));
+            upFirst.beat(13, r, Role.STANDBY, 1_000, 1);
+
+            for (World w : List.of(heardFirst, upFirst)) {
+                assertThat(w.state.nodes()).extracting(InstanceHealth.Node::nodeId).containsExactly("n1", "n2", r);
+                assertThat(w.state.node(r).orElseThrow()).satisfies(n -> {
+                    assertThat(n.ip()).isEqualTo("10.0.1.7");
+                    assertThat(n.status()).isEqualTo(Status.HEALTHY);
+                });
+                assertThat(w.state.forgottenLost()).extracting(InstanceHealth.Node::nodeId).containsExactly("n3");
+            }
+            assertThat(heardFirst.at(14, new NodeUp(ID, r, "10.0.1.7", "c"))).as("told again").isEmpty();
+        }
+
+        @Test
+        void givenTheOnlyHealthyStandbyHasNoAddressYet_whenThePrimaryIsLost_thenItIsNotPromotedUntilItHasOne() {
+            World w = premium();
+            w.beat(10, "n1", Role.PRIMARY, 1_000, 1);
+            w.beat(10, "n2", Role.STANDBY, 1_000, 1);
+            w.beat(10, "n3", Role.STANDBY, 1_000, 1);
+            String r = only(w.at(11, new ReportFailure(ID, "n3", "machine gone", 0)), ReplacementRequested.class)
+                    .get(0).nodeId();
+            w.beat(12, r, Role.STANDBY, 1_000, 1); // heard, not yet reported up: no address
+            w.at(13, new ReportFailure(ID, "n2", "machine gone", 0));
+            w.beat(14, "n1", Role.PRIMARY, 1_000, 1);
+
+            List<FailoverEvent> out = w.at(15, new ReportFailure(ID, "n1", "machine gone", 0));
+
+            assertThat(only(out, Promoted.class)).isEmpty();
+            assertThat(only(out, EndpointMoved.class)).isEmpty();
+            assertThat(only(out, Blocked.class)).singleElement()
+                    .satisfies(b -> assertThat(b.reason()).contains(r + " healthy without a known address"));
+
+            w.at(16, new NodeUp(ID, r, "10.0.1.7", "c"));
+            List<FailoverEvent> promoted = w.beat(17, r, Role.STANDBY, 1_000, 1);
+            assertThat(only(promoted, Promoted.class)).singleElement()
+                    .satisfies(p -> assertThat(p.nodeId()).isEqualTo(r));
+            assertThat(only(promoted, EndpointMoved.class)).singleElement()
+                    .satisfies(m -> assertThat(m.toIp()).isEqualTo("10.0.1.7"));
+        }
+
+        @Test
         void givenMoreLostNodesForgottenThanTheBound_thenOnlyTheNewestAreKept() {
             World w = premium();
             List<String> lost = new ArrayList<>();

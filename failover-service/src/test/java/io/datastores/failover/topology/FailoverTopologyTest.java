@@ -16,9 +16,11 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -385,12 +387,33 @@ class FailoverTopologyTest {
     }
 
     @Test
-    void switchoversReachTheInstanceStageOnTheirOwnPartitionWithNoTopicBetween() {
+    @DisplayName("all but the instance events reach the instance stage only relayed into the telemetry")
+    void allButInstanceEventsReachTheInstanceStageThroughTheTelemetry() {
         var subtopologies = topology.describe().subtopologies();
-        assertThat(subtopologies).as("one sub-topology, as before: task ids and their state stay where they are")
-                .singleElement().satisfies(st -> assertThat(st.nodes()).extracting(n -> n.name())
-                        .contains("dcp-failover-commands-source", "switchover-commands", "decide-instance",
-                                "operator-commands", "decide-region"));
+        assertThat(subtopologies).as("one sub-topology, as before the relays: task ids and their state stay where"
+                + " they are, and a rebalance moves no more tasks").hasSize(1);
+        TopologyDescription.Node decide = subtopologies.stream().flatMap(st -> st.nodes().stream())
+                .filter(n -> n.name().equals("decide-instance")).findFirst().orElseThrow();
+        java.util.Set<String> read = new java.util.TreeSet<>();
+        java.util.Deque<TopologyDescription.Node> upstream = new java.util.ArrayDeque<>(List.of(decide));
+        while (!upstream.isEmpty()) {
+            TopologyDescription.Node n = upstream.pop();
+            if (n instanceof TopologyDescription.Source source) {
+                read.addAll(source.topicSet());
+            }
+            upstream.addAll(n.predecessors());
+        }
+        assertThat(read).as("the topics the instance stage's decisions come from").containsExactlyInAnyOrder(
+                Topics.NODE_TELEMETRY.name(), Topics.INSTANCE_EVENTS.name());
+        var sinks = subtopologies.stream().flatMap(st -> st.nodes().stream())
+                .filter(n -> n instanceof TopologyDescription.Sink).map(n -> (TopologyDescription.Sink) n).toList();
+        for (Journal.Source<?> source : Journal.SOURCES) {
+            String relay = source.topic().name().replace('.', '-') + "-relay-to-telemetry";
+            assertThat(sinks).as(source.topic().name() + " relayed").anySatisfy(sink -> {
+                assertThat(sink.name()).isEqualTo(relay);
+                assertThat(sink.topic()).isEqualTo(Topics.NODE_TELEMETRY.name());
+            });
+        }
     }
 
     @Test
