@@ -295,17 +295,30 @@ final class Rebuild {
                 return false;
             }
             for (String store : liveDigests.keySet()) {
-                if (!liveDigests.get(store).equals(shadowDigests.get(store))
-                        && !entries(live, store).equals(entries(shadow, store))) {
-                    return false;
+                if (liveDigests.get(store).equals(shadowDigests.get(store))) {
+                    continue;
+                }
+                try {
+                    if (!entries(live, store).equals(entries(shadow, store))) {
+                        return false;
+                    }
+                } catch (StoreUnreadable e) {
+                    return false; // not readable now (a rebalance, a restore): compared again on the next round
                 }
             }
             return true;
         }
 
         private void printDifferences(String store) throws Exception {
-            Map<String, String> a = entries(live, store);
-            Map<String, String> b = entries(shadow, store);
+            Map<String, String> a;
+            Map<String, String> b;
+            try {
+                a = entries(live, store);
+                b = entries(shadow, store);
+            } catch (StoreUnreadable e) {
+                System.out.println("    (entries not compared: " + e.getMessage() + ")");
+                return;
+            }
             int shown = 0;
             for (String key : new java.util.TreeSet<>(union(a.keySet(), b.keySet()))) {
                 if (!java.util.Objects.equals(a.get(key), b.get(key)) && shown++ < 10) {
@@ -368,9 +381,17 @@ final class Rebuild {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/stores/" + store
                         + "?limit=1000&from=" + java.net.URLEncoder.encode(from, java.nio.charset.StandardCharsets.UTF_8)))
                         .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
-                JsonNode page = JsonSerde.MAPPER.readTree(r.body());
+                JsonNode page = r.statusCode() == 200 ? JsonSerde.MAPPER.readTree(r.body()) : null;
+                if (page == null || !page.isArray()) {
+                    throw new StoreUnreadable(base + " answered " + r.statusCode() + " for store " + store + ": "
+                            + (r.body().length() > 300 ? r.body().substring(0, 300) + "..." : r.body()));
+                }
                 int added = 0;
                 for (JsonNode n : page) {
+                    if (!n.hasNonNull("key") || !n.hasNonNull("json")) {
+                        throw new StoreUnreadable(base + " answered an entry of store " + store
+                                + " without a key or a value: " + n);
+                    }
                     if (out.put(n.get("key").asText(), n.get("json").asText()) == null) {
                         added++;
                     }
@@ -379,6 +400,13 @@ final class Rebuild {
                 if (added == 0) {
                     return out;
                 }
+            }
+        }
+
+        /** A store's entries could not be read from a service: its answer, as it came. */
+        static final class StoreUnreadable extends java.io.IOException {
+            StoreUnreadable(String message) {
+                super(message);
             }
         }
 
