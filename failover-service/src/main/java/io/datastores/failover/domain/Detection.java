@@ -26,7 +26,8 @@ import io.datastores.kit.decider.Decider;
 /**
  * Detection. A node silent for the heartbeat timeout is <i>suspected</i>; its loss waits for the
  * region's guard ({@link RegionGuardDecider}), which confirms it or holds it. A SEVERE
- * self-diagnosis or a {@code NodeFailed} from another service is a loss at once. MINOR diagnostics
+ * self-diagnosis or a {@code NodeFailed} from another service is a loss at once, of a node
+ * provisioning asked for and not yet up too ({@link InstanceHealth.Node#expected()}). MINOR diagnostics
  * restart the node in place, until {@code minorLimit} of them in {@code minorWindow} count as a
  * loss. A heartbeat is a sign of life: recorded, unless it comes from a node to fence
  * ({@link Fencing}), or is no newer than the last one heard.
@@ -80,13 +81,16 @@ final class Detection {
 
     List<FailoverEvent> diagnose(Diagnose d, InstanceHealth s, Instant at) {
         Optional<Node> known = s.node(d.nodeId());
-        if (known.isEmpty() || !known.get().watched()) {
-            return known.isEmpty() && d.severity() != Severity.OK
+        if (known.isEmpty()) {
+            return d.severity() != Severity.OK
                     ? List.of(new Ignored(d.nodeId(), "NodeDiagnosticsReported", 0, s.epoch(),
                             "no node " + d.nodeId() + " is known for this instance"))
                     : List.of();
         }
         Node n = known.get();
+        if (!n.watched() && !(n.expected() && d.severity() == Severity.SEVERE)) {
+            return List.of(); // not up yet, lost or fenced; a node asked for that fails at once is lost
+        }
         if (d.severity() == Severity.SEVERE) {
             return promotion.lose(s, n, "self-diagnostics: " + d.detail(),
                     DetectionSource.DIAGNOSTICS, at);
@@ -127,7 +131,7 @@ final class Detection {
                     + " names epoch " + r.epoch() + " but the instance is at epoch " + s.epoch()
                     + ": it describes an earlier topology"));
         }
-        if (n.status() == Status.PENDING) {
+        if (n.status() == Status.PENDING && !n.expected()) {
             return List.of(new Ignored(r.nodeId(), "NodeFailed", r.epoch(), s.epoch(),
                     "node " + r.nodeId() + " is a replacement not yet up"));
         }

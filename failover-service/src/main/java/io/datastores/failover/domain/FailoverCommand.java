@@ -19,6 +19,13 @@ public sealed interface FailoverCommand {
     record ChangePlan(String instanceId, String plan, Tier tier, int nodeCount) implements FailoverCommand {
     }
 
+    /**
+     * Provisioning asked the data plane for a node of the instance, in a role and zone: it is
+     * expected, and watched once it is up (ready, or heard).
+     */
+    record ExpectNode(String instanceId, String nodeId, Role role, String zone) implements FailoverCommand {
+    }
+
     /** Provisioning published the instance ready with these nodes. */
     record RecordNodes(String instanceId, List<PlannedNode> nodes) implements FailoverCommand {
     }

@@ -103,6 +103,9 @@ public final class FailoverDecider
         if (command instanceof ChangePlan c) {
             return List.of(new PlanRecorded(c.plan(), c.tier(), c.nodeCount()));
         }
+        if (command instanceof FailoverCommand.ExpectNode x) {
+            return expectNode(x, s);
+        }
         if (command instanceof RecordNodes r) {
             return recordNodes(r, s, at);
         }
@@ -155,10 +158,23 @@ public final class FailoverDecider
         throw new IllegalStateException("unhandled " + command);
     }
 
-    /** Nodes from provisioning: unknown ones are watched from now, known ones get an address. */
+    /**
+     * A node provisioning asked for: expected, unless it is known already (heard first, asked for
+     * again, or a replacement failover asked for) or was removed.
+     */
+    private static List<FailoverEvent> expectNode(FailoverCommand.ExpectNode x, InstanceHealth s) {
+        return s.tracked() && s.node(x.nodeId()).isEmpty() && !s.retired().contains(x.nodeId())
+                ? List.of(new FailoverEvent.NodeExpected(x.nodeId(), x.role(), x.zone()))
+                : List.of();
+    }
+
+    /**
+     * Nodes from provisioning: unknown and expected ones are watched from now, known ones get an
+     * address.
+     */
     private static List<FailoverEvent> recordNodes(RecordNodes r, InstanceHealth s, Instant at) {
         boolean changes = r.nodes().stream().anyMatch(p -> s.node(p.nodeId())
-                .map(n -> n.ip() == null && p.ip() != null).orElse(true));
+                .map(n -> n.expected() || n.ip() == null && p.ip() != null).orElse(true));
         return changes ? List.of(new NodesRecorded(r.nodes(), at)) : List.of();
     }
 

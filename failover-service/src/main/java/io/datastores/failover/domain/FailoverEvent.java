@@ -20,7 +20,14 @@ public sealed interface FailoverEvent {
     record PlanRecorded(String plan, Tier tier, int nodeCount) implements FailoverEvent {
     }
 
-    /** Nodes provisioning published; unknown ones are watched from {@code at}. */
+    /**
+     * A node provisioning asked for: known in its role and zone, pending (not watched) until it is
+     * up. A replacement failover asks for is known so too, by {@link ReplacementRequested}.
+     */
+    record NodeExpected(String nodeId, Role role, String zone) implements FailoverEvent {
+    }
+
+    /** Nodes provisioning published; unknown and expected ones are watched from {@code at}. */
     record NodesRecorded(List<FailoverCommand.PlannedNode> nodes, Instant at) implements FailoverEvent {
     }
 

@@ -169,7 +169,10 @@ public record InstanceHealth(Instance instance, long epoch, List<Node> nodes,
         LOST,
         /** Claimed a role it no longer has; demoted and rebuilt. */
         FENCED,
-        /** A replacement asked for, not up yet. */
+        /**
+         * Asked for and not up yet: a node provisioning asked for ({@link Node#expected()}), or a
+         * replacement failover asked for.
+         */
         PENDING
     }
 
@@ -251,6 +254,14 @@ public record InstanceHealth(Instance instance, long epoch, List<Node> nodes,
 
         boolean watched() {
             return status == Status.HEALTHY || status == Status.SUSPECTED;
+        }
+
+        /**
+         * A node provisioning asked for that is not up yet: known in its role and zone, not watched
+         * (no silence counts), but lost if it says so itself (SEVERE) or another service does.
+         */
+        boolean expected() {
+            return status == Status.PENDING && replacesNodeId == null;
         }
 
         Node with(Status s) {

@@ -56,6 +56,12 @@ final class InstanceHealthEvolution {
             return s.tracking(s.instanceId(), s.region(), p.plan(), p.tier(), p.nodeCount(),
                     s.serviceHost());
         }
+        if (event instanceof FailoverEvent.NodeExpected x) {
+            List<Node> nodes = new ArrayList<>(s.nodes());
+            nodes.add(new Node(x.nodeId(), x.role(), new Placement(x.zone(), null), Status.PENDING,
+                    null, null, s.epoch(), null));
+            return s.withNodes(nodes);
+        }
         if (event instanceof NodesRecorded r) {
             return nodesRecorded(s, r);
         }
@@ -122,6 +128,13 @@ final class InstanceHealthEvolution {
             if (known.isEmpty()) {
                 nodes.add(new Node(p.nodeId(), p.role(), new Placement(p.zone(), p.ip()),
                         Status.HEALTHY, new Heard(null, r.at(), 0), null, s.epoch(), null));
+            } else if (known.get().expected()) {
+                // asked for, now ready: watched from now, as a node first known here would be
+                Node k = known.get();
+                Node ready = new Node(k.nodeId(), p.role(), new Placement(
+                        p.zone() != null ? p.zone() : k.zone(), p.ip()), Status.HEALTHY,
+                        new Heard(null, r.at(), 0), null, k.epoch(), null);
+                nodes.replaceAll(n -> n.nodeId().equals(p.nodeId()) ? ready : n);
             } else if (known.get().ip() == null && p.ip() != null) {
                 Node k = known.get();
                 Node placed = k.withRole(k.role() == null ? p.role() : k.role())

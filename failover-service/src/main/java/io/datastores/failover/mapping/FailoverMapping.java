@@ -21,6 +21,7 @@ import io.datastores.events.NodeFailed;
 import io.datastores.events.NodeHeartbeat;
 import io.datastores.events.NodeLossConfirmed;
 import io.datastores.events.NodeProvisioned;
+import io.datastores.events.NodeProvisioningRequested;
 import io.datastores.events.NodeRewound;
 import io.datastores.events.NodeSuspicionDismissed;
 import io.datastores.events.NodeTelemetryEnvelope;
@@ -67,14 +68,27 @@ public final class FailoverMapping {
         return cloud + ":" + region;
     }
 
-    /** An instance's acceptance: what the telemetry about it is about (read where it is, never relayed). */
+    /**
+     * An instance's acceptance and the nodes provisioning asks for: what the telemetry about it is
+     * about, read where they are, never relayed. A node is known from its request, in its role and
+     * zone, before the data plane starts it: its first signal, a heartbeat or a SEVERE diagnosis,
+     * may come before the relayed {@code InstanceReady} that gives its address (ADR 11).
+     */
     public static List<Envelope<FailoverCommand>> fromAcceptance(InstanceEventEnvelope e) {
-        return e.getPayload() instanceof InstanceAccepted ? fromInstanceEvent(e) : List.of();
+        return acceptance(e) ? fromInstanceEvent(e) : List.of();
     }
 
-    /** Every instance event after its acceptance: nodes and their addresses, plan changes, decommissions, deletion. */
+    /**
+     * Every instance event after its acceptance but the node requests: nodes ready and their
+     * addresses, plan changes, decommissions, deletion.
+     */
     public static List<Envelope<FailoverCommand>> fromInstanceChanges(InstanceEventEnvelope e) {
-        return e.getPayload() instanceof InstanceAccepted ? List.of() : fromInstanceEvent(e);
+        return acceptance(e) ? List.of() : fromInstanceEvent(e);
+    }
+
+    /** Whether an instance event is read where it is ({@link #fromAcceptance}), not relayed. */
+    static boolean acceptance(InstanceEventEnvelope e) {
+        return e.getPayload() instanceof InstanceAccepted || e.getPayload() instanceof NodeProvisioningRequested;
     }
 
     public static List<Envelope<FailoverCommand>> fromInstanceEvent(InstanceEventEnvelope e) {
@@ -91,6 +105,9 @@ public final class FailoverMapping {
                     .map(n -> new FailoverCommand.PlannedNode(n.getNodeId(), Role.valueOf(n.getRole().name()),
                             n.getZone(), n.getIp()))
                     .toList());
+        } else if (p instanceof NodeProvisioningRequested n) {
+            c = new FailoverCommand.ExpectNode(n.getInstanceId(), n.getNodeId(), Role.valueOf(n.getRole().name()),
+                    n.getZone());
         } else if (p instanceof NodeDecommissionRequested d) {
             c = new FailoverCommand.Decommission(d.getInstanceId(), d.getNodeId());
         } else if (p instanceof InstanceDeleted d) {

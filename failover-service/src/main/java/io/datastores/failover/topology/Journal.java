@@ -56,9 +56,11 @@ import io.datastores.kit.streams.EnvelopeMeta;
  * <p>The instance events after an acceptance are relayed too: a node's address comes with
  * {@code InstanceReady}, and a blocked failover promotes a standby at the first heartbeat after its
  * address is known, so where that event stands among the heartbeats is a decision. An instance's
- * acceptance is read where it is: it says what the telemetry is about, and relayed it would land
- * behind the telemetry written while a relay was pending (a whole outage's worth, after a kill), so
- * the instance's own failure reports would be read before it was known. A copy written twice (a rebuild in place, or a new application id
+ * acceptance and the nodes provisioning asks for ({@code NodeProvisioningRequested}) are read where
+ * they are: they say what the telemetry is about, and relayed they would land behind the telemetry
+ * written while a relay was pending (a whole outage's worth, after a kill), so the instance's own
+ * failure reports, a primary's SEVERE diagnosis among them, would be read before its node was known
+ * (a node is known from its request, watched once it is up). A copy written twice (a rebuild in place, or a new application id
  * reading its sources from the start) is skipped: each partition remembers the last offset of every
  * source partition it has taken ({@value #RELAYED_STORE}).
  */
@@ -75,7 +77,7 @@ final class Journal {
      * What the instance stage takes through its telemetry: the guard's verdicts, operators' switchovers,
      * the data plane's answers (nodes provisioned, switchovers prepared, restores done, commands
      * refused), restore points, alerts, and the instance events after an acceptance (nodes, plan changes,
-     * decommissions, deletion). Not the acceptances, which say what the telemetry is about.
+     * decommissions, deletion). Not the acceptances and node requests, which say what the telemetry is about.
      */
     static final List<Source<?>> SOURCES = List.of(
             new Source<>(Topics.INSTANCE_EVENTS, FailoverMapping::fromInstanceChanges),

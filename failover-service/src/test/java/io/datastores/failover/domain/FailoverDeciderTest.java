@@ -15,6 +15,7 @@ import io.datastores.failover.domain.FailoverCommand.CheckTime;
 import io.datastores.failover.domain.FailoverCommand.ConfirmLoss;
 import io.datastores.failover.domain.FailoverCommand.Diagnose;
 import io.datastores.failover.domain.FailoverCommand.DismissSuspicion;
+import io.datastores.failover.domain.FailoverCommand.ExpectNode;
 import io.datastores.failover.domain.FailoverCommand.Heartbeat;
 import io.datastores.failover.domain.FailoverCommand.NodeUp;
 import io.datastores.failover.domain.FailoverCommand.PlannedNode;
@@ -439,6 +440,83 @@ class FailoverDeciderTest {
             World w = instance("STARTUP-2", 1);
             assertThat(w.at(5, new RestoreDone(ID, "x", "b", 1, T))).singleElement()
                     .isInstanceOf(Ignored.class);
+        }
+    }
+
+    @Nested
+    @DisplayName("nodes provisioning asked for, before they are ready")
+    class ExpectedNodes {
+
+        /** An instance accepted and its nodes asked for, with nothing yet from them or InstanceReady. */
+        private World asked(String plan, int nodes) {
+            World w = new World();
+            w.at(0, new Track(ID, REGION, plan, Tier.valueOf(plan.split("-")[0]), nodes,
+                    "db-1.eu-west-1.aws.example"));
+            String[] zones = {"a", "b", "c"};
+            for (int i = 1; i <= nodes; i++) {
+                w.at(0, new ExpectNode(ID, "n" + i, i == 1 ? Role.PRIMARY : Role.STANDBY, zones[i - 1]));
+            }
+            return w;
+        }
+
+        @Test
+        void givenAskedFor_thenKnownInRoleAndZoneButNotWatched() {
+            World w = asked("BUSINESS-4", 2);
+
+            assertThat(w.state.nodes()).extracting(InstanceHealth.Node::nodeId, InstanceHealth.Node::role,
+                    InstanceHealth.Node::zone, InstanceHealth.Node::status).containsExactly(
+                            org.assertj.core.api.Assertions.tuple("n1", Role.PRIMARY, "a", Status.PENDING),
+                            org.assertj.core.api.Assertions.tuple("n2", Role.STANDBY, "b", Status.PENDING));
+            assertThat(only(w.all, RegionNodes.class)).isEmpty();
+            assertThat(w.timeUntil(600)).isEmpty(); // no silence counts before a node is up
+            assertThat(w.at(1, new ExpectNode(ID, "n1", Role.PRIMARY, "a"))).isEmpty(); // asked again
+        }
+
+        @Test
+        void givenReady_thenWatchedFromThenAsANodeFirstKnownThere() {
+            World asked = asked("BUSINESS-4", 2);
+            World direct = new World();
+            direct.at(0, new Track(ID, REGION, "BUSINESS-4", Tier.BUSINESS, 2, "db-1.eu-west-1.aws.example"));
+            List<PlannedNode> ready = List.of(new PlannedNode("n1", Role.PRIMARY, "a", "10.0.0.1"),
+                    new PlannedNode("n2", Role.STANDBY, "b", "10.0.0.2"));
+
+            List<FailoverEvent> out = asked.at(3, new RecordNodes(ID, ready));
+            direct.at(3, new RecordNodes(ID, ready));
+
+            assertThat(only(out, RegionNodes.class)).extracting(RegionNodes::delta).containsExactly(2);
+            assertThat(asked.state.nodes()).isEqualTo(direct.state.nodes());
+            assertThat(only(asked.timeUntil(9), Suspected.class)).extracting(Suspected::nodeId)
+                    .containsExactly("n1", "n2");
+        }
+
+        @Test
+        void givenPrimarySevereBeforeReady_thenLostAndFailedOver() {
+            World w = asked("BUSINESS-4", 2);
+            w.beat(1, "n2", Role.STANDBY, 100, 1);
+
+            List<FailoverEvent> out = w.at(2, new Diagnose(ID, "n1", Severity.SEVERE, "data directory unreadable"));
+
+            assertThat(only(out, Lost.class)).singleElement().satisfies(l -> {
+                assertThat(l.nodeId()).isEqualTo("n1");
+                assertThat(l.detectedBy()).isEqualTo(DetectionSource.DIAGNOSTICS);
+                assertThat(l.failedAt()).isEqualTo(T.plusSeconds(2));
+            });
+            assertThat(only(out, Started.class)).singleElement()
+                    .satisfies(st -> assertThat(st.failedNodeId()).isEqualTo("n1"));
+            assertThat(out).noneMatch(Ignored.class::isInstance);
+        }
+
+        @Test
+        void givenFailureReportedBeforeReady_thenLost_butAReplacementNotYetUpIsStillIgnored() {
+            World w = asked("PREMIUM-8", 3);
+
+            List<FailoverEvent> out = w.at(2, new ReportFailure(ID, "n3", "instance retired by the cloud", 0));
+            assertThat(only(out, Lost.class)).extracting(Lost::nodeId).containsExactly("n3");
+            String replacement = only(out, ReplacementRequested.class).get(0).nodeId();
+
+            List<FailoverEvent> again = w.at(3, new ReportFailure(ID, replacement, "lost", 0));
+            assertThat(only(again, Ignored.class)).singleElement()
+                    .satisfies(i -> assertThat(i.reason()).contains("a replacement not yet up"));
         }
     }
 

@@ -215,6 +215,49 @@ class FailoverTopologyTest {
         assertThat(payloads(records, ReplacementNodeRequested.class).get(0).getRegion()).isEqualTo("AWS:eu-west-1");
     }
 
+    /**
+     * A node is known from provisioning's request: a primary that says it is lost before
+     * {@code InstanceReady} gives its address (after a broker's outage that relay has come 17 s late) is
+     * failed over, not ignored as an unknown node's, and its standby is promoted once its address is
+     * known. That the requests are read where they are, not relayed, is {@code JournalTest}'s.
+     */
+    @Test
+    void aPrimaryLostBeforeItsInstanceIsReady_isFailedOverFromItsRequest() {
+        String id = "i-1";
+        instances.pipeInput(id, new InstanceEventEnvelope(meta(), InstanceAccepted.newBuilder().setRequestId("r-1")
+                .setOrganizationId("org").setInstanceId(id).setDisplayName(id).setEngine(Engine.POSTGRESQL)
+                .setCloud(Cloud.AWS).setRegion("eu-west-1").setPlan("BUSINESS-4").setCatalogVersion("v")
+                .setNodeCount(2).setServiceHost(id + ".db.example").build()), clock.now);
+        for (int i = 1; i <= 2; i++) {
+            instances.pipeInput(id, new InstanceEventEnvelope(meta(), io.datastores.events.NodeProvisioningRequested
+                    .newBuilder().setInstanceId(id).setNodeId(id + "-n" + i)
+                    .setRole(i == 1 ? NodeRole.PRIMARY : NodeRole.STANDBY).setZone("z" + i)
+                    .setEngine(Engine.POSTGRESQL).setCloud(Cloud.AWS).setRegion("eu-west-1").setPlan("BUSINESS-4")
+                    .setEpoch(1).setAttempt(1).build()), clock.now);
+        }
+        beat(id, id + "-n2", NodeRole.STANDBY, 500, 1);
+        clock.now = clock.now.plusSeconds(1);
+        telemetry.pipeInput(id, new NodeTelemetryEnvelope(meta(), new NodeDiagnosticsReported(id, id + "-n1",
+                DiagnosticSeverity.SEVERE, "could not start: data directory unreadable")), clock.now);
+
+        List<TestRecord<String, FailoverEventEnvelope>> lost = drain();
+        assertThat(lost.stream().map(r -> r.value().getPayload().getClass().getSimpleName()))
+                .contains("NodeFailed", "FailoverStarted").doesNotContain("StaleSignalIgnored", "StandbyPromoted");
+
+        clock.now = clock.now.plusSeconds(1);
+        instances.pipeInput(id, new InstanceEventEnvelope(meta(), InstanceReady.newBuilder().setOrganizationId("org")
+                .setInstanceId(id).setServiceHost(id + ".db.example").setPort(5432).setTlsRequired(true)
+                .setConnectionLimit(100).setAllowlist(List.of())
+                .setNodes(List.of(new NodeInfo(id + "-n1", NodeRole.PRIMARY, "z1", "h", "10.0.0.1"),
+                        new NodeInfo(id + "-n2", NodeRole.STANDBY, "z2", "h", "10.0.0.2")))
+                .setCatalogVersion("v").build()), clock.now);
+        clock.now = clock.now.plusSeconds(1);
+        beat(id, id + "-n2", NodeRole.STANDBY, 500, 1);
+
+        assertThat(payloads(drain(), StandbyPromoted.class)).singleElement()
+                .satisfies(p -> assertThat(p.getNodeId()).isEqualTo(id + "-n2"));
+    }
+
     @Test
     void aReplayOfTheSameInputDecidesTheSameEventsWithTheSameIds() {
         List<String> first = premiumPrimaryLost().stream().map(r -> r.value().getMetadata().getEventId()

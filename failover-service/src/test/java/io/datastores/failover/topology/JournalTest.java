@@ -28,7 +28,7 @@ import io.datastores.kit.serde.MockSchemaRegistry;
 import io.datastores.kit.streams.DeadLetters;
 
 /**
- * All but the instance events reach the instance stage through its telemetry partition
+ * All but the instances' acceptances and node requests reach the instance stage through its telemetry partition
  * ({@link Journal}): the live service relays them there, takes each relay once where it reads
  * it back, and dead-letters a relay it did not write; a shadow relays nothing.
  */
@@ -105,6 +105,37 @@ class JournalTest {
                 .pipeInput("i-9", new FailoverEventEnvelope(meta("f-1", FailoverTopology.SERVICE),
                         new io.datastores.events.NodeSuspected("i-9", "i-9-n1", "aws:eu-west-1", clock.now, 6_000L)), clock.now);
         assertThat(telemetry.readRecordsToList()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("an acceptance and the nodes provisioning asks for are read where they are; the instance's readiness is relayed")
+    void acceptancesAndNodeRequestsAreReadWhereTheyAre() {
+        driver = HeardTimeTest.driver(serdes, clock, true, null);
+        var telemetry = telemetry();
+        TestInputTopic<String, io.datastores.events.InstanceEventEnvelope> instances = driver.createInputTopic(
+                Topics.INSTANCE_EVENTS.name(), Serdes.String().serializer(),
+                serdes.value(Topics.INSTANCE_EVENTS).serializer());
+        instances.pipeInput("i-9", new io.datastores.events.InstanceEventEnvelope(meta("p-1", "provisioning-service"),
+                io.datastores.events.InstanceAccepted.newBuilder().setRequestId("r-9").setOrganizationId("org")
+                        .setInstanceId("i-9").setDisplayName("i-9").setEngine(io.datastores.events.Engine.POSTGRESQL)
+                        .setCloud(io.datastores.events.Cloud.AWS).setRegion("eu-west-1").setPlan("HOBBYIST-1")
+                        .setCatalogVersion("v").setNodeCount(1).setServiceHost("i-9.db.example").build()), clock.now);
+        instances.pipeInput("i-9", new io.datastores.events.InstanceEventEnvelope(meta("p-2", "provisioning-service"),
+                io.datastores.events.NodeProvisioningRequested.newBuilder().setInstanceId("i-9").setNodeId("i-9-n1")
+                        .setRole(io.datastores.events.NodeRole.PRIMARY).setZone("a")
+                        .setEngine(io.datastores.events.Engine.POSTGRESQL).setCloud(io.datastores.events.Cloud.AWS)
+                        .setRegion("eu-west-1").setPlan("HOBBYIST-1").setEpoch(1).setAttempt(1).build()), clock.now);
+        assertThat(telemetry.readRecordsToList()).isEmpty();
+
+        instances.pipeInput("i-9", new io.datastores.events.InstanceEventEnvelope(meta("p-3", "provisioning-service"),
+                io.datastores.events.InstanceReady.newBuilder().setOrganizationId("org").setInstanceId("i-9")
+                        .setServiceHost("i-9.db.example").setPort(5432).setTlsRequired(true).setConnectionLimit(25)
+                        .setAllowlist(List.of()).setCatalogVersion("v")
+                        .setNodes(List.of(new io.datastores.events.NodeInfo("i-9-n1",
+                                io.datastores.events.NodeRole.PRIMARY, "a", "h", "10.0.0.9")))
+                        .build()), clock.now);
+        assertThat(telemetry.readRecordsToList()).singleElement()
+                .satisfies(r -> assertThat(r.value().getPayload()).isInstanceOf(InputRelayed.class));
     }
 
     @Test
