@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import io.datastores.contract.PlanTiers;
 import io.datastores.dataplane.domain.Command;
 import io.datastores.dataplane.domain.Fleet.Role;
 import io.datastores.dataplane.domain.Report;
@@ -48,17 +49,12 @@ public final class ContractMapping {
     }
 
     /**
-     * The plan's tier the event carries; for an event written before it was carried (null), the tier
-     * its plan's name begins with, as the catalog names plans ({@code PREMIUM-4}): the contract's rule
-     * for such events, and the one place the data plane reads a plan's name.
+     * The plan's tier an event means: the one it carries, or for an event written before it carried
+     * one, its plan name's, by the contract's rule ({@link PlanTiers}); the one place the data plane
+     * reads a plan's name.
      */
     public static Tier tier(PlanTier carried, String plan) {
-        if (carried != null) {
-            return Tier.valueOf(carried.name());
-        }
-        String prefix = plan == null ? "" : plan.split("-", 2)[0].toUpperCase(java.util.Locale.ROOT);
-        return java.util.Arrays.stream(Tier.values()).filter(t -> t.name().equals(prefix)).findFirst()
-                .orElse(Tier.UNKNOWN);
+        return Tier.valueOf(PlanTiers.of(carried, plan).name());
     }
 
     /** The command a control-plane event carries for the data plane, if any. */

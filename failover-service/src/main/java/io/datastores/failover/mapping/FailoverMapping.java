@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
+import io.datastores.contract.PlanTiers;
 import io.datastores.events.DataPlaneCommandFailed;
 import io.datastores.events.DataPlaneEventEnvelope;
 import io.datastores.events.FailoverCommandEnvelope;
@@ -47,20 +48,9 @@ public final class FailoverMapping {
     private FailoverMapping() {
     }
 
-    /**
-     * The tier an instance event carries; for events written before the contract carried it (null),
-     * the catalog's naming of that time: the plan name's first part ("PREMIUM-8": PREMIUM).
-     */
+    /** The tier an instance event means, by the contract's rule for old events too ({@link PlanTiers}). */
     static Tier tier(io.datastores.events.PlanTier carried, String plan) {
-        if (carried != null) {
-            return Tier.valueOf(carried.name());
-        }
-        if (plan == null) {
-            return Tier.UNKNOWN;
-        }
-        String prefix = plan.split("-", 2)[0].toUpperCase(java.util.Locale.ROOT);
-        return java.util.Arrays.stream(Tier.values()).filter(t -> t.name().equals(prefix)).findFirst()
-                .orElse(Tier.UNKNOWN);
+        return Tier.valueOf(PlanTiers.of(carried, plan).name());
     }
 
     /** The region key of an instance: {@code CLOUD:region}. */
