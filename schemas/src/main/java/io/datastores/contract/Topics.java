@@ -27,7 +27,7 @@ import io.datastores.events.RestorePointsEnvelope;
  * union of the event types of that topic; see {@code docs/adr/0001-one-envelope-per-topic.md}).
  * Every topic has exactly one writer, but one: failover-service writes its journal entries into
  * {@link #NODE_TELEMETRY} beside the data plane's telemetry, its marks of heard time (docs/adr/0010)
- * and relays of its inputs but the instance events (docs/adr/0011).
+ * and relays of its inputs but the instances' acceptances and node requests (docs/adr/0011).
  */
 public final class Topics {
 

@@ -101,8 +101,9 @@ abstract class AbstractChaosIT {
 
     /**
      * The services whose state must equal a clean rebuild from the log at the end: all four.
-     * failover-service takes its time (ADR 10) and its inputs but the instance events (ADR 11) where they
-     * stand among the heartbeats in its telemetry, so a rebuild takes them at the place the live service did.
+     * failover-service takes its time (ADR 10) and its inputs but the instances' acceptances and node
+     * requests (ADR 11) where they stand among the heartbeats in its telemetry, so a rebuild takes them at
+     * the place the live service did.
      */
     protected List<String> comparedWithRebuild() {
         return List.of("provisioning-service", "failover-service", "backup-service", "marketplace-service");
