@@ -75,7 +75,9 @@ final class Detection {
         if (n.status() == Status.SUSPECTED) {
             events.add(new Recovered(n.nodeId(), s.region()));
         }
-        events.addAll(promotion.heard(decider.fold(s, events), h, at));
+        if (s.active() != null) { // a heartbeat starts no failover: it can only move one on
+            events.addAll(promotion.heard(decider.fold(s, events), h, at));
+        }
         return events;
     }
 

@@ -75,6 +75,9 @@ public final class FailoverDecider
             return events;
         }
         // The region's guard counts the watched nodes of each region.
+        if (!mayChangeWatchedCount(state, events)) {
+            return events;
+        }
         InstanceHealth after = fold(state, events);
         String region = after.region() != null ? after.region() : state.region();
         int delta = after.countedNodes() - state.countedNodes();
@@ -82,6 +85,22 @@ public final class FailoverDecider
             events.add(new RegionNodes(region, delta));
         }
         return events;
+    }
+
+    /**
+     * Whether {@code events} may change how many of the instance's nodes are watched: not when they
+     * only record heartbeats of nodes watched already (a suspected one heard again is watched still),
+     * as most heartbeats do, which then need no second fold to count.
+     */
+    private static boolean mayChangeWatchedCount(InstanceHealth s, List<FailoverEvent> events) {
+        for (FailoverEvent e : events) {
+            boolean heardWatched = e instanceof FailoverEvent.HeartbeatRecorded h
+                    && s.node(h.nodeId()).filter(Node::watched).isPresent();
+            if (!heardWatched && !(e instanceof FailoverEvent.Recovered)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
