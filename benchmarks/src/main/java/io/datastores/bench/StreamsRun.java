@@ -90,7 +90,8 @@ final class StreamsRun {
     }
 
     /**
-     * Streams settings as the services' application.yml has them: exactly-once, no record cache, the
+     * Streams settings as the services' application.yml has them: exactly-once, a record cache only where
+     * a store enables it, the
      * process's bounded RocksDB, and what a backlog may hold in memory (100 records per partition,
      * fetches of at most 8 MB; not a smaller fetch per partition: 256 KB cut provisioning's throughput
      * by ten).
@@ -101,7 +102,9 @@ final class StreamsRun {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        // failover-service's (8 MB); only a store that enables caching uses it: its heard parts' store,
+        // no store of the other services
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 8_388_608);
         props.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, 100);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), 8_388_608);
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, io.datastores.kit.streams.BoundedRocksDb.class);

@@ -119,8 +119,10 @@ public final class DeciderProcessor<C, S, E>
             Decider<C, S, E> decider, String storeName, String producer, Timer<C, S> timer, Duration interval,
             Clock clock, java.util.function.Function<Instant, E> afterTick, StateSplit<S, H> split,
             Serde<H> hotSerde, TimeRecording<E> recording) {
+        // cached: with a record cache configured (statestore.cache.max.bytes), a key written again before
+        // the commit, as a node's heard part is at each heartbeat, reaches RocksDB and the changelog once
         StoreBuilder<?> hot = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(hotStore(storeName)),
-                Serdes.String(), hotSerde);
+                Serdes.String(), hotSerde).withCachingEnabled();
         return withSeenStore(storeName, hot, () -> new DeciderProcessor<>(decider, storeName, producer, timer,
                 interval, clock, afterTick, new StoredStates.Split<>(split, hotStore(storeName)), recording));
     }
