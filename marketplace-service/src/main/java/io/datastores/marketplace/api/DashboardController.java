@@ -168,7 +168,7 @@ public class DashboardController {
         if (view == null) {
             return HttpResponse.notFound(new Problem("no instance " + id + " in the fleet view"));
         }
-        return AuthFilter.outsideScope(request, view.organizationId()).<HttpResponse<?>>map(r -> r)
+        return AuthFilter.outsideScope(request, view.offering().organizationId()).<HttpResponse<?>>map(r -> r)
                 .orElseGet(() -> HttpResponse.ok(Optional.ofNullable(history.get().get(id))
                         .orElse(new HistoryView(id, List.of()))));
     }

@@ -14,6 +14,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import io.datastores.marketplace.domain.InstanceView;
+import io.datastores.marketplace.json.FlatViews;
 import io.datastores.marketplace.topology.FleetViewTopology;
 import io.datastores.service.Problem;
 import io.datastores.service.QueryableStores;
@@ -41,11 +42,14 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
  * (re)building, or while an instance holding part of the listing does not answer.
  */
 @Controller("/instances")
-@SerdeImport(InstanceView.class)
+@SerdeImport(value = InstanceView.class, mixin = FlatViews.InstanceViewShape.class)
 @SerdeImport(InstanceView.NodeView.class)
 @SerdeImport(InstanceView.CommandPolicyView.class)
 @SerdeImport(InstanceView.BackupWindow.class)
-@SerdeImport(InstanceView.FailoverView.class)
+@SerdeImport(value = InstanceView.FailoverView.class, mixin = FlatViews.FailoverViewShape.class)
+@SerdeImport(InstanceView.Access.class)
+@SerdeImport(InstanceView.Outcome.class)
+@SerdeImport(io.datastores.marketplace.domain.Offering.class)
 @SerdeImport(FleetController.Page.class)
 @TokenProtected
 public class FleetController {
@@ -81,7 +85,7 @@ public class FleetController {
         if (view == null) {
             return HttpResponse.notFound(new Problem("no instance " + id + " in the fleet view"));
         }
-        return AuthFilter.outsideScope(request, view.organizationId()).<HttpResponse<?>>map(r -> r)
+        return AuthFilter.outsideScope(request, view.offering().organizationId()).<HttpResponse<?>>map(r -> r)
                 .orElseGet(() -> HttpResponse.ok(view));
     }
 
@@ -116,8 +120,8 @@ public class FleetController {
         try (KeyValueIterator<String, InstanceView> all = store.get().all()) {
             while (all.hasNext()) {
                 InstanceView v = all.next().value;
-                if ((org == null || org.equals(v.organizationId()))
-                        && (engine == null || engine.equalsIgnoreCase(v.engine().name()))
+                if ((org == null || org.equals(v.offering().organizationId()))
+                        && (engine == null || engine.equalsIgnoreCase(String.valueOf(v.offering().engine())))
                         && (status == null || status.equalsIgnoreCase(v.status().name()))) {
                     here.offer(v);
                 }

@@ -35,6 +35,7 @@ import io.datastores.kit.auth.Caller;
 import io.datastores.marketplace.domain.ListingView;
 import io.datastores.marketplace.domain.Engine;
 import io.datastores.marketplace.domain.MarketplaceState;
+import io.datastores.marketplace.json.FlatViews;
 import io.datastores.marketplace.mapping.MarketplaceMapping;
 import io.datastores.marketplace.secrets.CredentialVault;
 import io.datastores.marketplace.secrets.SealKeys;
@@ -96,7 +97,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
  * </ul>
  */
 @Controller
-@SerdeImport(ListingView.class)
+@SerdeImport(value = ListingView.class, mixin = FlatViews.ListingViewShape.class)
 @SerdeImport(MarketplaceState.Connection.class)
 @TokenProtected
 public class MarketplaceController {
@@ -537,9 +538,9 @@ public class MarketplaceController {
         try (KeyValueIterator<String, ListingView> it = store.get().all()) {
             it.forEachRemaining(kv -> {
                 ListingView v = kv.value;
-                if ((all || (v.listed() && !v.deleted())) && v.organizationId() != null
-                        && (org == null || org.equals(v.organizationId()))
-                        && (engine == null || engine.equalsIgnoreCase(v.engine().name()))) {
+                if ((all || (v.listed() && !v.deleted())) && v.offering().organizationId() != null
+                        && (org == null || org.equals(v.offering().organizationId()))
+                        && (engine == null || engine.equalsIgnoreCase(String.valueOf(v.offering().engine())))) {
                     here.offer(v);
                 }
             });

@@ -5,10 +5,12 @@ import java.util.List;
 
 import io.datastores.kit.decider.EventMeta;
 import io.datastores.kit.decider.Projection;
+import io.datastores.marketplace.domain.InstanceView.Access;
 import io.datastores.marketplace.domain.InstanceView.FailoverKind;
 import io.datastores.marketplace.domain.InstanceView.FailoverView;
 import io.datastores.marketplace.domain.InstanceView.NodeRole;
 import io.datastores.marketplace.domain.InstanceView.NodeView;
+import io.datastores.marketplace.domain.InstanceView.Outcome;
 import io.datastores.marketplace.domain.InstanceView.Progress;
 import io.datastores.marketplace.domain.InstanceView.Status;
 
@@ -31,9 +33,9 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
             if (v != null) {
                 return v; // accepted once; a replayed acceptance changes nothing
             }
-            return new InstanceView(a.instanceId(), a.organizationId(), a.displayName(), a.engine(), a.cloud(), a.region(),
-                    a.plan(), Status.PROVISIONING, a.serviceHost(), 0, true, 0, List.of(), List.of(), null,
-                    a.catalogVersion(), null, meta.occurredAt(), null, null, null);
+            return new InstanceView(a.instanceId(), new Offering(a.organizationId(), a.displayName(), a.engine(),
+                    a.cloud(), a.region(), a.plan()), a.catalogVersion(), Status.PROVISIONING, null,
+                    Access.NONE.withServiceHost(a.serviceHost()), List.of(), null, null, meta.occurredAt());
         }
         if (v == null) {
             return null;
@@ -44,46 +46,45 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
             }
             List<NodeView> nodes = new ArrayList<>(v.nodes());
             nodes.add(new NodeView(n.nodeId(), n.role(), n.zone(), null, null));
-            return with(v, v.status(), v.plan(), v.connectionLimit(), v.allowlist(), nodes, v.commandPolicy(),
-                    v.port(), v.catalogVersion(), meta);
+            return withNodes(v, nodes, meta);
         }
         if (fact instanceof InstanceFact.Ready r) {
-            InstanceView ready = with(v, Status.READY, v.plan(), r.connectionLimit(), r.allowlist(), r.nodes(),
-                    r.commandPolicy(), r.port(), r.catalogVersion(), meta);
-            return withAccess(ready, r.endpointAddress(), ready.failureReason());
+            return new InstanceView(v.instanceId(), v.offering(), r.catalogVersion(), Status.READY,
+                    v.failureReason(), new Access(v.access().serviceHost(), r.port(), v.access().tlsRequired(),
+                            r.connectionLimit(), r.allowlist(), r.commandPolicy(), r.endpointAddress()),
+                    List.copyOf(r.nodes()), v.backupWindow(), v.failover(), updated(v, meta));
         }
         if (fact instanceof InstanceFact.Failed f) {
-            return withAccess(with(v, Status.FAILED, v.plan(), v.connectionLimit(), v.allowlist(), v.nodes(),
-                    v.commandPolicy(), v.port(), v.catalogVersion(), meta), v.endpointAddress(), f.reason());
+            return new InstanceView(v.instanceId(), v.offering(), v.catalogVersion(), Status.FAILED, f.reason(),
+                    v.access(), v.nodes(), v.backupWindow(), v.failover(), updated(v, meta));
         }
         if (fact instanceof InstanceFact.PlanChanged p) {
-            return with(v, v.status(), p.plan(), p.connectionLimit(), v.allowlist(),
-                    v.nodes().subList(0, Math.min(v.nodes().size(), p.nodeCount())), v.commandPolicy(), v.port(),
-                    p.catalogVersion(), meta);
+            return new InstanceView(v.instanceId(), v.offering().withPlan(p.plan()), p.catalogVersion(), v.status(),
+                    v.failureReason(), v.access().withLimit(p.connectionLimit()),
+                    List.copyOf(v.nodes().subList(0, Math.min(v.nodes().size(), p.nodeCount()))), v.backupWindow(),
+                    v.failover(), updated(v, meta));
         }
         if (fact instanceof InstanceFact.AllowlistChanged a) {
-            return with(v, v.status(), v.plan(), v.connectionLimit(), a.allowlist(), v.nodes(), v.commandPolicy(),
-                    v.port(), v.catalogVersion(), meta);
+            return new InstanceView(v.instanceId(), v.offering(), v.catalogVersion(), v.status(), v.failureReason(),
+                    v.access().withAllowlist(a.allowlist()), v.nodes(), v.backupWindow(), v.failover(),
+                    updated(v, meta));
         }
         if (fact instanceof InstanceFact.Suspended || fact instanceof InstanceFact.Resumed) {
-            Status status = fact instanceof InstanceFact.Suspended ? Status.SUSPENDED : Status.READY;
-            return with(v, status, v.plan(), v.connectionLimit(), v.allowlist(), v.nodes(), v.commandPolicy(),
-                    v.port(), v.catalogVersion(), meta);
+            return withStatus(v, fact instanceof InstanceFact.Suspended ? Status.SUSPENDED : Status.READY, meta);
         }
         if (fact instanceof InstanceFact.RestoreWindow r) {
-            return new InstanceView(v.instanceId(), v.organizationId(), v.displayName(), v.engine(), v.cloud(),
-                    v.region(), v.plan(), v.status(), v.serviceHost(), v.port(), v.tlsRequired(), v.connectionLimit(),
-                    v.allowlist(), v.nodes(), v.commandPolicy(), v.catalogVersion(), r.window(), updated(v, meta),
-                    v.failover(), v.endpointAddress(), v.failureReason());
+            return new InstanceView(v.instanceId(), v.offering(), v.catalogVersion(), v.status(), v.failureReason(),
+                    v.access(), v.nodes(), r.window(), v.failover(), updated(v, meta));
         }
         if (fact instanceof InstanceFact.FailoverStarted f) {
             return withFailover(v, new FailoverView(f.failoverId(), f.kind(), Progress.IN_PROGRESS, f.failedNodeId(),
-                    f.failedAt(), null, null, null, null, null, null, null, null), v.nodes(), meta);
+                    f.failedAt(), null, Outcome.NONE), v.nodes(), meta);
         }
         if (fact instanceof InstanceFact.Promoted p) {
             // a switchover's old primary follows the new one; a failover's was lost
             boolean planned = v.failover() != null && p.failoverId() != null
-                    && p.failoverId().equals(v.failover().failoverId()) && v.failover().kind() == FailoverKind.SWITCHOVER;
+                    && p.failoverId().equals(v.failover().failoverId())
+                    && v.failover().kind() == FailoverKind.SWITCHOVER;
             NodeRole previous = planned ? NodeRole.STANDBY : NodeRole.LOST;
             List<NodeView> nodes = v.nodes().stream().map(n -> n.nodeId().equals(p.nodeId())
                     ? new NodeView(n.nodeId(), NodeRole.PRIMARY, n.zone(), n.host(), n.ip())
@@ -95,9 +96,10 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
             FailoverView f = v.failover();
             boolean same = f != null && c.failoverId().equals(f.failoverId());
             return withFailover(v, new FailoverView(c.failoverId(), f == null ? null : f.kind(),
-                    Progress.COMPLETED, f == null ? null : f.failedNodeId(), f == null ? null : f.failedAt(), c.completedAt(),
-                    c.detectionMillis(), c.promotionMillis(), c.unavailableMillis(), c.dataLossBytes(),
-                    c.dataLossWindowMillis(), c.note(), same ? f.measuredDataLossBytes() : null), v.nodes(), meta);
+                    Progress.COMPLETED, f == null ? null : f.failedNodeId(), f == null ? null : f.failedAt(), c.note(),
+                    new Outcome(c.completedAt(), c.detectionMillis(), c.promotionMillis(), c.unavailableMillis(),
+                            c.dataLossBytes(), c.dataLossWindowMillis(),
+                            same ? f.outcome().measuredDataLossBytes() : null)), v.nodes(), meta);
         }
         if (fact instanceof InstanceFact.SwitchoverAborted a) {
             return isLast(v, a.switchoverId())
@@ -122,12 +124,9 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
                     .toList(), meta);
         }
         if (fact instanceof InstanceFact.NodeDecommissioned d) {
-            return with(v, v.status(), v.plan(), v.connectionLimit(), v.allowlist(),
-                    v.nodes().stream().filter(n -> !n.nodeId().equals(d.nodeId())).toList(), v.commandPolicy(),
-                    v.port(), v.catalogVersion(), meta);
+            return withNodes(v, v.nodes().stream().filter(n -> !n.nodeId().equals(d.nodeId())).toList(), meta);
         }
-        return with(v, Status.DELETED, v.plan(), v.connectionLimit(), v.allowlist(), v.nodes(), v.commandPolicy(),
-                v.port(), v.catalogVersion(), meta);
+        return withStatus(v, Status.DELETED, meta);
     }
 
     /** Whether {@code failoverId} is the view's last failover. */
@@ -136,20 +135,14 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
                 && v.failover().failoverId().equals(failoverId);
     }
 
-    private static InstanceView with(InstanceView v, Status status, String plan, int limit, List<String> allowlist,
-            List<NodeView> nodes, InstanceView.CommandPolicyView policy, int port, String catalogVersion,
-            EventMeta meta) {
-        return new InstanceView(v.instanceId(), v.organizationId(), v.displayName(), v.engine(), v.cloud(),
-                v.region(), plan, status, v.serviceHost(), port, v.tlsRequired(), limit, List.copyOf(allowlist),
-                List.copyOf(nodes), policy, catalogVersion, v.backupWindow(), updated(v, meta), v.failover(),
-                v.endpointAddress(), v.failureReason());
+    private static InstanceView withStatus(InstanceView v, Status status, EventMeta meta) {
+        return new InstanceView(v.instanceId(), v.offering(), v.catalogVersion(), status, v.failureReason(),
+                v.access(), v.nodes(), v.backupWindow(), v.failover(), updated(v, meta));
     }
 
-    private static InstanceView withAccess(InstanceView v, String endpointAddress, String failureReason) {
-        return new InstanceView(v.instanceId(), v.organizationId(), v.displayName(), v.engine(), v.cloud(),
-                v.region(), v.plan(), v.status(), v.serviceHost(), v.port(), v.tlsRequired(), v.connectionLimit(),
-                v.allowlist(), v.nodes(), v.commandPolicy(), v.catalogVersion(), v.backupWindow(), v.updatedAt(),
-                v.failover(), endpointAddress, failureReason);
+    private static InstanceView withNodes(InstanceView v, List<NodeView> nodes, EventMeta meta) {
+        return new InstanceView(v.instanceId(), v.offering(), v.catalogVersion(), v.status(), v.failureReason(),
+                v.access(), List.copyOf(nodes), v.backupWindow(), v.failover(), updated(v, meta));
     }
 
     /**
@@ -162,9 +155,7 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
 
     private static InstanceView withFailover(InstanceView v, FailoverView f, List<NodeView> nodes,
             EventMeta meta) {
-        return new InstanceView(v.instanceId(), v.organizationId(), v.displayName(), v.engine(), v.cloud(),
-                v.region(), v.plan(), v.status(), v.serviceHost(), v.port(), v.tlsRequired(), v.connectionLimit(),
-                v.allowlist(), List.copyOf(nodes), v.commandPolicy(), v.catalogVersion(), v.backupWindow(),
-                updated(v, meta), f, v.endpointAddress(), v.failureReason());
+        return new InstanceView(v.instanceId(), v.offering(), v.catalogVersion(), v.status(), v.failureReason(),
+                v.access(), List.copyOf(nodes), v.backupWindow(), f, updated(v, meta));
     }
 }

@@ -55,8 +55,8 @@ public record FleetSummary(String organizationId, long instances, Map<String, Lo
                 return null;
             }
             boolean failing = v.failover() != null && v.failover().state() == InstanceView.Progress.IN_PROGRESS;
-            return new Share(v.status().name(), v.engine().name(), v.plan(), v.backupWindow() != null,
-                    failing ? new InFailover(v.instanceId(), v.displayName(), v.failover().kind(),
+            return new Share(v.status().name(), v.offering().engine().name(), v.offering().plan(), v.backupWindow() != null,
+                    failing ? new InFailover(v.instanceId(), v.offering().displayName(), v.failover().kind(),
                             v.failover().failedNodeId()) : null);
         }
     }

@@ -4,15 +4,47 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The fleet view of one instance: what a dashboard shows of it, its backup window included.
- * {@code endpointAddress} is the address to dial where no DNS serves the service host (the local data
- * plane's endpoint; null: resolve the host); {@code failureReason} why the instance is FAILED.
+ * The fleet view of one instance: what a dashboard shows of it, its backup window included;
+ * {@code failureReason} says why the instance is FAILED. What it is ({@link Offering}) and how it is
+ * reached ({@link Access}) are parts of their own, written into the view's document as its own fields
+ * (the JSON and the stored document stay one flat object).
  */
-public record InstanceView(String instanceId, String organizationId, String displayName, Engine engine, Cloud cloud,
-        String region, String plan, Status status, String serviceHost, int port, boolean tlsRequired,
-        int connectionLimit, List<String> allowlist, List<NodeView> nodes, CommandPolicyView commandPolicy,
-        String catalogVersion, BackupWindow backupWindow, Instant updatedAt, FailoverView failover,
-        String endpointAddress, String failureReason) {
+public record InstanceView(String instanceId, Offering offering, String catalogVersion,
+        Status status, String failureReason, Access access, List<NodeView> nodes,
+        BackupWindow backupWindow, FailoverView failover, Instant updatedAt) {
+
+    public InstanceView {
+        offering = offering == null ? Offering.NONE : offering;
+        access = access == null ? Access.NONE : access;
+    }
+
+    /**
+     * How clients reach the instance: its service host and port, whether TLS is required, its
+     * connection limit, allow-list and command policy; {@code endpointAddress} is the address to dial
+     * where no DNS serves the service host (the local data plane's endpoint; null: resolve the host).
+     */
+    public record Access(String serviceHost, int port, boolean tlsRequired, int connectionLimit,
+            List<String> allowlist, CommandPolicyView commandPolicy, String endpointAddress) {
+
+        /** Before the instance is ready: nothing to reach yet. */
+        static final Access NONE = new Access(null, 0, true, 0, List.of(), null, null);
+
+        public Access {
+            allowlist = allowlist == null ? List.of() : List.copyOf(allowlist);
+        }
+
+        Access withServiceHost(String host) {
+            return new Access(host, port, tlsRequired, connectionLimit, allowlist, commandPolicy, endpointAddress);
+        }
+
+        Access withLimit(int limit) {
+            return new Access(serviceHost, port, tlsRequired, limit, allowlist, commandPolicy, endpointAddress);
+        }
+
+        Access withAllowlist(List<String> list) {
+            return new Access(serviceHost, port, tlsRequired, connectionLimit, list, commandPolicy, endpointAddress);
+        }
+    }
 
     /** The node that is primary now, or null. */
     public String primary() {
@@ -22,22 +54,38 @@ public record InstanceView(String instanceId, String organizationId, String disp
     /**
      * The last failover or planned switchover (kind SWITCHOVER; {@code failedNodeId} is then the old
      * primary) from failover-service: IN_PROGRESS, COMPLETED or ABORTED (a switchover that did not
-     * happen, the reason in {@code note}), what failed, and once completed its timings and data loss
-     * (bytes behind for promotions, the loss window for restores); {@code measuredDataLossBytes} is
-     * the loss measured when the lost primary was rewound.
+     * happen, the reason in {@code note}), what failed, and once completed its {@link Outcome}.
      */
-    public record FailoverView(String failoverId, FailoverKind kind, Progress state, String failedNodeId, Instant failedAt,
-            Instant completedAt, Long detectionMillis, Long promotionMillis, Long unavailableMillis,
-            Long dataLossBytes, Long dataLossWindowMillis, String note, Long measuredDataLossBytes) {
+    public record FailoverView(String failoverId, FailoverKind kind, Progress state, String failedNodeId,
+            Instant failedAt, String note, Outcome outcome) {
+
+        public FailoverView {
+            outcome = outcome == null ? Outcome.NONE : outcome;
+        }
 
         FailoverView withState(Progress s, String why) {
-            return new FailoverView(failoverId, kind, s, failedNodeId, failedAt, completedAt, detectionMillis,
-                    promotionMillis, unavailableMillis, dataLossBytes, dataLossWindowMillis, why, measuredDataLossBytes);
+            return new FailoverView(failoverId, kind, s, failedNodeId, failedAt, why, outcome);
         }
 
         FailoverView withMeasuredLoss(long bytes) {
-            return new FailoverView(failoverId, kind, state, failedNodeId, failedAt, completedAt, detectionMillis,
-                    promotionMillis, unavailableMillis, dataLossBytes, dataLossWindowMillis, note, bytes);
+            return new FailoverView(failoverId, kind, state, failedNodeId, failedAt, note,
+                    outcome.withMeasuredLoss(bytes));
+        }
+    }
+
+    /**
+     * How a failover ended (all null while in progress): when, its timings, and the data it lost (bytes
+     * behind for promotions, the loss window for restores); {@code measuredDataLossBytes} is the loss
+     * measured when the lost primary was rewound.
+     */
+    public record Outcome(Instant completedAt, Long detectionMillis, Long promotionMillis, Long unavailableMillis,
+            Long dataLossBytes, Long dataLossWindowMillis, Long measuredDataLossBytes) {
+
+        static final Outcome NONE = new Outcome(null, null, null, null, null, null, null);
+
+        Outcome withMeasuredLoss(long bytes) {
+            return new Outcome(completedAt, detectionMillis, promotionMillis, unavailableMillis, dataLossBytes,
+                    dataLossWindowMillis, bytes);
         }
     }
 

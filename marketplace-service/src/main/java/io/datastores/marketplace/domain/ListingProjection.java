@@ -17,16 +17,15 @@ public final class ListingProjection implements Projection<MarketplaceEvent, Lis
     /** Credential ids per environment, kept beside the view so that deletions find their name. */
     @Override
     public ListingView initial(String key) {
-        return new ListingView(key, null, null, null, null, null, null, false, false, Map.of(), 0, 0, null);
+        return new ListingView(key, Offering.NONE, false, false, Map.of(), 0, 0, null);
     }
 
     @Override
     public ListingView apply(ListingView v, MarketplaceEvent e, EventMeta meta) {
         if (e instanceof MarketplaceEvent.Known k) {
-            return new ListingView(v.instanceId(), k.organizationId(), k.displayName(), k.engine(), k.plan(),
-                    k.cloud(),
-                    k.region(), v.listed(), v.deleted(), v.credentialsByEnvironment(), v.activeConnections(),
-                    v.connectionsEver(), meta.occurredAt());
+            return new ListingView(v.instanceId(), new Offering(k.organizationId(), k.displayName(), k.engine(),
+                    k.cloud(), k.region(), k.plan()), v.listed(), v.deleted(), v.credentialsByEnvironment(),
+                    v.activeConnections(), v.connectionsEver(), meta.occurredAt());
         }
         if (e instanceof MarketplaceEvent.Forgotten) {
             return with(v, v.listed(), true, v.credentialsByEnvironment(), v.activeConnections(), v.connectionsEver(),
@@ -71,7 +70,7 @@ public final class ListingProjection implements Projection<MarketplaceEvent, Lis
 
     private static ListingView with(ListingView v, boolean listed, boolean deleted, Map<String, List<String>> names,
             int active, int ever, EventMeta meta) {
-        return new ListingView(v.instanceId(), v.organizationId(), v.displayName(), v.engine(), v.plan(), v.cloud(),
-                v.region(), listed, deleted, Map.copyOf(names), active, ever, meta.occurredAt());
+        return new ListingView(v.instanceId(), v.offering(), listed, deleted, Map.copyOf(names), active, ever,
+                meta.occurredAt());
     }
 }

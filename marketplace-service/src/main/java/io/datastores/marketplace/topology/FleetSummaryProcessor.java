@@ -30,7 +30,7 @@ final class FleetSummaryProcessor implements Processor<String, ViewChange<Instan
             return;
         }
         InstanceView any = record.value().after() != null ? record.value().after() : record.value().before();
-        String organization = any.organizationId();
+        String organization = any.offering().organizationId();
         FleetSummary before = store.get(organization);
         FleetSummary after = (before == null ? FleetSummary.empty(organization) : before)
                 .change(record.value().before(), record.value().after());

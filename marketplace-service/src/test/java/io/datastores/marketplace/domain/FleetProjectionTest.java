@@ -37,8 +37,8 @@ class FleetProjectionTest {
                 new InstanceFact.Ready("orders.example", 5432, true, 100, List.of("0.0.0.0/0"),
                         List.of(new InstanceView.NodeView("n1", NodeRole.PRIMARY, "a", "h1", "10.0.0.1")), null, "v1", null));
         assertThat(view.status()).isEqualTo(InstanceView.Status.READY);
-        assertThat(view.endpointAddress()).as("the simulator: resolve the service host").isNull();
-        assertThat(view.connectionLimit()).isEqualTo(100);
+        assertThat(view.access().endpointAddress()).as("the simulator: resolve the service host").isNull();
+        assertThat(view.access().connectionLimit()).isEqualTo(100);
         assertThat(view.nodes()).extracting(InstanceView.NodeView::ip).containsExactly("10.0.0.1");
         assertThat(view.updatedAt()).isEqualTo(Instant.ofEpochSecond(2));
     }
@@ -77,8 +77,8 @@ class FleetProjectionTest {
         InstanceView once = fold(facts);
         assertThat(fold(facts)).isEqualTo(once);
         assertThat(once.status()).isEqualTo(InstanceView.Status.DELETED);
-        assertThat(once.plan()).isEqualTo("PREMIUM-8");
-        assertThat(once.allowlist()).containsExactly("10.0.0.0/8");
+        assertThat(once.offering().plan()).isEqualTo("PREMIUM-8");
+        assertThat(once.access().allowlist()).containsExactly("10.0.0.0/8");
         assertThat(projection.apply(once, ACCEPTED, at(9))).isSameAs(once);
     }
 
@@ -90,8 +90,8 @@ class FleetProjectionTest {
     @Test
     void aLocalDataPlanesEndpointIsShownWithTheInstance() {
         InstanceView view = fold(ACCEPTED, READY_ON_ENDPOINT);
-        assertThat(view.endpointAddress()).isEqualTo("127.0.0.1");
-        assertThat(view.port()).isEqualTo(6432);
+        assertThat(view.access().endpointAddress()).isEqualTo("127.0.0.1");
+        assertThat(view.access().port()).isEqualTo(6432);
     }
 
     @Test
@@ -119,7 +119,7 @@ class FleetProjectionTest {
         assertThat(done.failover()).satisfies(f -> {
             assertThat(f.kind()).isEqualTo(FailoverKind.SWITCHOVER);
             assertThat(f.state()).isEqualTo(Progress.COMPLETED);
-            assertThat(f.unavailableMillis()).isEqualTo(700);
+            assertThat(f.outcome().unavailableMillis()).isEqualTo(700);
             assertThat(f.note()).contains("nothing lost");
         });
 
@@ -147,8 +147,8 @@ class FleetProjectionTest {
         assertThat(rejoined.nodes()).extracting(n -> n.nodeId() + " " + n.role())
                 .containsExactly("n1 STANDBY", "n2 PRIMARY");
         InstanceView measured = projection.apply(rejoined, new InstanceFact.DataLossMeasured("f-1", 420), at(9));
-        assertThat(measured.failover().measuredDataLossBytes()).isEqualTo(420);
-        assertThat(measured.failover().dataLossBytes()).as("the estimate stays beside it").isEqualTo(300);
+        assertThat(measured.failover().outcome().measuredDataLossBytes()).isEqualTo(420);
+        assertThat(measured.failover().outcome().dataLossBytes()).as("the estimate stays beside it").isEqualTo(300);
     }
 
     @Test

@@ -16,12 +16,11 @@ class FleetSummaryTest {
 
     private static InstanceView view(String id, Status status, String engine, String plan, boolean window,
             boolean failing) {
-        return new InstanceView(id, "org", "db " + id, Engine.valueOf(engine), Cloud.AWS, "us-east-1", plan, status, "h", 5432, true, 100,
-                List.of(), List.of(), null, "v1",
-                window ? new InstanceView.BackupWindow(Instant.EPOCH, Instant.EPOCH, 7, 1) : null, Instant.EPOCH,
+        return new InstanceView(id, new Offering("org", "db " + id, Engine.valueOf(engine), Cloud.AWS, "us-east-1",
+                plan), "v1", status, null, new InstanceView.Access("h", 5432, true, 100, List.of(), null, null),
+                List.of(), window ? new InstanceView.BackupWindow(Instant.EPOCH, Instant.EPOCH, 7, 1) : null,
                 failing ? new InstanceView.FailoverView("f-" + id, InstanceView.FailoverKind.PROMOTION,
-                        InstanceView.Progress.IN_PROGRESS, "n1", Instant.EPOCH,
-                        null, null, null, null, null, null, null, null) : null, null, null);
+                        InstanceView.Progress.IN_PROGRESS, "n1", Instant.EPOCH, null, null) : null, Instant.EPOCH);
     }
 
     /** The summary a pass over every view would give. */
@@ -93,10 +92,10 @@ class FleetSummaryTest {
     @Test
     void aChangeThatMovesNoCountNeedsNoWrite() {
         InstanceView ready = view("i-1", Status.READY, "MYSQL", "HOBBYIST", true, false);
-        InstanceView moved = new InstanceView("i-1", "org", "db i-1", Engine.MYSQL, Cloud.AWS, "us-east-1", "HOBBYIST",
-                Status.READY, "other-host", 5432, true, 100, List.of(), List.of(), null, "v2",
-                new InstanceView.BackupWindow(Instant.EPOCH, Instant.EPOCH.plusSeconds(300), 7, 2), Instant.EPOCH, null,
-                "127.0.0.1", null);
+        InstanceView moved = new InstanceView("i-1", new Offering("org", "db i-1", Engine.MYSQL, Cloud.AWS, "us-east-1",
+                "HOBBYIST"), "v2", Status.READY, null,
+                new InstanceView.Access("other-host", 5432, true, 100, List.of(), null, "127.0.0.1"), List.of(),
+                new InstanceView.BackupWindow(Instant.EPOCH, Instant.EPOCH.plusSeconds(300), 7, 2), null, Instant.EPOCH);
         assertThat(FleetSummary.sameShare(ready, moved)).isTrue();
         assertThat(FleetSummary.sameShare(ready, view("i-1", Status.SUSPENDED, "MYSQL", "HOBBYIST", true, false)))
                 .isFalse();

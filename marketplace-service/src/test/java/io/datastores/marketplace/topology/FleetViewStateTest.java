@@ -61,8 +61,8 @@ class FleetViewStateTest {
         InstanceView v = new StateSerde<>(InstanceView.class).deserializer()
                 .deserialize("t", previous.serializer().serialize("t", previousView()));
 
-        assertThat(v.engine()).isEqualTo(Engine.POSTGRESQL);
-        assertThat(v.cloud()).isEqualTo(Cloud.GCP);
+        assertThat(v.offering().engine()).isEqualTo(Engine.POSTGRESQL);
+        assertThat(v.offering().cloud()).isEqualTo(Cloud.GCP);
         assertThat(v.nodes()).extracting(InstanceView.NodeView::role)
                 .containsExactly(NodeRole.LOST, NodeRole.PRIMARY, NodeRole.STANDBY);
         assertThat(v.primary()).isEqualTo("n2");

@@ -196,8 +196,8 @@ class MarketplaceTopologyTest {
         assertThat(summary.get("acme").inFailover()).isEmpty();
         assertThat(v.failover()).satisfies(f -> {
             assertThat(f.state()).isEqualTo(Progress.COMPLETED);
-            assertThat(f.unavailableMillis()).isEqualTo(1000);
-            assertThat(f.dataLossBytes()).isEqualTo(5);
+            assertThat(f.outcome().unavailableMillis()).isEqualTo(1000);
+            assertThat(f.outcome().dataLossBytes()).isEqualTo(5);
         });
     }
 

@@ -20,12 +20,12 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  */
 public final class JsonSerde<T> implements Serde<T> {
 
-    public static final ObjectMapper MAPPER = new ObjectMapper()
+    public static final ObjectMapper MAPPER = JsonMixIns.applyAll(new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .registerModule(IsoInstant.module()) // the same text, without DateTimeFormatter (see there)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
 
     private final Class<T> type;
     private final ObjectReader reader;

@@ -27,13 +27,13 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  */
 public final class StateSerde<T> implements Serde<T> {
 
-    static final ObjectMapper CBOR = new ObjectMapper(CBORFactory.builder()
+    static final ObjectMapper CBOR = JsonMixIns.applyAll(new ObjectMapper(CBORFactory.builder()
             .enable(CBORGenerator.Feature.WRITE_TYPE_HEADER).build())
             .registerModule(new JavaTimeModule())
             .registerModule(IsoInstant.module())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
 
     private final Class<T> type;
     private final ObjectReader binary;
