@@ -18,7 +18,7 @@ public sealed interface Command {
     }
 
     /** An instance was accepted: what its servers and endpoint need (InstanceAccepted). */
-    record Accept(String instanceId, String engine, String plan, Tier tier, String serviceHost, int connectionLimit,
+    record Accept(String instanceId, Engine engine, String plan, Tier tier, String serviceHost, int connectionLimit,
             List<String> allowlist) implements Command {
         @Override
         public String source() {

@@ -90,7 +90,7 @@ public record Fleet(Map<String, Instance> instances, int firstPort, int lastPort
      * @param epoch the newest fencing epoch seen for it: older commands are refused
      * @param primaryNodeId the node the endpoint points at (null until the first primary runs)
      */
-    public record Instance(String instanceId, String engine, String plan, Tier tier, String serviceHost, int endpointPort,
+    public record Instance(String instanceId, Engine engine, String plan, Tier tier, String serviceHost, int endpointPort,
             int connectionLimit, List<String> allowlist, long epoch, String primaryNodeId,
             Map<String, Node> nodes) {
 

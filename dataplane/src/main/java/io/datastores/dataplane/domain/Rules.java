@@ -24,10 +24,10 @@ import io.datastores.dataplane.domain.Report.Failure;
  * @param engines the engines this data plane runs; instances of others are someone else's
  * @param portUsable whether a port is free on this machine (another program may hold one of the range)
  */
-public record Rules(int maxNodes, Set<String> engines, java.util.function.IntPredicate portUsable) {
+public record Rules(int maxNodes, Set<Engine> engines, java.util.function.IntPredicate portUsable) {
 
     /** Rules for a machine where every port of the range is free. */
-    public Rules(int maxNodes, Set<String> engines) {
+    public Rules(int maxNodes, Set<Engine> engines) {
         this(maxNodes, engines, port -> true);
     }
 

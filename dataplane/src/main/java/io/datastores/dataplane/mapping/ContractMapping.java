@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import io.datastores.contract.PlanTiers;
 import io.datastores.dataplane.domain.Command;
+import io.datastores.dataplane.domain.Engine;
 import io.datastores.dataplane.domain.Fleet.Role;
 import io.datastores.dataplane.domain.Report;
 import io.datastores.dataplane.domain.Tier;
@@ -61,7 +62,7 @@ public final class ContractMapping {
     public static Optional<Command> command(Object payload) {
         Command c = null;
         if (payload instanceof InstanceAccepted a) {
-            c = new Command.Accept(a.getInstanceId(), a.getEngine().name(), a.getPlan(),
+            c = new Command.Accept(a.getInstanceId(), Engine.of(a.getEngine().name()), a.getPlan(),
                     tier(a.getTier(), a.getPlan()), a.getServiceHost(),
                     a.getConnectionLimit(), List.copyOf(a.getAllowlist()));
         } else if (payload instanceof NodeProvisioningRequested r) {

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.datastores.dataplane.domain.Engine;
 import io.datastores.dataplane.domain.Fleet;
 import io.datastores.dataplane.domain.Fleet.Instance;
 import io.datastores.dataplane.domain.Fleet.Node;
@@ -199,7 +200,7 @@ public final class Executor {
             sql.setPassword("replicator", secrets.replicatorPassword());
             sql.execute("create role admin with login createdb createrole");
             sql.execute("create database defaultdb owner admin");
-            if (instance.engine().equals("POSTGRESQL_VECTOR")) {
+            if (instance.engine() == Engine.POSTGRESQL_VECTOR) {
                 LOG.warn("{}: the vector extension (pgvector) is not packaged for this machine's Debian;"
                         + " CREATE EXTENSION vector fails on the local data plane", instance.instanceId());
             }

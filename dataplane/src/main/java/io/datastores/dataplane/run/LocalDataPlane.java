@@ -7,13 +7,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import io.datastores.contract.TopicSpec;
 import io.datastores.contract.Topics;
 import io.datastores.dataplane.domain.Command;
+import io.datastores.dataplane.domain.Engine;
 import io.datastores.dataplane.domain.Fleet;
 import io.datastores.dataplane.domain.Fleet.NodeStatus;
 import io.datastores.dataplane.domain.Plan;
@@ -99,8 +101,7 @@ public final class LocalDataPlane implements AutoCloseable {
         this.store = new FleetStore(layout.fleetFile(), Fleet.empty(Integer.parseInt(ports[0].trim()),
                 Integer.parseInt(ports[1].trim())));
         this.rules = new Rules(Integer.parseInt(settings.getProperty("dataplane.max-nodes", "12")),
-                Arrays.stream(settings.getProperty("dataplane.engines", "POSTGRESQL,POSTGRESQL_VECTOR").split(","))
-                        .map(s -> s.trim().toUpperCase(Locale.ROOT)).collect(Collectors.toSet()),
+                engines(settings.getProperty("dataplane.engines", "POSTGRESQL,POSTGRESQL_VECTOR")),
                 LocalDataPlane::portFree);
         Shell shell = Shell.forThisProcess(settings.getProperty("dataplane.server-user", "postgres"));
         this.postgres = new Postgres(Path.of(settings.getProperty("dataplane.pg-bin", "/usr/lib/postgresql/15/bin")),
@@ -380,5 +381,19 @@ public final class LocalDataPlane implements AutoCloseable {
         } finally {
             plane.shutdown();
         }
+    }
+
+    /** The engines a {@code dataplane.engines} setting names; a name that is no engine is refused. */
+    static Set<Engine> engines(String setting) {
+        Set<Engine> engines = EnumSet.noneOf(Engine.class);
+        for (String name : setting.split(",")) {
+            Engine engine = Engine.of(name.trim().toUpperCase(Locale.ROOT));
+            if (engine == Engine.UNKNOWN) {
+                throw new IllegalArgumentException("dataplane.engines: '" + name.trim()
+                        + "' is no engine this data plane knows (POSTGRESQL, POSTGRESQL_VECTOR, MYSQL, CACHE)");
+            }
+            engines.add(engine);
+        }
+        return engines;
     }
 }

@@ -15,10 +15,10 @@ import io.datastores.dataplane.domain.Fleet.Role;
 @DisplayName("What the local data plane does on the control plane's events")
 class RulesTest {
 
-    private final Rules rules = new Rules(6, Set.of("POSTGRESQL", "POSTGRESQL_VECTOR"));
+    private final Rules rules = new Rules(6, Set.of(Engine.POSTGRESQL, Engine.POSTGRESQL_VECTOR));
 
     private static Command.Accept accept(String id, String plan) {
-        return new Command.Accept(id, "POSTGRESQL", plan, Tier.valueOf(plan.split("-")[0]), id + ".db.dcp.internal", 100,
+        return new Command.Accept(id, Engine.POSTGRESQL, plan, Tier.valueOf(plan.split("-")[0]), id + ".db.dcp.internal", 100,
                 List.of("0.0.0.0/0"));
     }
 
@@ -108,7 +108,7 @@ class RulesTest {
 
         @Test
         void givenAnotherEngine_whenAccepted_thenThisDataPlaneLeavesItAlone() {
-            Command.Accept cache = new Command.Accept("c-1", "CACHE", "HOBBYIST", Tier.HOBBYIST, "c.db", 10000, List.of());
+            Command.Accept cache = new Command.Accept("c-1", Engine.CACHE, "HOBBYIST", Tier.HOBBYIST, "c.db", 10000, List.of());
             Fleet f = run(Fleet.empty(15400, 15499), cache);
             assertThat(f.instances()).isEmpty();
             assertThat(rules.decide(node("c-1", 1, Role.PRIMARY, 0), f).steps()).isEmpty();
@@ -116,7 +116,7 @@ class RulesTest {
 
         @Test
         void givenAPortAnotherProgramHolds_thenItIsSkipped() {
-            Rules busy = new Rules(6, Set.of("POSTGRESQL"), port -> port != 15401);
+            Rules busy = new Rules(6, Set.of(Engine.POSTGRESQL), port -> port != 15401);
             Fleet f = busy.decide(accept("i-1", "HOBBYIST"), Fleet.empty(15400, 15499)).fleet();
             Plan plan = busy.decide(node("i-1", 1, Role.PRIMARY, 0), f);
             assertThat(plan.fleet().node("i-1-n1").orElseThrow().port()).isEqualTo(15402);

@@ -21,7 +21,7 @@ class ServerSettingsTest {
         Node n1 = new Node("i-1-n1", Role.PRIMARY, 15401, 1, NodeStatus.RUNNING, "a");
         Node n2 = new Node("i-1-n2", Role.STANDBY, 15402, 1, NodeStatus.RUNNING, "b");
         Node n3 = new Node("i-1-n3", Role.STANDBY, 15403, 1, NodeStatus.LOST, "c");
-        return new Instance("i-1", "POSTGRESQL", plan, Tier.valueOf(plan.split("-")[0]), "i.db", 15400, limit, List.of(), 1, "i-1-n1",
+        return new Instance("i-1", Engine.POSTGRESQL, plan, Tier.valueOf(plan.split("-")[0]), "i.db", 15400, limit, List.of(), 1, "i-1-n1",
                 Map.of(n1.nodeId(), n1, n2.nodeId(), n2, n3.nodeId(), n3));
     }
 

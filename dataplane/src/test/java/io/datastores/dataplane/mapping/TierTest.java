@@ -37,6 +37,7 @@ class TierTest {
         Command.Accept a = (Command.Accept) ContractMapping.command(accepted("ENTERPRISE-4", PlanTier.PREMIUM))
                 .orElseThrow();
         assertThat(a.tier()).isEqualTo(Tier.PREMIUM);
+        assertThat(a.engine()).isEqualTo(io.datastores.dataplane.domain.Engine.POSTGRESQL);
         Command.Accept b = (Command.Accept) ContractMapping.command(accepted("PREMIUM-4", PlanTier.BUSINESS))
                 .orElseThrow();
         assertThat(b.tier()).isEqualTo(Tier.BUSINESS);

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import io.datastores.dataplane.domain.Tier;
 import io.datastores.dataplane.domain.Command;
+import io.datastores.dataplane.domain.Engine;
 import io.datastores.dataplane.domain.Fleet;
 import io.datastores.dataplane.domain.Fleet.Role;
 import io.datastores.dataplane.domain.Plan;
@@ -64,7 +65,7 @@ class ServersIT {
     private Layout layout;
     private SealedBox.KeyPair marketplaceKey;
     private SealedBox.KeyPair dataPlaneKey;
-    private final Rules rules = new Rules(8, Set.of("POSTGRESQL"));
+    private final Rules rules = new Rules(8, Set.of(Engine.POSTGRESQL));
     private final List<Object> told = new ArrayList<>();
     private String adminPassword;
 
@@ -181,7 +182,7 @@ class ServersIT {
     @Test
     @Order(1)
     void aPremiumInstanceRunsThreeServersBehindItsEndpoint_withTlsVerifiedAndItsLimit() throws Exception {
-        run(new Command.Accept(ID, "POSTGRESQL", "PREMIUM-4", Tier.PREMIUM, "orders-itprem.us-east-1.aws.db.dcp.internal", 100,
+        run(new Command.Accept(ID, Engine.POSTGRESQL, "PREMIUM-4", Tier.PREMIUM, "orders-itprem.us-east-1.aws.db.dcp.internal", 100,
                 List.of("127.0.0.1/32")));
         run(new Command.Provision(ID, ID + "-n1", Role.PRIMARY, "a", 0, 1, null));
         run(new Command.Provision(ID, ID + "-n2", Role.STANDBY, "b", 0, 1, null));
