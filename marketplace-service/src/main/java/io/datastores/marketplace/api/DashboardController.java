@@ -87,6 +87,13 @@ public class DashboardController {
                     withBackupWindow + other.withBackupWindow());
         }
 
+        /** Counts by an enum's names, as the answer's JSON keys them. */
+        static Map<String, Long> named(Map<? extends Enum<?>, Long> counts) {
+            Map<String, Long> out = new TreeMap<>();
+            counts.forEach((k, n) -> out.put(k.name(), n));
+            return out;
+        }
+
         private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
             Map<String, Long> out = new TreeMap<>(orEmpty(a));
             orEmpty(b).forEach((k, v) -> out.merge(k, v, Long::sum));
@@ -134,7 +141,7 @@ public class DashboardController {
         }
         List<InFailover> failing = total.inFailover().stream()
                 .map(f -> new InFailover(f.instanceId(), f.displayName(), f.kind().name(), f.failedNodeId())).toList();
-        Summary here = Summary.of(organization, total.instances(), total.byStatus(), total.byEngine(),
+        Summary here = Summary.of(organization, total.instances(), Summary.named(total.byStatus()), Summary.named(total.byEngine()),
                 total.byPlan(), failing, total.withBackupWindow());
         if (Fanout.localOnly(request)) { // another instance asks: this one's partitions
             return FleetController.done(HttpResponse.ok(here));

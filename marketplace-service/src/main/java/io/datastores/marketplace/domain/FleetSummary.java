@@ -14,8 +14,8 @@ import java.util.TreeMap;
  * add the new one's), so a dashboard's summary costs a few small reads, not a pass over the fleet.
  * Each partition keeps the summary of its own instances; {@link #merge} adds them up.
  */
-public record FleetSummary(String organizationId, long instances, Map<String, Long> byStatus,
-        Map<String, Long> byEngine, Map<String, Long> byPlan, long withBackupWindow, List<InFailover> inFailover) {
+public record FleetSummary(String organizationId, long instances, Map<InstanceView.Status, Long> byStatus,
+        Map<Engine, Long> byEngine, Map<String, Long> byPlan, long withBackupWindow, List<InFailover> inFailover) {
 
     /** An instance whose last failover is still in progress. */
     public record InFailover(String instanceId, String displayName, InstanceView.FailoverKind kind,
@@ -47,7 +47,8 @@ public record FleetSummary(String organizationId, long instances, Map<String, Lo
     }
 
     /** What one view adds to a summary: the counts it is in, and its failover if one is in progress. */
-    private record Share(String status, String engine, String plan, boolean windowed, InFailover failing) {
+    private record Share(InstanceView.Status status, Engine engine, String plan, boolean windowed,
+            InFailover failing) {
 
         /** Null for a view that adds nothing (none, or deleted). */
         static Share of(InstanceView v) {
@@ -55,7 +56,7 @@ public record FleetSummary(String organizationId, long instances, Map<String, Lo
                 return null;
             }
             boolean failing = v.failover() != null && v.failover().state() == InstanceView.Progress.IN_PROGRESS;
-            return new Share(v.status().name(), v.offering().engine().name(), v.offering().plan(), v.backupWindow() != null,
+            return new Share(v.status(), v.offering().engine(), v.offering().plan(), v.backupWindow() != null,
                     failing ? new InFailover(v.instanceId(), v.offering().displayName(), v.failover().kind(),
                             v.failover().failedNodeId()) : null);
         }
@@ -91,8 +92,8 @@ public record FleetSummary(String organizationId, long instances, Map<String, Lo
     }
 
     /** {@code a} plus {@code sign} times {@code b}; a count that reaches zero is dropped. */
-    private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b, int sign) {
-        Map<String, Long> out = new TreeMap<>(a);
+    private static <K> Map<K, Long> sum(Map<K, Long> a, Map<K, Long> b, int sign) {
+        Map<K, Long> out = new TreeMap<>(a);
         b.forEach((k, n) -> out.merge(k, sign * n, (x, y) -> x + y == 0 ? null : x + y));
         return out;
     }

@@ -37,8 +37,8 @@ class FleetSummaryTest {
         FleetSummary s = FleetSummary.empty("org").change(null, view("i-1", Status.PROVISIONING, "MYSQL", "HOBBYIST",
                 false, false));
         assertThat(s.instances()).isEqualTo(1);
-        assertThat(s.byStatus()).containsExactly(Map.entry("PROVISIONING", 1L));
-        assertThat(s.byEngine()).containsExactly(Map.entry("MYSQL", 1L));
+        assertThat(s.byStatus()).containsExactly(Map.entry(InstanceView.Status.PROVISIONING, 1L));
+        assertThat(s.byEngine()).containsExactly(Map.entry(Engine.MYSQL, 1L));
         assertThat(s.byPlan()).containsExactly(Map.entry("HOBBYIST", 1L));
     }
 
@@ -48,7 +48,7 @@ class FleetSummaryTest {
         InstanceView ready = view("i-1", Status.READY, "MYSQL", "STARTUP-4", true, true);
         FleetSummary s = FleetSummary.empty("org").change(null, provisioning).change(provisioning, ready);
         assertThat(s.instances()).isEqualTo(1);
-        assertThat(s.byStatus()).containsExactly(Map.entry("READY", 1L));
+        assertThat(s.byStatus()).containsExactly(Map.entry(InstanceView.Status.READY, 1L));
         assertThat(s.byPlan()).containsExactly(Map.entry("STARTUP-4", 1L));
         assertThat(s.withBackupWindow()).isEqualTo(1);
         assertThat(s.inFailover()).extracting(FleetSummary.InFailover::instanceId).containsExactly("i-1");
@@ -114,7 +114,7 @@ class FleetSummaryTest {
                 false));
         FleetSummary both = a.merge(b);
         assertThat(both.instances()).isEqualTo(2);
-        assertThat(both.byStatus()).containsExactly(Map.entry("READY", 2L));
+        assertThat(both.byStatus()).containsExactly(Map.entry(InstanceView.Status.READY, 2L));
         assertThat(both.byPlan()).containsExactly(Map.entry("HOBBYIST", 2L));
         assertThat(both.withBackupWindow()).isEqualTo(1);
         assertThat(both.inFailover()).hasSize(1);

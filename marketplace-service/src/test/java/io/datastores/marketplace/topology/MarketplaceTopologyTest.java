@@ -181,7 +181,7 @@ class MarketplaceTopologyTest {
         KeyValueStore<String, InstanceView> fleet = driver.getKeyValueStore(FleetViewTopology.STORE);
         assertThat(fleet.get("i-1").failover().state()).isEqualTo(Progress.IN_PROGRESS);
         KeyValueStore<String, FleetSummary> summary = driver.getKeyValueStore(FleetViewTopology.SUMMARY_STORE);
-        assertThat(summary.get("acme").byStatus()).containsExactly(java.util.Map.entry("READY", 1L));
+        assertThat(summary.get("acme").byStatus()).containsExactly(java.util.Map.entry(InstanceView.Status.READY, 1L));
         assertThat(summary.get("acme").inFailover()).extracting(FleetSummary.InFailover::instanceId)
                 .containsExactly("i-1");
         failovers.pipeInput("i-1", new FailoverEventEnvelope(meta(), new StandbyPromoted("i-1", "n2", 2L, 100L, "f1",
@@ -227,7 +227,8 @@ class MarketplaceTopologyTest {
         assertThat(fleet.get("i-2").status()).isEqualTo(InstanceView.Status.FAILED);
         assertThat(fleet.get("i-2").failureReason()).endsWith("capacity");
         KeyValueStore<String, FleetSummary> summary = driver.getKeyValueStore(FleetViewTopology.SUMMARY_STORE);
-        assertThat(summary.get("acme").byStatus()).containsEntry("FAILED", 1L).containsEntry("READY", 1L);
+        assertThat(summary.get("acme").byStatus()).containsEntry(InstanceView.Status.FAILED, 1L)
+                .containsEntry(InstanceView.Status.READY, 1L);
     }
 
     @Test
