@@ -216,7 +216,10 @@ public final class RegionGuardDecider implements Decider<RegionCommand, RegionSt
         if (event instanceof Resumed) {
             return new RegionState(s.monitored(), s.pending(), s.settleAt(), false, null, null, List.of());
         }
-        return s;
+        if (event instanceof CommandRejected) {
+            return s; // an operator's command refused: nothing changes
+        }
+        throw new IllegalStateException("no rule evolves " + event); // every event has one above
     }
 
     private static RegionState with(RegionState s, List<Suspicion> pending, Instant settleAt, List<Suspicion> held) {

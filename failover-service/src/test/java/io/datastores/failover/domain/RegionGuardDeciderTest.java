@@ -256,4 +256,25 @@ class RegionGuardDeciderTest {
         }
         assertThat(timeUntil(4_000)).hasAtLeastOneElementOfType(Paused.class);
     }
+
+    /**
+     * Every region event has its rule in {@code evolve}: Java 17 cannot check the chain is
+     * exhaustive, so this sample of each member of {@link RegionEvent} does.
+     */
+    @Test
+    void everyEventHasARule() {
+        Instant t = Instant.ofEpochSecond(50);
+        RegionState.Suspicion x = new RegionState.Suspicion("i-1", "n1", t, "s-1");
+        List<RegionEvent> samples = List.of(new RegionEvent.Counted(1), new RegionEvent.Noted(x, t),
+                new RegionEvent.Held(x), new RegionEvent.Withdrawn("i-1", "n1"),
+                new LossConfirmed("i-1", "n1", "why", "c", t), new SuspicionDismissed("i-1", "n1", "why", "c", t),
+                new Paused(3, 5, "why", "c", t), new Resumed(Resumption.RECOVERED, "op", "why", "c", t),
+                new CommandRejected("NONE", "why", "c", t));
+
+        assertThat(samples.stream().<Class<?>>map(Object::getClass).collect(java.util.stream.Collectors.toSet()))
+                .as("a sample of each event").isEqualTo(java.util.Set.of(RegionEvent.class.getPermittedSubclasses()));
+        for (RegionEvent e : samples) {
+            assertThat(decider.evolve(decider.initialState(), e)).as("%s", e).isNotNull();
+        }
+    }
 }

@@ -126,7 +126,10 @@ public final class FleetProjection implements Projection<InstanceFact, InstanceV
         if (fact instanceof InstanceFact.NodeDecommissioned d) {
             return withNodes(v, v.nodes().stream().filter(n -> !n.nodeId().equals(d.nodeId())).toList(), meta);
         }
-        return withStatus(v, Status.DELETED, meta);
+        if (fact instanceof InstanceFact.Deleted) {
+            return withStatus(v, Status.DELETED, meta);
+        }
+        throw new IllegalStateException("no rule projects " + fact); // every fact has one above
     }
 
     /** Whether {@code failoverId} is the view's last failover. */

@@ -60,7 +60,12 @@ public final class ListingProjection implements Projection<MarketplaceEvent, Lis
             return with(v, v.listed(), v.deleted(), v.credentialsByEnvironment(),
                     Math.max(0, v.activeConnections() - 1), v.connectionsEver(), meta);
         }
-        return v; // Serving, Rejected: nothing the marketplace view shows
+        if (e instanceof MarketplaceEvent.Serving || e instanceof MarketplaceEvent.AdminPasswordIssued
+                || e instanceof MarketplaceEvent.VerificationRequested || e instanceof MarketplaceEvent.SecretShredded
+                || e instanceof MarketplaceEvent.Rejected) {
+            return v; // nothing the marketplace view shows: where it is served, secrets, a pending check, a refusal
+        }
+        throw new IllegalStateException("no rule projects " + e); // every event has one above
     }
 
     /** How a credential shows: its display name and id (names repeat across environments). */

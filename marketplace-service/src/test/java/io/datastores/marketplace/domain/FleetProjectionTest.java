@@ -161,4 +161,33 @@ class FleetProjectionTest {
         assertThat(failoverFirst).isEqualTo(allowlistFirst);
         assertThat(failoverFirst.updatedAt()).isEqualTo(Instant.ofEpochSecond(5));
     }
+
+    /**
+     * Every fact the view learns has its rule: Java 17 cannot check the fold's chain is exhaustive, so
+     * this sample of each member of {@link InstanceFact} does (a new member fails here until it has a
+     * sample, and then throws in the fold until it has a rule).
+     */
+    @Test
+    void everyFactHasARule() {
+        Instant t = Instant.ofEpochSecond(50);
+        List<InstanceFact> samples = List.of(ACCEPTED, new InstanceFact.NodeRequested("n1", NodeRole.PRIMARY, "a"),
+                new InstanceFact.Ready("orders.example", 5432, true, 100, List.of(), List.of(), null, "v1", null),
+                new InstanceFact.Failed("n1", "no server"), new InstanceFact.PlanChanged("PREMIUM-4", 3, 200, "v2"),
+                new InstanceFact.AllowlistChanged(List.of("10.0.0.0/8")), new InstanceFact.Deleted(),
+                new InstanceFact.Suspended(), new InstanceFact.Resumed(),
+                new InstanceFact.RestoreWindow(new InstanceView.BackupWindow(t, t, 7, 1)),
+                new InstanceFact.NodeDecommissioned("n2"),
+                new InstanceFact.FailoverStarted("f-1", FailoverKind.PROMOTION, "n1", t),
+                new InstanceFact.Promoted("n2", "f-1"),
+                new InstanceFact.FailoverCompleted("f-1", "n2", t, 1, 2, 3, 0, null, null),
+                new InstanceFact.SwitchoverAborted("f-2", "busy"), new InstanceFact.NodeRejoined("n1", "a", null),
+                new InstanceFact.ReplacementCancelled("n3"), new InstanceFact.DataLossMeasured("f-1", 0));
+
+        assertThat(samples.stream().<Class<?>>map(Object::getClass).collect(java.util.stream.Collectors.toSet()))
+                .as("a sample of each fact").isEqualTo(java.util.Set.of(InstanceFact.class.getPermittedSubclasses()));
+        InstanceView accepted = fold(ACCEPTED);
+        for (InstanceFact fact : samples) {
+            assertThat(projection.apply(accepted, fact, at(60))).as("%s", fact).isNotNull();
+        }
+    }
 }
