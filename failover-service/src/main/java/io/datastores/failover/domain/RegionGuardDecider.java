@@ -139,7 +139,10 @@ public final class RegionGuardDecider implements Decider<RegionCommand, RegionSt
             }
             return events;
         }
-        return operator((Decide) signal, s);
+        if (signal instanceof Decide d) {
+            return operator(d, s);
+        }
+        throw new IllegalStateException("no rule decides " + signal); // every signal has one above
     }
 
     private List<RegionEvent> settle(RegionState s) {
