@@ -94,7 +94,7 @@ final class CredentialRules {
 
     /** A pending verification refused: the refusal, and the end of the secret it held. */
     static List<MarketplaceEvent> refuseVerification(PendingCredential p, String reason) {
-        Rejected rejected = new Rejected(p.requestId(), p.organizationId(), "IMPORT_CREDENTIAL",
+        Rejected rejected = new Rejected(p.requestId(), p.organizationId(), MarketplaceCommand.Action.IMPORT_CREDENTIAL,
                 RejectionCode.CREDENTIAL_REFUSED, reason);
         return p.encryptedSecret() == null ? List.of(rejected)
                 : List.of(rejected, new SecretShredded(p.credentialId(), "the credentials were refused"));

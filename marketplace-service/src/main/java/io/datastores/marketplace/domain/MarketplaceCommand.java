@@ -42,7 +42,12 @@ public sealed interface MarketplaceCommand {
 
         String callerOrganization();
 
-        String action();
+        Action action();
+    }
+
+    /** What a request asks, as its refusal names it ({@code MarketplaceRequestRejected.action}). */
+    enum Action {
+        IMPORT_CREDENTIAL, DELETE_CREDENTIAL, ADD_LISTING, REMOVE_LISTING, CREATE_CONNECTION, REMOVE_CONNECTION
     }
 
     /**
@@ -61,29 +66,29 @@ public sealed interface MarketplaceCommand {
         }
 
         @Override
-        public String action() {
-            return "IMPORT_CREDENTIAL";
+        public Action action() {
+            return Action.IMPORT_CREDENTIAL;
         }
     }
 
     record DeleteCredential(String requestId, String callerOrganization, String credentialId) implements Request {
         @Override
-        public String action() {
-            return "DELETE_CREDENTIAL";
+        public Action action() {
+            return Action.DELETE_CREDENTIAL;
         }
     }
 
     record AddListing(String requestId, String callerOrganization) implements Request {
         @Override
-        public String action() {
-            return "ADD_LISTING";
+        public Action action() {
+            return Action.ADD_LISTING;
         }
     }
 
     record RemoveListing(String requestId, String callerOrganization) implements Request {
         @Override
-        public String action() {
-            return "REMOVE_LISTING";
+        public Action action() {
+            return Action.REMOVE_LISTING;
         }
     }
 
@@ -91,15 +96,15 @@ public sealed interface MarketplaceCommand {
     record Connect(String requestId, String callerOrganization, String connectionId, String componentId,
             String environment, String credentialId, String database, byte[] encryptedSecret) implements Request {
         @Override
-        public String action() {
-            return "CREATE_CONNECTION";
+        public Action action() {
+            return Action.CREATE_CONNECTION;
         }
     }
 
     record Disconnect(String requestId, String callerOrganization, String connectionId) implements Request {
         @Override
-        public String action() {
-            return "REMOVE_CONNECTION";
+        public Action action() {
+            return Action.REMOVE_CONNECTION;
         }
     }
 

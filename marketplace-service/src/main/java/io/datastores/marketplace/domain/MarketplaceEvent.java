@@ -65,7 +65,7 @@ public sealed interface MarketplaceEvent {
     record SecretShredded(String keyId, String reason) implements MarketplaceEvent {
     }
 
-    record Rejected(String requestId, String organizationId, String action, RejectionCode code, String reason)
+    record Rejected(String requestId, String organizationId, MarketplaceCommand.Action action, RejectionCode code, String reason)
             implements MarketplaceEvent {
     }
 

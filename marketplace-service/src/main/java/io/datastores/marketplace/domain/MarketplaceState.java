@@ -89,7 +89,7 @@ public record MarketplaceState(Instance instance, Endpoint endpoint, boolean lis
     }
 
     /** A refused request: its action, code and reason. */
-    public record Refusal(String requestId, String action, MarketplaceEvent.RejectionCode code, String reason) {
+    public record Refusal(String requestId, MarketplaceCommand.Action action, MarketplaceEvent.RejectionCode code, String reason) {
     }
 
     public Optional<Refusal> refusal(String requestId) {

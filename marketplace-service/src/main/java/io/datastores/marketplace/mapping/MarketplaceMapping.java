@@ -134,7 +134,7 @@ public final class MarketplaceMapping {
         } else if (event instanceof MarketplaceEvent.ConnectionRemoved r) {
             payload = new io.datastores.events.ConnectionRemoved(r.connectionId(), instanceId);
         } else if (event instanceof MarketplaceEvent.Rejected r) {
-            payload = new MarketplaceRequestRejected(r.requestId(), instanceId, r.organizationId(), r.action(),
+            payload = new MarketplaceRequestRejected(r.requestId(), instanceId, r.organizationId(), r.action().name(),
                     r.code().name(), r.reason());
         } else {
             return Optional.empty();

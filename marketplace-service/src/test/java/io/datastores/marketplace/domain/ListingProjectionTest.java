@@ -56,7 +56,7 @@ class ListingProjectionTest {
                 new MarketplaceEvent.ConnectionCreated("r", "k-1", "web", "prod", "c-1", "h", 5432, true, "db", "app",
                         new byte[0], null),
                 new MarketplaceEvent.ConnectionRemoved("r", "k-1"), new MarketplaceEvent.SecretShredded("k", "why"),
-                new MarketplaceEvent.Rejected("r", "org", "connect", RejectionCode.NOT_LISTED, "why"));
+                new MarketplaceEvent.Rejected("r", "org", MarketplaceCommand.Action.CREATE_CONNECTION, RejectionCode.NOT_LISTED, "why"));
 
         assertThat(samples.stream().<Class<?>>map(Object::getClass).collect(java.util.stream.Collectors.toSet()))
                 .as("a sample of each event").isEqualTo(java.util.Set.of(MarketplaceEvent.class.getPermittedSubclasses()));

@@ -456,7 +456,7 @@ class MarketplaceDeciderTest {
             assertThat(out.get(0)).isInstanceOfSatisfying(Rejected.class, r -> {
                 assertThat(r.requestId()).isEqualTo("r-1");
                 assertThat(r.code()).isEqualTo(RejectionCode.CREDENTIAL_REFUSED);
-                assertThat(r.action()).isEqualTo("IMPORT_CREDENTIAL");
+                assertThat(r.action()).isEqualTo(MarketplaceCommand.Action.IMPORT_CREDENTIAL);
                 assertThat(r.reason()).contains("password authentication failed for user \"app\"");
             });
             assertThat(shreds(out)).containsExactly("c1");
