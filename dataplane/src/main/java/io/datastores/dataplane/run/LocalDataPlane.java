@@ -383,14 +383,23 @@ public final class LocalDataPlane implements AutoCloseable {
         }
     }
 
-    /** The engines a {@code dataplane.engines} setting names; a name that is no engine is refused. */
+    /** What this data plane can run: PostgreSQL servers (pgvector is not packaged here; see Known limits). */
+    static final Set<Engine> RUNNABLE = EnumSet.of(Engine.POSTGRESQL, Engine.POSTGRESQL_VECTOR);
+
+    /**
+     * The engines a {@code dataplane.engines} setting names (blank entries skipped); a name that is no
+     * engine, or an engine this data plane cannot run, is refused.
+     */
     static Set<Engine> engines(String setting) {
         Set<Engine> engines = EnumSet.noneOf(Engine.class);
         for (String name : setting.split(",")) {
+            if (name.isBlank()) {
+                continue;
+            }
             Engine engine = Engine.of(name.trim().toUpperCase(Locale.ROOT));
-            if (engine == Engine.UNKNOWN) {
+            if (!RUNNABLE.contains(engine)) {
                 throw new IllegalArgumentException("dataplane.engines: '" + name.trim()
-                        + "' is no engine this data plane knows (POSTGRESQL, POSTGRESQL_VECTOR, MYSQL, CACHE)");
+                        + "' is no engine this data plane runs (" + RUNNABLE + ")");
             }
             engines.add(engine);
         }

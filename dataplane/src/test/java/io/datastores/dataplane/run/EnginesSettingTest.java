@@ -9,8 +9,8 @@ import io.datastores.dataplane.domain.Engine;
 
 /**
  * {@code dataplane.engines} names the engines this data plane runs, as the contract names them: a name
- * that is no engine is an operator's typo, refused when the data plane starts, never a data plane
- * that silently runs nothing.
+ * that is no engine is an operator's typo, and an engine it cannot run (MySQL, the cache) would get
+ * PostgreSQL servers: both are refused when the data plane starts.
  */
 class EnginesSettingTest {
 
@@ -18,6 +18,7 @@ class EnginesSettingTest {
     void theContractsNamesInAnyCaseWithSpaces() {
         assertThat(LocalDataPlane.engines("POSTGRESQL, postgresql_vector"))
                 .containsExactlyInAnyOrder(Engine.POSTGRESQL, Engine.POSTGRESQL_VECTOR);
+        assertThat(LocalDataPlane.engines("POSTGRESQL,,")).containsExactly(Engine.POSTGRESQL);
     }
 
     @Test
@@ -25,5 +26,11 @@ class EnginesSettingTest {
         assertThatThrownBy(() -> LocalDataPlane.engines("POSTGRESQL,POSTGRES"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'POSTGRES' is no engine");
         assertThatThrownBy(() -> LocalDataPlane.engines("UNKNOWN")).hasMessageContaining("'UNKNOWN' is no engine");
+    }
+
+    @Test
+    void anEngineThisDataPlaneCannotRunIsRefused() {
+        assertThatThrownBy(() -> LocalDataPlane.engines("POSTGRESQL,MYSQL"))
+                .hasMessageContaining("'MYSQL' is no engine this data plane runs ([POSTGRESQL, POSTGRESQL_VECTOR])");
     }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import io.datastores.failover.domain.RegionCommand.Advance;
 import io.datastores.failover.domain.RegionCommand.Count;
 import io.datastores.failover.domain.RegionCommand.Decide;
+import io.datastores.failover.domain.RegionCommand.Progress;
 import io.datastores.failover.domain.RegionCommand.Recover;
 import io.datastores.failover.domain.RegionCommand.Signal;
 import io.datastores.failover.domain.RegionCommand.Suspect;
@@ -84,7 +85,10 @@ public final class RegionGuardDecider implements Decider<RegionCommand, RegionSt
         if (command instanceof Signal signal) { // alone: complete at its own time
             return advance(s, signal.at(), List.of(signal));
         }
-        return List.of(); // Progress is the region stage's clock's, never the guard's
+        if (command instanceof Progress) {
+            return List.of(); // the region stage's clock's, never the guard's
+        }
+        throw new IllegalStateException("no rule decides " + command); // every command has one above
     }
 
     /** Decides, in event-time order, the signals {@code due} and the settle windows up to {@code upTo}. */

@@ -6,8 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -271,10 +274,40 @@ class RegionGuardDeciderTest {
                 new Paused(3, 5, "why", "c", t), new Resumed(Resumption.RECOVERED, "op", "why", "c", t),
                 new CommandRejected("NONE", "why", "c", t));
 
-        assertThat(samples.stream().<Class<?>>map(Object::getClass).collect(java.util.stream.Collectors.toSet()))
-                .as("a sample of each event").isEqualTo(java.util.Set.of(RegionEvent.class.getPermittedSubclasses()));
+        assertThat(samples.stream().<Class<?>>map(Object::getClass).collect(Collectors.toSet()))
+                .as("a sample of each event").isEqualTo(Set.of(RegionEvent.class.getPermittedSubclasses()));
         for (RegionEvent e : samples) {
             assertThat(decider.evolve(decider.initialState(), e)).as("%s", e).isNotNull();
+        }
+    }
+
+    /**
+     * Every region command and every signal has its rule in {@code decide}: a sample of each member
+     * of {@link RegionCommand} and of its {@link Signal}s, checked against the sealed families.
+     */
+    @Test
+    void everyCommandHasARule() {
+        Instant t = Instant.ofEpochSecond(50);
+        List<Signal> signals = List.of(new Count(1, t, "s-1"), new Suspect("i-1", "n1", t, "s-2"),
+                new Recover("i-1", "n1", t, "s-3"), new Decide("CONFIRM", "op", "why", t, "s-4"));
+        List<RegionCommand> commands = List.of(new RegionCommand.Progress(0, t), new Advance(t, signals),
+                signals.get(0));
+
+        assertThat(signals.stream().<Class<?>>map(Object::getClass).collect(Collectors.toSet()))
+                .as("a sample of each signal").isEqualTo(Set.of(Signal.class.getPermittedSubclasses()));
+        Set<Class<?>> members = new HashSet<>(Set.of(RegionCommand.class
+                .getPermittedSubclasses()));
+        members.remove(Signal.class);
+        members.addAll(Set.of(Signal.class.getPermittedSubclasses()));
+        Set<Class<?>> sampled = new HashSet<>();
+        commands.forEach(c -> sampled.add(c.getClass()));
+        signals.forEach(c -> sampled.add(c.getClass()));
+        assertThat(sampled).as("a sample of each command").isEqualTo(members);
+        for (RegionCommand c : commands) {
+            assertThat(decider.decide(c, decider.initialState(), t)).as("%s", c).isNotNull();
+        }
+        for (Signal signal : signals) {
+            assertThat(decider.decide(signal, decider.initialState(), t)).as("%s", signal).isNotNull();
         }
     }
 }

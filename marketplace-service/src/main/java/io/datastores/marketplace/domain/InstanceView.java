@@ -16,6 +16,7 @@ public record InstanceView(String instanceId, Offering offering, String catalogV
     public InstanceView {
         offering = offering == null ? Offering.NONE : offering;
         access = access == null ? Access.NONE : access;
+        nodes = nodes == null ? List.of() : nodes; // an HTTP answer leaves an empty list out
     }
 
     /**

@@ -15,5 +15,6 @@ public record ListingView(String instanceId, Offering offering, boolean listed, 
 
     public ListingView {
         offering = offering == null ? Offering.NONE : offering;
+        credentialsByEnvironment = credentialsByEnvironment == null ? Map.of() : credentialsByEnvironment;
     }
 }

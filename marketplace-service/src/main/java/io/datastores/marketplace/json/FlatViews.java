@@ -29,10 +29,20 @@ import io.datastores.marketplace.domain.Offering;
  */
 public final class FlatViews implements JsonMixIns {
 
+    private static final Map<Class<?>, Class<?>> MIX_INS = Map.of(InstanceView.class, InstanceViewShape.class,
+            FailoverView.class, FailoverViewShape.class, ListingView.class, ListingViewShape.class);
+
     @Override
     public Map<Class<?>, Class<?>> mixIns() {
-        return Map.of(InstanceView.class, InstanceViewShape.class, FailoverView.class, FailoverViewShape.class,
-                ListingView.class, ListingViewShape.class);
+        return MIX_INS;
+    }
+
+    /**
+     * Throws unless the kit's mappers write the views flat: without the mix-ins they would write the
+     * parts nested and read a stored flat document back with its parts empty, without an error.
+     */
+    public static void requireApplied() {
+        MIX_INS.forEach(JsonMixIns::require);
     }
 
     /** {@link InstanceView}, what it is and how it is reached written as its own fields. */

@@ -19,6 +19,7 @@ import io.datastores.kit.streams.ViewChange;
 import io.datastores.marketplace.domain.FleetProjection;
 import io.datastores.marketplace.domain.FleetSummary;
 import io.datastores.marketplace.domain.InstanceView;
+import io.datastores.marketplace.json.FlatViews;
 import io.datastores.marketplace.mapping.FleetMapping;
 
 /**
@@ -41,6 +42,7 @@ public final class FleetViewTopology {
     public static KStream<String, InstanceView> build(StreamsBuilder builder, ContractSerdes serdes,
             KStream<String, InstanceEventEnvelope> instanceEvents, KStream<String, FailoverEventEnvelope> failoverEvents,
             boolean publish) {
+        FlatViews.requireApplied(); // the views' documents are flat, in the stores and on the view topics
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), new StateSerde<>(InstanceView.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUMMARY_STORE),

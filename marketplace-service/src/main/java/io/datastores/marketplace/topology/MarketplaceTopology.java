@@ -29,6 +29,7 @@ import io.datastores.marketplace.domain.MarketplaceDecider;
 import io.datastores.marketplace.domain.MarketplaceEvent;
 import io.datastores.marketplace.domain.MarketplaceState;
 import io.datastores.marketplace.domain.VerificationTimer;
+import io.datastores.marketplace.json.FlatViews;
 import io.datastores.marketplace.mapping.MarketplaceMapping;
 
 /**
@@ -57,6 +58,7 @@ public final class MarketplaceTopology {
     public static KStream<String, MarketplaceEventEnvelope> build(StreamsBuilder builder, ContractSerdes serdes,
             KStream<String, InstanceEventEnvelope> instanceEvents, KStream<String, DataPlaneEventEnvelope> dataPlane,
             Clock clock, Duration timerInterval, Duration verificationTimeout, boolean publish) {
+        FlatViews.requireApplied(); // the views' documents are flat, in the stores and on the view topics
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), new MarketplaceStateSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LISTING_STORE),

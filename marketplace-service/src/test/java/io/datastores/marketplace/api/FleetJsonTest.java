@@ -100,4 +100,40 @@ class FleetJsonTest {
             assertThat(http.readValue(json, ListingView.class)).isEqualTo(listing);
         }
     }
+
+    /**
+     * The parts a view has before it knows them (an instance not yet ready, a failover in progress, a
+     * listing of an instance not yet known) are written as the absent fields they were, and read back
+     * to the same view.
+     */
+    @Test
+    void emptyPartsAreAbsentFieldsAndReadBack() throws Exception {
+        InstanceView provisioning = new InstanceView("i-2", new Offering("org", "orders", Engine.MYSQL, Cloud.GCP,
+                "europe-west1", "HOBBYIST"), "v1", InstanceView.Status.PROVISIONING, null, null, List.of(), null,
+                new FailoverView("f-2", FailoverKind.RESTORE, Progress.IN_PROGRESS, "n1",
+                        Instant.parse("2026-12-01T09:59:00Z"), null, null),
+                Instant.parse("2026-12-01T10:00:00Z"));
+        ListingView unknown = new ListingView("i-3", null, false, false, Map.of(), 0, 0, null);
+        try (ObjectMapper.CloseableObjectMapper http = ObjectMapper.create(Map.of())) {
+            String json = http.writeValueAsString(provisioning);
+            assertThat(fields(json)).doesNotContainKeys("serviceHost", "endpointAddress", "access")
+                    .containsEntry("displayName", "orders");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> failover = (Map<String, Object>) fields(json).get("failover");
+            assertThat(failover).doesNotContainKeys("completedAt", "detectionMillis", "outcome");
+            assertThat(http.readValue(json, InstanceView.class)).isEqualTo(provisioning);
+            String listed = http.writeValueAsString(unknown);
+            assertThat(fields(listed)).doesNotContainKeys("organizationId", "offering");
+            assertThat(http.readValue(listed, ListingView.class)).isEqualTo(unknown);
+        }
+        assertThat(JsonSerde.MAPPER.readValue(JsonSerde.MAPPER.writeValueAsString(provisioning), InstanceView.class))
+                .isEqualTo(provisioning);
+        assertThat(JsonSerde.MAPPER.readValue(JsonSerde.MAPPER.writeValueAsString(unknown), ListingView.class))
+                .isEqualTo(unknown);
+    }
+
+    @Test
+    void theKitsMappersApplyTheMixIns() {
+        FlatViews.requireApplied();
+    }
 }

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -183,8 +185,8 @@ class FleetProjectionTest {
                 new InstanceFact.SwitchoverAborted("f-2", "busy"), new InstanceFact.NodeRejoined("n1", "a", null),
                 new InstanceFact.ReplacementCancelled("n3"), new InstanceFact.DataLossMeasured("f-1", 0));
 
-        assertThat(samples.stream().<Class<?>>map(Object::getClass).collect(java.util.stream.Collectors.toSet()))
-                .as("a sample of each fact").isEqualTo(java.util.Set.of(InstanceFact.class.getPermittedSubclasses()));
+        assertThat(samples.stream().<Class<?>>map(Object::getClass).collect(Collectors.toSet()))
+                .as("a sample of each fact").isEqualTo(Set.of(InstanceFact.class.getPermittedSubclasses()));
         InstanceView accepted = fold(ACCEPTED);
         for (InstanceFact fact : samples) {
             assertThat(projection.apply(accepted, fact, at(60))).as("%s", fact).isNotNull();

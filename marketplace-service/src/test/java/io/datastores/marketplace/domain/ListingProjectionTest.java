@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -58,8 +60,8 @@ class ListingProjectionTest {
                 new MarketplaceEvent.ConnectionRemoved("r", "k-1"), new MarketplaceEvent.SecretShredded("k", "why"),
                 new MarketplaceEvent.Rejected("r", "org", MarketplaceCommand.Action.CREATE_CONNECTION, RejectionCode.NOT_LISTED, "why"));
 
-        assertThat(samples.stream().<Class<?>>map(Object::getClass).collect(java.util.stream.Collectors.toSet()))
-                .as("a sample of each event").isEqualTo(java.util.Set.of(MarketplaceEvent.class.getPermittedSubclasses()));
+        assertThat(samples.stream().<Class<?>>map(Object::getClass).collect(Collectors.toSet()))
+                .as("a sample of each event").isEqualTo(Set.of(MarketplaceEvent.class.getPermittedSubclasses()));
         ListingView v = projection.initial("i-1");
         for (MarketplaceEvent e : samples) {
             assertThat(projection.apply(v, e, meta)).as("%s", e).isNotNull();
